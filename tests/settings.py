@@ -1,0 +1,7 @@
+"""Test settings: the real settings with a fast password hasher and unhashed static file names."""
+
+from tutor.settings import *  # noqa: F403
+from tutor.settings import STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

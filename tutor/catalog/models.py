@@ -1,0 +1,193 @@
+"""The learning material: modules, their sections, questions, options and the sources they cite.
+
+The files under content/ are the source of truth; these tables are what `load_content` made of them. Rows are
+retired, never deleted, so that learners' history always points at something.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class QuestionType(models.TextChoices):
+    SINGLE = "single", "Single best answer"
+    MULTIPLE = "multiple", "Multiple response"
+    TRUE_FALSE = "true_false", "True or false"
+    MATCHING = "matching", "Matching"
+    ORDERING = "ordering", "Ordering"
+    NUMERIC = "numeric", "Numeric"
+
+
+class Bloom(models.TextChoices):
+    RECALL = "recall", "Recall"
+    UNDERSTAND = "understand", "Understand"
+    APPLY = "apply", "Apply"
+
+
+class SourceKind(models.TextChoices):
+    REVIEW = "review", "Review reference"
+    UPDATE = "update", "Since the review"
+
+
+class Certainty(models.TextChoices):
+    PRIMARY = "primary", "Primary source"
+    SECONDARY = "secondary", "Secondary report"
+    REPORTED = "reported", "Reported, lower certainty"
+
+
+class Source(models.Model):
+    """A reference of the review (by its number) or an entry of the updates (by its upd- key)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=8, choices=SourceKind.choices)
+    number = models.PositiveSmallIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=200)
+    note = models.TextField(blank=True)
+    citation = models.CharField(max_length=300, blank=True)
+    review_section = models.CharField(max_length=200, blank=True)
+    certainty = models.CharField(max_length=10, choices=Certainty.choices, blank=True)
+
+    class Meta:
+        ordering = ["kind", "number", "key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="update") | Q(number__isnull=False), name="review_source_has_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"Review ref. {self.number}" if self.kind == SourceKind.REVIEW else self.title
+
+    @property
+    def anchor(self) -> str:
+        return f"source-{self.key}"
+
+
+class Module(models.Model):
+    slug = models.SlugField(max_length=64, unique=True)
+    title = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    summary = models.TextField()
+    objectives = models.JSONField(default=list)
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("module_detail", kwargs={"slug": self.slug})
+
+
+class Section(models.Model):
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="sections")
+    anchor = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    body_markdown = models.TextField()
+    body_html = models.TextField()
+    sources = models.ManyToManyField(Source, blank=True, related_name="sections")
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["module", "order"]
+        constraints = [models.UniqueConstraint(fields=["module", "anchor"], name="unique_section_anchor")]
+
+    def __str__(self) -> str:
+        return f"{self.module.title} · {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.module.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def is_since_the_review(self) -> bool:
+        return self.anchor == "since-the-review"
+
+
+class Question(models.Model):
+    """One item of a module's bank. `qid` is the stable id written in the content files."""
+
+    qid = models.CharField("id", max_length=64, unique=True)
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="questions")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="questions")
+    type = models.CharField(max_length=12, choices=QuestionType.choices)
+    stem = models.TextField()
+    explanation = models.TextField()
+    difficulty = models.PositiveSmallIntegerField()
+    bloom = models.CharField(max_length=12, choices=Bloom.choices)
+    vignette = models.BooleanField(default=False)
+    tags = models.JSONField(default=list, blank=True)
+    sources = models.ManyToManyField(Source, related_name="questions")
+    # Numeric items only.
+    numeric_answer = models.FloatField(null=True, blank=True)
+    numeric_tolerance = models.FloatField(null=True, blank=True)
+    unit = models.CharField(max_length=32, blank=True)
+    # Matching items only: extra answers that match no prompt.
+    distractors = models.JSONField(default=list, blank=True)
+    # Feedback for a numeric answer, and the true/false misconception, live on the options.
+    order = models.PositiveIntegerField(default=0)
+    revision = models.PositiveIntegerField(default=1)
+    content_hash = models.CharField(max_length=64)
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["module__order", "order"]
+        constraints = [
+            models.CheckConstraint(condition=Q(difficulty__gte=1, difficulty__lte=3), name="difficulty_1_to_3"),
+            models.CheckConstraint(
+                condition=~Q(type="numeric") | Q(numeric_answer__isnull=False), name="numeric_has_answer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.qid
+
+
+class Option(models.Model):
+    """A choice of a question. What it means depends on the question's type:
+
+    single / multiple / true_false: a choice, `is_correct` marks the right ones;
+    matching: a pair, `text` is the prompt and `match_text` its answer;
+    ordering: an item, `position` is its place in the right order (0-based);
+    numeric: a common wrong value (`numeric_value`) with the error behind it.
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    key = models.CharField(max_length=32)
+    text = models.TextField(blank=True)
+    is_correct = models.BooleanField(default=False)
+    rationale = models.TextField()
+    misconception = models.CharField(max_length=80, blank=True)
+    match_text = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    numeric_value = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["question", "position"]
+        constraints = [models.UniqueConstraint(fields=["question", "key"], name="unique_option_key")]
+
+    def __str__(self) -> str:
+        return f"{self.question.qid}/{self.key}"
+
+
+class ContentLoad(models.Model):
+    """One successful `load_content` run; the newest fingerprint keys the in-memory catalog."""
+
+    loaded_at = models.DateTimeField(auto_now_add=True)
+    fingerprint = models.CharField(max_length=64)
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-loaded_at", "-id"]
+        get_latest_by = "id"
+
+    def __str__(self) -> str:
+        return f"{self.fingerprint[:12]} at {self.loaded_at:%Y-%m-%d %H:%M}"

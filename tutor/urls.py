@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "MDMA-AT Tutor administration"
+admin.site.site_title = "MDMA-AT Tutor admin"
+
+urlpatterns = [
+    path("", include("tutor.catalog.urls")),
+    path("account/", include("tutor.accounts.urls")),
+    path("admin/", admin.site.urls),
+]
