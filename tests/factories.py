@@ -21,7 +21,7 @@ class UserFactory(DjangoModelFactory[User]):
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
 
     @factory.post_generation
-    def save_password(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy's signature
+    def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -82,7 +82,7 @@ class QuestionFactory(DjangoModelFactory[Question]):
     content_hash = factory.Sequence(lambda n: f"{n:064d}")
 
     @factory.post_generation
-    def options(obj, create, extracted, **kwargs):  # noqa: N805
+    def options(obj, create, extracted, **kwargs):
         """A single-answer question gets one right and three wrong options unless told otherwise."""
         if not create or obj.type != QuestionType.SINGLE or extracted is False:
             return

@@ -13,6 +13,7 @@ Environment variables (all optional for local use):
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -44,8 +45,10 @@ elif DEBUG:
     # Only ever used on a developer's own machine: DEBUG is on and no key was given.
     SECRET_KEY = "django-insecure-local-development-only"
 else:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off. Generate one with: "
-                               "python -c 'import secrets; print(secrets.token_urlsafe(50))'")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set when DEBUG is off. Generate one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -141,6 +144,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+if DEBUG:
+    # In development static files come straight from static/ and the apps; no collectstatic needed.
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
 
 # A strict policy: everything from this origin only; scripts need the per-request nonce.
@@ -167,6 +176,7 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", False)
 
 LOGGING = {
     "version": 1,

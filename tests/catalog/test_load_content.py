@@ -27,7 +27,9 @@ def problems(result) -> list[dict[str, str]]:
 
 def assert_problem(result, *, file: str, field: str, message: str, line: int | None = None) -> None:
     assert not result.ok
-    matching = [p for p in problems(result) if p["path"].endswith(file) and p["field"] == field and message in p["message"]]
+    matching = [
+        p for p in problems(result) if p["path"].endswith(file) and p["field"] == field and message in p["message"]
+    ]
     assert matching, f"no problem {file}: {field}: {message!r} in:\n{result.err}"
     if line is not None:
         assert int(matching[0]["line"]) == line, matching
@@ -42,20 +44,27 @@ def test_valid_tree_is_loaded_with_every_question_type(tiny_content, load_conten
     assert module.objectives == ["Know the first fact."]
     assert list(module.sections.values_list("anchor", flat=True)) == ["first", "results", "since-the-review"]
     assert set(Question.objects.values_list("type", flat=True)) == {
-        "single", "multiple", "true_false", "matching", "ordering", "numeric"
+        "single",
+        "multiple",
+        "true_false",
+        "matching",
+        "ordering",
+        "numeric",
     }
     single = Question.objects.get(qid="alpha-001")
     assert single.section.anchor == "first"
     assert list(single.sources.values_list("key", flat=True)) == ["1"]
     assert [(o.key, o.is_correct, o.misconception) for o in single.options.all()] == [
-        ("a", True, ""), ("b", False, "wrong-one")
+        ("a", True, ""),
+        ("b", False, "wrong-one"),
     ]
     true_false = Question.objects.get(qid="alpha-003")
     assert {o.key: o.is_correct for o in true_false.options.all()} == {"true": False, "false": True}
     assert true_false.options.get(key="true").misconception == "review-rounded-figure"
     matching = Question.objects.get(qid="alpha-004")
     assert [(o.text, o.match_text) for o in matching.options.all()] == [
-        ("Left one", "Right one"), ("Left two", "Right two")
+        ("Left one", "Right one"),
+        ("Left two", "Right two"),
     ]
     assert matching.distractors == ["Right three"]
     ordering = Question.objects.get(qid="alpha-005")
@@ -68,8 +77,11 @@ def test_valid_tree_is_loaded_with_every_question_type(tiny_content, load_conten
 
 
 def test_section_markdown_is_rendered_sanitised_with_citation_links(tiny_content, load_content):
-    edit(tiny_content / "alpha" / "module.md", "A fact with a source [@1].",
-         "A fact with a source [@1].\n\n<script>alert(1)</script> and **bold**.")
+    edit(
+        tiny_content / "alpha" / "module.md",
+        "A fact with a source [@1].",
+        "A fact with a source [@1].\n\n<script>alert(1)</script> and **bold**.",
+    )
 
     assert load_content(tiny_content).ok
     html = Section.objects.get(anchor="first").body_html
@@ -173,17 +185,31 @@ def test_every_problem_is_reported_not_just_the_first(tiny_content, load_content
 
 
 def test_unknown_field_is_reported_with_its_line(tiny_content, load_content):
-    edit(tiny_content / "alpha" / "questions.yaml", "  tags: [history]", "  tags: [history]\n  hint: Look closely")
+    edit(
+        tiny_content / "alpha" / "questions.yaml",
+        "  tags: [history]",
+        "  tags: [history]\n  hint: Look closely",
+    )
 
-    assert_problem(load_content(tiny_content), file="alpha/questions.yaml", field="alpha-001.hint",
-                   message="unknown field", line=8)
+    assert_problem(
+        load_content(tiny_content),
+        file="alpha/questions.yaml",
+        field="alpha-001.hint",
+        message="unknown field",
+        line=8,
+    )
 
 
 def test_missing_field_is_reported(tiny_content, load_content):
     edit(tiny_content / "alpha" / "questions.yaml", "  explanation: The right one is right.\n", "")
 
-    assert_problem(load_content(tiny_content), file="alpha/questions.yaml", field="alpha-001.explanation",
-                   message="missing", line=1)
+    assert_problem(
+        load_content(tiny_content),
+        file="alpha/questions.yaml",
+        field="alpha-001.explanation",
+        message="missing",
+        line=1,
+    )
 
 
 def test_missing_module_front_matter_field_is_reported(tiny_content, load_content):
@@ -204,67 +230,114 @@ def test_duplicate_id_is_reported_with_both_places(tiny_content, load_content):
 def test_teaches_anchor_must_exist(tiny_content, load_content):
     edit(tiny_content / "alpha" / "questions.yaml", "teaches: first", "teaches: second")
 
-    assert_problem(load_content(tiny_content), file="alpha/questions.yaml", field="alpha-001.teaches",
-                   message="no section of this module has the anchor 'second'", line=3)
+    assert_problem(
+        load_content(tiny_content),
+        file="alpha/questions.yaml",
+        field="alpha-001.teaches",
+        message="no section of this module has the anchor 'second'",
+        line=3,
+    )
 
 
 def test_source_key_must_exist(tiny_content, load_content):
     edit(tiny_content / "alpha" / "questions.yaml", "sources: [1, 16]", "sources: [1, upd-nowhere]")
 
-    assert_problem(load_content(tiny_content), file="alpha/questions.yaml", field="alpha-002.sources",
-                   message="unknown source 'upd-nowhere'")
+    assert_problem(
+        load_content(tiny_content),
+        file="alpha/questions.yaml",
+        field="alpha-002.sources",
+        message="unknown source 'upd-nowhere'",
+    )
 
 
 def test_single_answer_with_no_correct_option_is_rejected(tiny_content, load_content):
-    edit(tiny_content / "alpha" / "questions.yaml", "      correct: true\n      rationale: It is right.",
-         "      rationale: It is right.\n      misconception: none-right")
+    edit(
+        tiny_content / "alpha" / "questions.yaml",
+        "      correct: true\n      rationale: It is right.",
+        "      rationale: It is right.\n      misconception: none-right",
+    )
 
-    assert_problem(load_content(tiny_content), file="alpha/questions.yaml", field="alpha-001.options",
-                   message="exactly one correct option, found 0")
+    assert_problem(
+        load_content(tiny_content),
+        file="alpha/questions.yaml",
+        field="alpha-001.options",
+        message="exactly one correct option, found 0",
+    )
 
 
 def test_single_answer_with_two_correct_options_is_rejected(tiny_content, load_content):
-    edit(tiny_content / "alpha" / "questions.yaml", "      rationale: It is wrong.\n      misconception: wrong-one",
-         "      correct: true\n      rationale: It is wrong.")
+    edit(
+        tiny_content / "alpha" / "questions.yaml",
+        "      rationale: It is wrong.\n      misconception: wrong-one",
+        "      correct: true\n      rationale: It is wrong.",
+    )
 
-    assert_problem(load_content(tiny_content), file="alpha/questions.yaml", field="alpha-001.options",
-                   message="exactly one correct option, found 2")
+    assert_problem(
+        load_content(tiny_content),
+        file="alpha/questions.yaml",
+        field="alpha-001.options",
+        message="exactly one correct option, found 2",
+    )
 
 
 def test_option_without_rationale_is_rejected(tiny_content, load_content):
     edit(tiny_content / "alpha" / "questions.yaml", "      rationale: It is wrong.\n", "")
 
-    assert_problem(load_content(tiny_content), file="alpha/questions.yaml", field="alpha-001.options[1].rationale",
-                   message="missing", line=14)
+    assert_problem(
+        load_content(tiny_content),
+        file="alpha/questions.yaml",
+        field="alpha-001.options[1].rationale",
+        message="missing",
+        line=14,
+    )
 
 
 def test_wrong_option_without_misconception_is_rejected(tiny_content, load_content):
     edit(tiny_content / "alpha" / "questions.yaml", "      misconception: wrong-one\n", "")
 
-    assert_problem(load_content(tiny_content), file="alpha/questions.yaml",
-                   field="alpha-001.options[1].misconception", message="missing")
+    assert_problem(
+        load_content(tiny_content),
+        file="alpha/questions.yaml",
+        field="alpha-001.options[1].misconception",
+        message="missing",
+    )
 
 
 def test_numeric_answer_must_be_a_number(tiny_content, load_content):
     edit(tiny_content / "alpha" / "questions.yaml", "answer: 54.2", "answer: fifty-four")
 
-    assert_problem(load_content(tiny_content), file="alpha/questions.yaml", field="alpha-006.answer",
-                   message="must be a number, got 'fifty-four'")
+    assert_problem(
+        load_content(tiny_content),
+        file="alpha/questions.yaml",
+        field="alpha-006.answer",
+        message="must be a number, got 'fifty-four'",
+    )
 
 
 def test_unknown_question_type_is_rejected(tiny_content, load_content):
     edit(tiny_content / "alpha" / "questions.yaml", "type: ordering", "type: essay")
 
-    assert_problem(load_content(tiny_content), file="alpha/questions.yaml", field="alpha-005.type",
-                   message="'essay' is not one of")
+    assert_problem(
+        load_content(tiny_content),
+        file="alpha/questions.yaml",
+        field="alpha-005.type",
+        message="'essay' is not one of",
+    )
 
 
 def test_multiple_response_needs_two_correct_options(tiny_content, load_content):
-    edit(tiny_content / "alpha" / "questions.yaml", "      text: Second right\n      correct: true\n      rationale: Also right.",
-         "      text: Second right\n      rationale: Also right.\n      misconception: second")
+    edit(
+        tiny_content / "alpha" / "questions.yaml",
+        "      text: Second right\n      correct: true\n      rationale: Also right.",
+        "      text: Second right\n      rationale: Also right.\n      misconception: second",
+    )
 
-    assert_problem(load_content(tiny_content), file="alpha/questions.yaml", field="alpha-002.options",
-                   message="at least two correct options, found 1")
+    assert_problem(
+        load_content(tiny_content),
+        file="alpha/questions.yaml",
+        field="alpha-002.options",
+        message="at least two correct options, found 1",
+    )
 
 
 def test_section_heading_needs_an_anchor(tiny_content, load_content):

@@ -28,7 +28,18 @@ QUESTION_TYPES = ("single", "multiple", "true_false", "matching", "ordering", "n
 BLOOM_LEVELS = ("recall", "understand", "apply")
 CERTAINTIES = ("primary", "secondary", "reported")
 
-COMMON_FIELDS = {"id", "type", "teaches", "sources", "stem", "explanation", "difficulty", "bloom", "vignette", "tags"}
+COMMON_FIELDS = {
+    "id",
+    "type",
+    "teaches",
+    "sources",
+    "stem",
+    "explanation",
+    "difficulty",
+    "bloom",
+    "vignette",
+    "tags",
+}
 REQUIRED_COMMON = ("id", "type", "teaches", "sources", "stem", "explanation", "difficulty", "bloom")
 TYPE_FIELDS = {
     "single": ({"options"}, ("options",)),
@@ -197,13 +208,18 @@ class _Collector:
     def add(self, line: int, field_name: str, message: str) -> None:
         self.problems.append(Problem(str(self.path), line, field_name, message))
 
-    def check_fields(self, mapping: LineDict, allowed: set[str], required: tuple[str, ...] | set[str],
-                     prefix: str) -> None:
+    def check_fields(
+        self, mapping: LineDict, allowed: set[str], required: tuple[str, ...] | set[str], prefix: str
+    ) -> None:
         for key, line in mapping.duplicates:
             self.add(line, f"{prefix}{key}", "appears twice in the same entry")
         for key in mapping:
             if key not in allowed:
-                self.add(_line_of(mapping, key), f"{prefix}{key}", f"unknown field (allowed: {', '.join(sorted(allowed))})")
+                self.add(
+                    _line_of(mapping, key),
+                    f"{prefix}{key}",
+                    f"unknown field (allowed: {', '.join(sorted(allowed))})",
+                )
         for key in required:
             if key not in mapping or _blank(mapping[key]):
                 self.add(_line_of(mapping), f"{prefix}{key}", "missing")
@@ -228,7 +244,7 @@ def _is_number(value: Any) -> bool:
 
 def _load_yaml(path: Path, out: _Collector) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1
@@ -244,7 +260,9 @@ def read_content(root: Path) -> tuple[ContentTree, list[Problem]]:
     problems: list[Problem] = []
     sources = _read_sources(root / "references.yaml", root, problems)
     modules: list[ModuleData] = []
-    module_dirs = sorted(p for p in root.iterdir() if p.is_dir() and (p / "module.md").exists()) if root.is_dir() else []
+    module_dirs = (
+        sorted(p for p in root.iterdir() if p.is_dir() and (p / "module.md").exists()) if root.is_dir() else []
+    )
     if not module_dirs:
         problems.append(Problem(str(root), 1, "modules", "no module folders (each needs a module.md)"))
     for folder in module_dirs:
@@ -294,7 +312,10 @@ def _read_sources(path: Path, root: Path, problems: list[Problem]) -> dict[str, 
         if key in sources:
             out.add(_line_of(entry, "number"), f"{prefix}number", f"duplicate reference number {number}")
         sources[key] = SourceData(
-            key=key, kind="review", number=number, title=out.text(entry, "cited_for", prefix),
+            key=key,
+            kind="review",
+            number=number,
+            title=out.text(entry, "cited_for", prefix),
             review_section=out.text(entry, "review_section", prefix),
         )
     for index, entry in enumerate(data.get("updates") or []):
@@ -315,14 +336,20 @@ def _read_sources(path: Path, root: Path, problems: list[Problem]) -> dict[str, 
         if certainty and certainty not in CERTAINTIES:
             out.add(_line_of(entry, "certainty"), f"{prefix}certainty", f"must be one of {', '.join(CERTAINTIES)}")
         sources[key] = SourceData(
-            key=key, kind="update", number=None, title=out.text(entry, "title", prefix),
-            note=out.text(entry, "note", prefix), citation=out.text(entry, "source", prefix), certainty=certainty,
+            key=key,
+            kind="update",
+            number=None,
+            title=out.text(entry, "title", prefix),
+            note=out.text(entry, "note", prefix),
+            citation=out.text(entry, "source", prefix),
+            certainty=certainty,
         )
     return sources
 
 
-def _read_module(folder: Path, root: Path, sources: dict[str, SourceData],
-                 problems: list[Problem]) -> ModuleData | None:
+def _read_module(
+    folder: Path, root: Path, sources: dict[str, SourceData], problems: list[Problem]
+) -> ModuleData | None:
     path = folder / "module.md"
     out = _Collector(path, root, problems)
     slug = folder.name
@@ -340,7 +367,7 @@ def _read_module(folder: Path, root: Path, sources: dict[str, SourceData],
         return None
     front_out = _Collector(path, root, problems)
     try:
-        front = yaml.load("\n".join(lines[1:end]), Loader=_LineLoader)  # noqa: S506
+        front = yaml.load("\n".join(lines[1:end]), Loader=_LineLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         out.add((mark.line + 2) if mark else 2, "front matter", str(getattr(error, "problem", None) or error))
@@ -362,10 +389,17 @@ def _read_module(folder: Path, root: Path, sources: dict[str, SourceData],
     sections = _read_sections(lines, end + 1, out, sources)
     anchors = {section.anchor for section in sections}
     questions_path = folder / "questions.yaml"
-    questions = _read_questions(questions_path, root, slug, anchors, sources, problems) if questions_path.exists() else []
+    questions = (
+        _read_questions(questions_path, root, slug, anchors, sources, problems) if questions_path.exists() else []
+    )
     return ModuleData(
-        slug=slug, title=out.text(front, "title", ""), order=order or 0, summary=out.text(front, "summary", ""),
-        objectives=[o.strip() for o in objectives], sections=sections, questions=questions,
+        slug=slug,
+        title=out.text(front, "title", ""),
+        order=order or 0,
+        summary=out.text(front, "summary", ""),
+        objectives=[o.strip() for o in objectives],
+        sections=sections,
+        questions=questions,
     )
 
 
@@ -386,8 +420,15 @@ def _read_sections(lines: list[str], start: int, out: _Collector, sources: dict[
             markdown_text = "\n".join(body).strip()
             if not markdown_text:
                 out.add(current["line"], f"section {current['anchor']}", "has no text")
-            sections.append(SectionData(anchor=current["anchor"], title=current["title"], order=len(sections),
-                                        body_markdown=markdown_text, line=current["line"]))
+            sections.append(
+                SectionData(
+                    anchor=current["anchor"],
+                    title=current["title"],
+                    order=len(sections),
+                    body_markdown=markdown_text,
+                    line=current["line"],
+                )
+            )
 
     for number, line in enumerate(lines[start:], start=start + 1):
         if line.startswith("```"):
@@ -398,7 +439,11 @@ def _read_sections(lines: list[str], start: int, out: _Collector, sources: dict[
             body = []
             anchor = (heading.group("anchor") or "").strip()
             if not anchor:
-                out.add(number, "section", f"heading {heading.group('title')!r} needs an anchor, e.g. {{#some-anchor}}")
+                out.add(
+                    number,
+                    "section",
+                    f"heading {heading.group('title')!r} needs an anchor, e.g. {{#some-anchor}}",
+                )
                 anchor = f"missing-anchor-{number}"
             elif not ANCHOR_PATTERN.match(anchor):
                 out.add(number, "section", f"anchor {anchor!r} must be lowercase words joined by hyphens")
@@ -420,8 +465,14 @@ def _read_sections(lines: list[str], start: int, out: _Collector, sources: dict[
     return sections
 
 
-def _read_questions(path: Path, root: Path, slug: str, anchors: set[str], sources: dict[str, SourceData],
-                    problems: list[Problem]) -> list[QuestionData]:
+def _read_questions(
+    path: Path,
+    root: Path,
+    slug: str,
+    anchors: set[str],
+    sources: dict[str, SourceData],
+    problems: list[Problem],
+) -> list[QuestionData]:
     out = _Collector(path, root, problems)
     data = _load_yaml(path, out)
     if data is None:
@@ -442,26 +493,39 @@ def _read_questions(path: Path, root: Path, slug: str, anchors: set[str], source
     return questions
 
 
-def _read_question(entry: LineDict, index: int, out: _Collector, anchors: set[str],
-                   sources: dict[str, SourceData]) -> QuestionData | None:
+def _read_question(
+    entry: LineDict, index: int, out: _Collector, anchors: set[str], sources: dict[str, SourceData]
+) -> QuestionData | None:
     qid = entry.get("id")
     label = qid if isinstance(qid, str) and qid else f"[{index}]"
     prefix = f"{label}."
     if isinstance(qid, str) and qid and not ID_PATTERN.match(qid):
-        out.add(_line_of(entry, "id"), f"{prefix}id", "must be lowercase letters, digits and hyphens, e.g. hist-001")
+        out.add(
+            _line_of(entry, "id"),
+            f"{prefix}id",
+            "must be lowercase letters, digits and hyphens, e.g. hist-001",
+        )
     qtype = entry.get("type")
     if qtype not in QUESTION_TYPES:
-        out.add(_line_of(entry, "type"), f"{prefix}type",
-                "missing" if qtype is None else f"{qtype!r} is not one of {', '.join(QUESTION_TYPES)}")
-        out.check_fields(entry, COMMON_FIELDS | set().union(*(f for f, _ in TYPE_FIELDS.values())),
-                         REQUIRED_COMMON, prefix)
+        out.add(
+            _line_of(entry, "type"),
+            f"{prefix}type",
+            "missing" if qtype is None else f"{qtype!r} is not one of {', '.join(QUESTION_TYPES)}",
+        )
+        out.check_fields(
+            entry, COMMON_FIELDS | set().union(*(f for f, _ in TYPE_FIELDS.values())), REQUIRED_COMMON, prefix
+        )
         return None
     allowed, required = TYPE_FIELDS[qtype]
     out.check_fields(entry, COMMON_FIELDS | allowed, REQUIRED_COMMON + required, prefix)
 
     teaches = out.text(entry, "teaches", prefix)
     if teaches and teaches not in anchors:
-        out.add(_line_of(entry, "teaches"), f"{prefix}teaches", f"no section of this module has the anchor {teaches!r}")
+        out.add(
+            _line_of(entry, "teaches"),
+            f"{prefix}teaches",
+            f"no section of this module has the anchor {teaches!r}",
+        )
     source_keys = _read_source_keys(entry, prefix, out, sources)
     difficulty = entry.get("difficulty")
     if "difficulty" in entry and (isinstance(difficulty, bool) or difficulty not in (1, 2, 3)):
@@ -478,14 +542,25 @@ def _read_question(entry: LineDict, index: int, out: _Collector, anchors: set[st
         tags = []
 
     question = QuestionData(
-        qid=str(qid or ""), type=qtype, teaches=teaches, sources=source_keys, stem=out.text(entry, "stem", prefix),
-        explanation=out.text(entry, "explanation", prefix), difficulty=difficulty if difficulty in (1, 2, 3) else 1,
-        bloom=bloom if bloom in BLOOM_LEVELS else "recall", vignette=vignette is True, tags=list(tags),
+        qid=str(qid or ""),
+        type=qtype,
+        teaches=teaches,
+        sources=source_keys,
+        stem=out.text(entry, "stem", prefix),
+        explanation=out.text(entry, "explanation", prefix),
+        difficulty=difficulty if difficulty in (1, 2, 3) else 1,
+        bloom=bloom if bloom in BLOOM_LEVELS else "recall",
+        vignette=vignette is True,
+        tags=list(tags),
         line=entry.line,
     )
     reader = {
-        "single": _read_choices, "multiple": _read_choices, "true_false": _read_true_false,
-        "matching": _read_matching, "ordering": _read_ordering, "numeric": _read_numeric,
+        "single": _read_choices,
+        "multiple": _read_choices,
+        "true_false": _read_true_false,
+        "matching": _read_matching,
+        "ordering": _read_ordering,
+        "numeric": _read_numeric,
     }[qtype]
     reader(entry, question, prefix, out)
     return question
@@ -502,15 +577,20 @@ def _read_source_keys(entry: LineDict, prefix: str, out: _Collector, sources: di
     for item in raw:
         key = str(item) if not isinstance(item, bool) else ""
         if key not in sources:
-            out.add(_line_of(entry, "sources"), f"{prefix}sources", f"unknown source {item!r} (not in references.yaml)")
+            out.add(
+                _line_of(entry, "sources"),
+                f"{prefix}sources",
+                f"unknown source {item!r} (not in references.yaml)",
+            )
             continue
         if key not in keys:
             keys.append(key)
     return keys
 
 
-def _sub_entries(entry: LineDict, name: str, prefix: str, out: _Collector, allowed: set[str],
-                 required: tuple[str, ...]) -> list[LineDict]:
+def _sub_entries(
+    entry: LineDict, name: str, prefix: str, out: _Collector, allowed: set[str], required: tuple[str, ...]
+) -> list[LineDict]:
     raw = entry.get(name)
     if raw is None:
         return []
@@ -529,7 +609,11 @@ def _sub_entries(entry: LineDict, name: str, prefix: str, out: _Collector, allow
             key = item.get("key")
             if not isinstance(key, str) or not ID_PATTERN.match(key):
                 if "key" in item:
-                    out.add(_line_of(item, "key"), f"{item_prefix}key", "must be a short lowercase text such as a, b, c")
+                    out.add(
+                        _line_of(item, "key"),
+                        f"{item_prefix}key",
+                        "must be a short lowercase text such as a, b, c",
+                    )
                 continue
             if key in keys:
                 out.add(_line_of(item, "key"), f"{item_prefix}key", f"key {key!r} is used twice in this question")
@@ -549,11 +633,21 @@ def _read_choices(entry: LineDict, question: QuestionData, prefix: str, out: _Co
             correct = False
         misconception = out.text(item, "misconception", item_prefix)
         if not correct and not misconception:
-            out.add(_line_of(item), f"{item_prefix}misconception", "missing: name the error that makes this option tempting")
-        question.options.append(OptionData(
-            key=item.get("key"), text=out.text(item, "text", item_prefix), is_correct=correct,
-            rationale=out.text(item, "rationale", item_prefix), misconception=misconception, position=position,
-        ))
+            out.add(
+                _line_of(item),
+                f"{item_prefix}misconception",
+                "missing: name the error that makes this option tempting",
+            )
+        question.options.append(
+            OptionData(
+                key=item.get("key"),
+                text=out.text(item, "text", item_prefix),
+                is_correct=correct,
+                rationale=out.text(item, "rationale", item_prefix),
+                misconception=misconception,
+                position=position,
+            )
+        )
     if not items:
         return
     raw_count = len(entry.get("options") or [])
@@ -561,14 +655,24 @@ def _read_choices(entry: LineDict, question: QuestionData, prefix: str, out: _Co
         out.add(_line_of(entry, "options"), f"{prefix}options", "needs at least two options")
     correct_count = sum(option.is_correct for option in question.options)
     if question.type == "single" and correct_count != 1:
-        out.add(_line_of(entry, "options"), f"{prefix}options",
-                f"a single-answer question needs exactly one correct option, found {correct_count}")
+        out.add(
+            _line_of(entry, "options"),
+            f"{prefix}options",
+            f"a single-answer question needs exactly one correct option, found {correct_count}",
+        )
     if question.type == "multiple":
         if correct_count < 2:
-            out.add(_line_of(entry, "options"), f"{prefix}options",
-                    f"a multiple-response question needs at least two correct options, found {correct_count}")
+            out.add(
+                _line_of(entry, "options"),
+                f"{prefix}options",
+                f"a multiple-response question needs at least two correct options, found {correct_count}",
+            )
         if correct_count == len(question.options):
-            out.add(_line_of(entry, "options"), f"{prefix}options", "a multiple-response question needs a wrong option")
+            out.add(
+                _line_of(entry, "options"),
+                f"{prefix}options",
+                "a multiple-response question needs a wrong option",
+            )
 
 
 def _read_true_false(entry: LineDict, question: QuestionData, prefix: str, out: _Collector) -> None:
@@ -579,11 +683,16 @@ def _read_true_false(entry: LineDict, question: QuestionData, prefix: str, out: 
     misconception = out.text(entry, "misconception", prefix)
     for value in (True, False):
         name = "true" if value else "false"
-        question.options.append(OptionData(
-            key=name, text=name.capitalize(), is_correct=answer is value,
-            rationale=out.text(entry, f"rationale_{name}", prefix),
-            misconception="" if answer is value else misconception, position=0 if value else 1,
-        ))
+        question.options.append(
+            OptionData(
+                key=name,
+                text=name.capitalize(),
+                is_correct=answer is value,
+                rationale=out.text(entry, f"rationale_{name}", prefix),
+                misconception="" if answer is value else misconception,
+                position=0 if value else 1,
+            )
+        )
 
 
 def _read_matching(entry: LineDict, question: QuestionData, prefix: str, out: _Collector) -> None:
@@ -595,10 +704,16 @@ def _read_matching(entry: LineDict, question: QuestionData, prefix: str, out: _C
         if answer and answer in answers:
             out.add(_line_of(item, "answer"), f"{item_prefix}answer", "two pairs have the same answer")
         answers.append(answer)
-        question.options.append(OptionData(
-            key=item.get("key"), text=out.text(item, "prompt", item_prefix), match_text=answer, is_correct=True,
-            rationale=out.text(item, "rationale", item_prefix), position=position,
-        ))
+        question.options.append(
+            OptionData(
+                key=item.get("key"),
+                text=out.text(item, "prompt", item_prefix),
+                match_text=answer,
+                is_correct=True,
+                rationale=out.text(item, "rationale", item_prefix),
+                position=position,
+            )
+        )
     if "pairs" in entry and not 2 <= len(entry.get("pairs") or []) <= 6:
         out.add(_line_of(entry, "pairs"), f"{prefix}pairs", "a matching question needs 2 to 6 pairs")
     distractors = entry.get("distractors") or []
@@ -607,7 +722,11 @@ def _read_matching(entry: LineDict, question: QuestionData, prefix: str, out: _C
         return
     for distractor in distractors:
         if distractor.strip() in answers:
-            out.add(_line_of(entry, "distractors"), f"{prefix}distractors", f"{distractor!r} is also a pair's answer")
+            out.add(
+                _line_of(entry, "distractors"),
+                f"{prefix}distractors",
+                f"{distractor!r} is also a pair's answer",
+            )
     question.distractors = [d.strip() for d in distractors]
 
 
@@ -615,10 +734,15 @@ def _read_ordering(entry: LineDict, question: QuestionData, prefix: str, out: _C
     items = _sub_entries(entry, "items", prefix, out, ITEM_FIELDS, ("key", "text", "rationale"))
     for position, item in enumerate(items):
         item_prefix = f"{prefix}items[{position}]."
-        question.options.append(OptionData(
-            key=item.get("key"), text=out.text(item, "text", item_prefix), is_correct=True,
-            rationale=out.text(item, "rationale", item_prefix), position=position,
-        ))
+        question.options.append(
+            OptionData(
+                key=item.get("key"),
+                text=out.text(item, "text", item_prefix),
+                is_correct=True,
+                rationale=out.text(item, "rationale", item_prefix),
+                position=position,
+            )
+        )
     if "items" in entry and not 3 <= len(entry.get("items") or []) <= 6:
         out.add(_line_of(entry, "items"), f"{prefix}items", "an ordering question needs 3 to 6 items")
 
@@ -630,15 +754,25 @@ def _read_numeric(entry: LineDict, question: QuestionData, prefix: str, out: _Co
         answer = None
     tolerance = entry.get("tolerance", 0)
     if not _is_number(tolerance) or tolerance < 0:
-        out.add(_line_of(entry, "tolerance"), f"{prefix}tolerance", f"must be a number of 0 or more, got {tolerance!r}")
+        out.add(
+            _line_of(entry, "tolerance"),
+            f"{prefix}tolerance",
+            f"must be a number of 0 or more, got {tolerance!r}",
+        )
         tolerance = 0
     question.numeric_answer = float(answer) if answer is not None else None
     question.numeric_tolerance = float(tolerance)
     question.unit = out.text(entry, "unit", prefix)
-    question.options.append(OptionData(
-        key="answer", text="", is_correct=True, rationale=out.text(entry, "rationale", prefix),
-        numeric_value=question.numeric_answer, position=0,
-    ))
+    question.options.append(
+        OptionData(
+            key="answer",
+            text="",
+            is_correct=True,
+            rationale=out.text(entry, "rationale", prefix),
+            numeric_value=question.numeric_answer,
+            position=0,
+        )
+    )
     errors = _sub_entries(entry, "common_errors", prefix, out, ERROR_FIELDS, ("value", "rationale"))
     for position, item in enumerate(errors, start=1):
         item_prefix = f"{prefix}common_errors[{position - 1}]."
@@ -648,11 +782,21 @@ def _read_numeric(entry: LineDict, question: QuestionData, prefix: str, out: _Co
                 out.add(_line_of(item, "value"), f"{item_prefix}value", f"must be a number, got {value!r}")
             continue
         if answer is not None and abs(value - answer) <= tolerance:
-            out.add(_line_of(item, "value"), f"{item_prefix}value", "lies within the tolerance of the right answer")
-        question.options.append(OptionData(
-            key=f"error-{position}", text="", rationale=out.text(item, "rationale", item_prefix),
-            misconception=out.text(item, "misconception", item_prefix), numeric_value=float(value), position=position,
-        ))
+            out.add(
+                _line_of(item, "value"),
+                f"{item_prefix}value",
+                "lies within the tolerance of the right answer",
+            )
+        question.options.append(
+            OptionData(
+                key=f"error-{position}",
+                text="",
+                rationale=out.text(item, "rationale", item_prefix),
+                misconception=out.text(item, "misconception", item_prefix),
+                numeric_value=float(value),
+                position=position,
+            )
+        )
 
 
 def _check_unique_ids(modules: list[ModuleData], problems: list[Problem]) -> None:
@@ -663,8 +807,14 @@ def _check_unique_ids(modules: list[ModuleData], problems: list[Problem]) -> Non
                 continue
             if question.qid in seen:
                 first = seen[question.qid]
-                problems.append(Problem(question.path, question.line, f"{question.qid}.id",
-                                        f"duplicate id: also used at {first.path}:{first.line}"))
+                problems.append(
+                    Problem(
+                        question.path,
+                        question.line,
+                        f"{question.qid}.id",
+                        f"duplicate id: also used at {first.path}:{first.line}",
+                    )
+                )
             else:
                 seen[question.qid] = question
 
@@ -673,6 +823,12 @@ def _check_unique_module_orders(modules: list[ModuleData], root: Path, problems:
     seen: dict[int, str] = {}
     for module in modules:
         if module.order in seen:
-            problems.append(Problem(f"{root.name}/{module.slug}/module.md", 1, "order",
-                                    f"order {module.order} is also used by module {seen[module.order]!r}"))
+            problems.append(
+                Problem(
+                    f"{root.name}/{module.slug}/module.md",
+                    1,
+                    "order",
+                    f"order {module.order} is also used by module {seen[module.order]!r}",
+                )
+            )
         seen[module.order] = module.slug

@@ -33,7 +33,6 @@ def citation_html(key: str, titles: Mapping[str, str]) -> str:
     return f'<a class="cite" href="#source-{escape(key)}" title="{escape(title)}">{escape(key)}</a>'
 
 
-
 def render_markdown(text: str, *, source_titles: Mapping[str, str]) -> str:
     """Render module Markdown to sanitised HTML and turn citations into links."""
     html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")

@@ -10,8 +10,10 @@ from tutor.catalog.models import Module, Section, Source
 
 def live_modules() -> QuerySet[Module]:
     """Modules learners can study, each with the number of its live questions."""
-    return Module.objects.filter(retired=False).annotate(
-        question_count=Count("questions", filter=Q(questions__retired=False))
+    return (
+        Module.objects.filter(retired=False)
+        .annotate(question_count=Count("questions", filter=Q(questions__retired=False)))
+        .order_by("order", "title")  # Meta.ordering does not apply to aggregated queries
     )
 
 
@@ -25,8 +27,7 @@ def sources_cited_in(module: Module) -> QuerySet[Source]:
     """Every source the module's text or its live questions cite, review references first."""
     return (
         Source.objects.filter(
-            Q(sections__module=module, sections__retired=False)
-            | Q(questions__module=module, questions__retired=False)
+            Q(sections__module=module, sections__retired=False) | Q(questions__module=module, questions__retired=False)
         )
         .distinct()
         .order_by("kind", "number", "key")

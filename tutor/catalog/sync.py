@@ -39,12 +39,17 @@ class LoadReport:
 
     @property
     def changed(self) -> int:
-        return (self.modules.changed + self.sources.changed
-                + sum(c.changed for c in self.questions.values()) + sum(c.changed for c in self.sections.values()))
+        return (
+            self.modules.changed
+            + self.sources.changed
+            + sum(c.changed for c in self.questions.values())
+            + sum(c.changed for c in self.sections.values())
+        )
 
     def as_dict(self) -> dict:
         return {
-            "modules": vars(self.modules), "sources": vars(self.sources),
+            "modules": vars(self.modules),
+            "sources": vars(self.sources),
             "questions": {slug: vars(count) for slug, count in self.questions.items()},
             "sections": {slug: vars(count) for slug, count in self.sections.items()},
         }
@@ -82,8 +87,13 @@ def _sync_sources(tree: ContentTree, report: LoadReport) -> dict[str, Source]:
     result = {}
     for key, data in tree.sources.items():
         values = {
-            "kind": data.kind, "number": data.number, "title": data.title, "note": data.note,
-            "citation": data.citation, "review_section": data.review_section, "certainty": data.certainty,
+            "kind": data.kind,
+            "number": data.number,
+            "title": data.title,
+            "note": data.note,
+            "citation": data.citation,
+            "review_section": data.review_section,
+            "certainty": data.certainty,
         }
         source = existing.get(key)
         if source is None:
@@ -108,8 +118,13 @@ def _assign_changed(instance, values: dict) -> bool:
 
 
 def _sync_module(data: ModuleData, report: LoadReport) -> Module:
-    values = {"title": data.title, "order": data.order, "summary": data.summary, "objectives": data.objectives,
-              "retired": False}
+    values = {
+        "title": data.title,
+        "order": data.order,
+        "summary": data.summary,
+        "objectives": data.objectives,
+        "retired": False,
+    }
     module = Module.objects.filter(slug=data.slug).first()
     if module is None:
         module = Module.objects.create(slug=data.slug, **values)
@@ -122,16 +137,20 @@ def _sync_module(data: ModuleData, report: LoadReport) -> Module:
     return module
 
 
-def _sync_sections(module: Module, data: ModuleData, tree: ContentTree, sources: dict[str, Source],
-                   report: LoadReport) -> dict[str, Section]:
+def _sync_sections(
+    module: Module, data: ModuleData, tree: ContentTree, sources: dict[str, Source], report: LoadReport
+) -> dict[str, Section]:
     count = report.sections[module.slug]
     existing = {section.anchor: section for section in module.sections.all()}
     result = {}
     titles = tree.source_titles
     for section_data in data.sections:
         values = {
-            "title": section_data.title, "order": section_data.order, "body_markdown": section_data.body_markdown,
-            "body_html": render_markdown(section_data.body_markdown, source_titles=titles), "retired": False,
+            "title": section_data.title,
+            "order": section_data.order,
+            "body_markdown": section_data.body_markdown,
+            "body_html": render_markdown(section_data.body_markdown, source_titles=titles),
+            "retired": False,
         }
         section = existing.pop(section_data.anchor, None)
         if section is None:
@@ -152,19 +171,33 @@ def _sync_sections(module: Module, data: ModuleData, tree: ContentTree, sources:
     return result
 
 
-def _sync_questions(module: Module, data: ModuleData, sections: dict[str, Section], sources: dict[str, Source],
-                    report: LoadReport) -> None:
+def _sync_questions(
+    module: Module,
+    data: ModuleData,
+    sections: dict[str, Section],
+    sources: dict[str, Source],
+    report: LoadReport,
+) -> None:
     count = report.questions[module.slug]
     existing = {q.qid: q for q in Question.objects.filter(qid__in=[q.qid for q in data.questions])}
     for question_data in data.questions:
         fingerprint = question_data.content_fingerprint()
         values = {
-            "module": module, "section": sections[question_data.teaches], "type": question_data.type,
-            "stem": question_data.stem, "explanation": question_data.explanation,
-            "difficulty": question_data.difficulty, "bloom": question_data.bloom, "vignette": question_data.vignette,
-            "tags": question_data.tags, "numeric_answer": question_data.numeric_answer,
-            "numeric_tolerance": question_data.numeric_tolerance, "unit": question_data.unit,
-            "distractors": question_data.distractors, "order": question_data.order, "content_hash": fingerprint,
+            "module": module,
+            "section": sections[question_data.teaches],
+            "type": question_data.type,
+            "stem": question_data.stem,
+            "explanation": question_data.explanation,
+            "difficulty": question_data.difficulty,
+            "bloom": question_data.bloom,
+            "vignette": question_data.vignette,
+            "tags": question_data.tags,
+            "numeric_answer": question_data.numeric_answer,
+            "numeric_tolerance": question_data.numeric_tolerance,
+            "unit": question_data.unit,
+            "distractors": question_data.distractors,
+            "order": question_data.order,
+            "content_hash": fingerprint,
             "retired": False,
         }
         question = existing.get(question_data.qid)
@@ -189,12 +222,22 @@ def _sync_questions(module: Module, data: ModuleData, sections: dict[str, Sectio
 
 
 def _write_options(question: Question, data: QuestionData) -> None:
-    Option.objects.bulk_create([
-        Option(question=question, key=o.key, text=o.text, is_correct=o.is_correct, rationale=o.rationale,
-               misconception=o.misconception, match_text=o.match_text, position=o.position,
-               numeric_value=o.numeric_value)
-        for o in data.options
-    ])
+    Option.objects.bulk_create(
+        [
+            Option(
+                question=question,
+                key=o.key,
+                text=o.text,
+                is_correct=o.is_correct,
+                rationale=o.rationale,
+                misconception=o.misconception,
+                match_text=o.match_text,
+                position=o.position,
+                numeric_value=o.numeric_value,
+            )
+            for o in data.options
+        ]
+    )
 
 
 def _retire_missing(tree: ContentTree, seen_modules: set[str], report: LoadReport) -> None:

@@ -10,19 +10,27 @@ from tutor.catalog import selectors
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     modules = list(selectors.live_modules())
-    return render(request, "catalog/home.html", {
-        "modules": modules,
-        "question_total": sum(module.question_count for module in modules),
-    })
+    return render(
+        request,
+        "catalog/home.html",
+        {
+            "modules": modules,
+            "question_total": sum(module.question_count for module in modules),
+        },
+    )
 
 
 @require_GET
 def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
     module = selectors.module_for_reading(slug)
     sections = list(module.sections.all())
-    return render(request, "catalog/module_detail.html", {
-        "module": module,
-        "sections": [s for s in sections if not s.is_since_the_review],
-        "since_the_review": next((s for s in sections if s.is_since_the_review), None),
-        "sources": list(selectors.sources_cited_in(module)),
-    })
+    return render(
+        request,
+        "catalog/module_detail.html",
+        {
+            "module": module,
+            "sections": [s for s in sections if not s.is_since_the_review],
+            "since_the_review": next((s for s in sections if s.is_since_the_review), None),
+            "sources": list(selectors.sources_cited_in(module)),
+        },
+    )

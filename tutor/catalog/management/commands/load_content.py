@@ -36,9 +36,11 @@ class Command(BaseCommand):
                 f"   {s.created} created, {s.updated} updated, {s.retired} retired, {s.unchanged} unchanged"
             )
         m, src = report.modules, report.sources
-        self.stdout.write(f"modules: {m.created} created, {m.updated} updated, {m.retired} retired, "
-                          f"{m.unchanged} unchanged; sources: {src.created} created, {src.updated} updated, "
-                          f"{src.unchanged} unchanged")
+        self.stdout.write(
+            f"modules: {m.created} created, {m.updated} updated, {m.retired} retired, "
+            f"{m.unchanged} unchanged; sources: {src.created} created, {src.updated} updated, "
+            f"{src.unchanged} unchanged"
+        )
         total = sum(len(module.questions) for module in tree.modules)
         if check:
             verdict = f"Valid: {len(tree.modules)} modules, {total} questions. --check: nothing was written."
