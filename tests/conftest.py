@@ -18,6 +18,16 @@ class CommandResult:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def fresh_catalog():
+    """Each test sees the catalog rows it made, not a snapshot left by another test."""
+    from tutor.catalog.snapshot import forget_catalog
+
+    forget_catalog()
+    yield
+    forget_catalog()
+
+
 @pytest.fixture
 def tiny_content(tmp_path: Path) -> Path:
     """A private copy of the tiny content tree that a test may edit."""

@@ -9,3 +9,6 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # Tests serve static files from the finders, as in development.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Deterministic intervals, so that tests can state exact due dates.
+STUDY_FUZZ_INTERVALS = False

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "tutor.accounts",
     "tutor.catalog",
+    "tutor.study",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +150,9 @@ if DEBUG:
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
     warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+
+# Spread review dates a little so that questions learned together do not all fall due together.
+STUDY_FUZZ_INTERVALS = True
 
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
 

@@ -6,6 +6,7 @@ admin.site.site_title = "MDMA-AT Tutor admin"
 
 urlpatterns = [
     path("", include("tutor.catalog.urls")),
+    path("", include("tutor.study.urls")),
     path("account/", include("tutor.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

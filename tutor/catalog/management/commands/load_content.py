@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from tutor.catalog.content_files import read_content
+from tutor.catalog.snapshot import forget_catalog
 from tutor.catalog.sync import load_content_tree
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             raise CommandError(f"{len(problems)} problem(s) found in {root}; nothing was written.")
 
         report = load_content_tree(tree=tree, dry_run=check)
+        forget_catalog()
         width = max((len(m.slug) for m in tree.modules), default=10)
         self.stdout.write(f"{'module':<{width}}  questions: created updated retired unchanged   sections")
         for slug in sorted(set(report.questions) | set(report.sections)):

@@ -1,0 +1,95 @@
+/* Progressive enhancement for the question card: keyboard answering, focus after swaps, answer timing and the
+   exam timer. Everything here is optional: the pages work without it. */
+(function () {
+  "use strict";
+
+  function card() { return document.getElementById("card"); }
+
+  function isTyping(event) {
+    var t = event.target;
+    return t && (t.tagName === "TEXTAREA" || t.tagName === "SELECT" ||
+      (t.tagName === "INPUT" && !/^(radio|checkbox|submit|button)$/.test(t.type)));
+  }
+
+  function startTiming(root) {
+    var form = root && root.querySelector("[data-question-form]");
+    if (form) { form.dataset.shownAt = String(Date.now()); }
+  }
+
+  function focusNew(root) {
+    var target = root && root.querySelector("[data-autofocus]");
+    if (target) { target.focus({ preventScroll: false }); }
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.matches && form.matches("[data-question-form]")) {
+      var shown = Number(form.dataset.shownAt || 0);
+      var field = form.querySelector("input[name=duration_ms]");
+      if (shown && field) { field.value = String(Date.now() - shown); }
+    }
+  }, true);
+
+  document.addEventListener("keydown", function (event) {
+    var root = card();
+    // Keys act only once htmx has wired up the card; until then the page behaves as plain HTML.
+    if (!root || !root.dataset.ready || event.altKey || event.ctrlKey || event.metaKey || isTyping(event)) { return; }
+    var form = root.querySelector("[data-question-form]");
+    var key = event.key;
+    if (form && /^[1-9]$/.test(key)) {
+      var inputs = form.querySelectorAll(".options input");
+      var input = inputs[Number(key) - 1];
+      if (input) {
+        event.preventDefault();
+        input.checked = input.type === "radio" ? true : !input.checked;
+        input.focus();
+      }
+      return;
+    }
+    if (form && key === "Enter" && event.target.tagName !== "BUTTON" && event.target.tagName !== "A") {
+      event.preventDefault();
+      form.requestSubmit();
+      return;
+    }
+    if (!form) {
+      var rating = root.querySelector('.rating-form [data-rating-key="' + key + '"]');
+      if (rating) { event.preventDefault(); rating.click(); return; }
+      var next = root.querySelector("[data-next]");
+      if (next && (key === "n" || key === "N" || (key === "Enter" && event.target === document.body))) {
+        event.preventDefault();
+        next.click();
+      }
+    }
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = card();
+    if (root && (event.target === root || root.contains(event.target) || event.target.id === "card")) {
+      startTiming(root);
+      focusNew(root);
+      root.dataset.ready = "1";
+    }
+  });
+
+  function tickTimers() {
+    document.querySelectorAll(".timer[data-deadline]").forEach(function (timer) {
+      var left = Math.max(0, Math.round((Date.parse(timer.dataset.deadline) - Date.now()) / 1000));
+      var text = timer.querySelector("[data-timer-text]");
+      var minutes = Math.floor(left / 60), seconds = left % 60;
+      if (text) { text.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds; }
+      if (left <= 60) { timer.classList.add("timer-low"); }
+      if (left === 0 && !timer.dataset.expired) {
+        timer.dataset.expired = "1";
+        window.location.reload();
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var root = card();
+    startTiming(root);
+    if (root) { root.dataset.ready = "1"; }
+    tickTimers();
+    window.setInterval(tickTimers, 1000);
+  });
+})();

@@ -1,0 +1,114 @@
+"""A new learner studies ten questions with the keyboard alone, misses one, finds it under Missed questions,
+practises it and sees it scheduled."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import ModuleFactory, OptionFactory, QuestionFactory, SectionFactory
+from tutor.accounts.services import create_account
+from tutor.study.models import Card, ReviewLog
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "a long and unusual passphrase"
+
+
+@pytest.fixture
+def bank():
+    """Two modules of five single-answer questions; option b (key 2) is right in each."""
+    for order, title in enumerate(["Mechanisms of action", "Risks and safety"]):
+        module = ModuleFactory(title=title, order=order)
+        section = SectionFactory(module=module, title="Key facts", anchor="key-facts")
+        for n in range(5):
+            question = QuestionFactory(section=section, options=False, stem=f"{title}: question {n + 1}?", order=n)
+            for position, key in enumerate("abcd"):
+                OptionFactory(
+                    question=question,
+                    key=key,
+                    position=position,
+                    is_correct=key == "b",
+                    text=f"Answer {key.upper()} to question {n + 1}",
+                    rationale="This is the right answer." if key == "b" else "This one is a common mix-up.",
+                )
+
+
+def log_in(page, live_server):
+    create_account(username="trainee", password=PASSWORD)
+    page.goto(f"{live_server.url}/account/log-in/")
+    page.get_by_label(re.compile("Username")).fill("trainee")
+    page.get_by_label(re.compile("Password")).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_keyboard_study_then_missed_then_practice(live_server, bank, page, check_accessibility, screenshot):
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/study/")
+    assert "10" in page.locator(".queue-counts").inner_text()
+    check_accessibility(page)
+    screenshot(page, "study-question")
+
+    for n in range(10):
+        page.locator("#card[data-ready] [data-question-form]").wait_for()
+        wrong = n == 2
+        page.keyboard.press("1" if wrong else "2")
+        page.keyboard.press("Enter")
+        page.locator("#card[data-ready] .feedback").wait_for()
+        assert page.locator(".verdict").inner_text().endswith("Not quite" if wrong else "Correct")
+        if n == 2:
+            check_accessibility(page)
+            screenshot(page, "study-feedback-wrong")
+        if n == 3:
+            page.keyboard.press("4")  # rate a right answer Easy
+            page.locator('.rating-buttons [aria-pressed="true"]', has_text="Easy").wait_for()
+            page.wait_for_function("document.querySelector('#card').dataset.ready === '1'")
+        page.keyboard.press("n")
+
+    page.locator(".all-done").wait_for()
+    assert "done for today" in page.locator(".all-done").inner_text()
+    assert ReviewLog.objects.count() == 10
+    assert ReviewLog.objects.filter(correct=False).count() == 1
+    assert ReviewLog.objects.filter(rating=4).count() == 1
+    check_accessibility(page)
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Missed").click()
+    rows = page.locator(".missed-table tbody tr")
+    assert rows.count() == 1
+    missed_stem = rows.first.locator("th a").inner_text()
+    assert "still missed" in rows.first.inner_text()
+    check_accessibility(page)
+    screenshot(page, "missed")
+
+    page.get_by_role("button", name=re.compile("Practise this question now")).click()
+    page.locator("#card[data-ready] [data-question-form]").wait_for()
+    assert missed_stem.rstrip("?") in page.locator(".stem").first.inner_text()
+    check_accessibility(page)
+    page.keyboard.press("2")
+    page.keyboard.press("Enter")
+    page.locator(".feedback").wait_for()
+    assert "Correct" in page.locator(".verdict").inner_text()
+    assert "comes back" in page.locator(".comes-back").inner_text()
+    screenshot(page, "practice-feedback")
+
+    card = Card.objects.get(question__stem=missed_stem)
+    assert card.reps == 2 and card.lapses == 1
+    assert card.due > timezone.now()
+    assert ReviewLog.objects.filter(card=card, context="practice", correct=True).exists()
+
+
+def test_study_works_without_javascript(live_server, bank, browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.viewport_name = "phone-nojs"
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/study/")
+    page.get_by_label(re.compile("Answer A to question 1")).check()
+    page.get_by_role("button", name="Check answer").click()
+
+    assert "/study/answers/" in page.url
+    assert "Not quite" in page.locator(".verdict").inner_text()
+    page.get_by_role("link", name=re.compile("Next question")).click()
+    assert page.locator("[data-question-form]").is_visible()
+    context.close()

@@ -1,0 +1,230 @@
+"""The catalog held in memory between content loads.
+
+Questions, options, sections and sources change only when `load_content` runs, so the study pages read them from an
+immutable snapshot instead of querying them on every request. The snapshot is rebuilt when the newest ContentLoad
+differs from the one it was built from; that is checked at most every few seconds per process.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from tutor.catalog.models import ContentLoad, Module, Option, Question, Section, Source
+from tutor.catalog.rendering import render_inline
+
+RECHECK_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class SourceView:
+    key: str
+    kind: str
+    number: int | None
+    title: str
+    note: str
+    citation: str
+    certainty: str
+
+    @property
+    def label(self) -> str:
+        return f"Review reference [{self.number}]" if self.kind == "review" else self.title
+
+    @property
+    def is_secondary(self) -> bool:
+        return self.certainty in {"secondary", "reported"}
+
+
+@dataclass(frozen=True)
+class OptionView:
+    key: str
+    text: str
+    is_correct: bool
+    rationale: str
+    misconception: str
+    match_text: str
+    position: int
+    numeric_value: float | None
+
+    @property
+    def text_html(self) -> str:
+        return render_inline(self.text)
+
+    @property
+    def rationale_html(self) -> str:
+        return render_inline(self.rationale)
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    id: int
+    qid: str
+    type: str
+    type_label: str
+    stem: str
+    explanation: str
+    difficulty: int
+    bloom: str
+    vignette: bool
+    tags: tuple[str, ...]
+    revision: int
+    retired: bool
+    module_id: int
+    module_slug: str
+    module_title: str
+    section_anchor: str
+    section_title: str
+    options: tuple[OptionView, ...]
+    sources: tuple[SourceView, ...]
+    numeric_answer: float | None
+    numeric_tolerance: float | None
+    unit: str
+    distractors: tuple[str, ...]
+    order: int
+
+    @property
+    def stem_html(self) -> str:
+        return render_inline(self.stem)
+
+    @property
+    def explanation_html(self) -> str:
+        return render_inline(self.explanation)
+
+    @property
+    def section_url(self) -> str:
+        return f"/modules/{self.module_slug}/#{self.section_anchor}"
+
+    def option(self, key: str) -> OptionView | None:
+        return next((option for option in self.options if option.key == key), None)
+
+    @property
+    def correct_options(self) -> tuple[OptionView, ...]:
+        return tuple(option for option in self.options if option.is_correct)
+
+    @property
+    def match_choices(self) -> tuple[tuple[str, str], ...]:
+        """Matching items: every answer a learner may pick, as (choice id, text), sorted by text."""
+        choices = [(option.key, option.match_text) for option in self.options]
+        choices += [(f"extra-{index}", text) for index, text in enumerate(self.distractors, start=1)]
+        return tuple(sorted(choices, key=lambda choice: choice[1].lower()))
+
+
+@dataclass(frozen=True)
+class ModuleView:
+    id: int
+    slug: str
+    title: str
+    order: int
+
+
+@dataclass
+class CatalogSnapshot:
+    fingerprint: str
+    questions: dict[int, QuestionView] = field(default_factory=dict)
+    modules: dict[int, ModuleView] = field(default_factory=dict)
+
+    @property
+    def live_questions(self) -> list[QuestionView]:
+        return [q for q in self.questions.values() if not q.retired]
+
+    def module_by_slug(self, slug: str) -> ModuleView | None:
+        return next((m for m in self.modules.values() if m.slug == slug), None)
+
+
+def build_snapshot() -> CatalogSnapshot:
+    """Read the whole catalog in five queries."""
+    latest = ContentLoad.objects.order_by("-id").values_list("id", "fingerprint").first()
+    snapshot = CatalogSnapshot(fingerprint=f"{latest[0]}:{latest[1]}" if latest else "empty")
+    for module in Module.objects.filter(retired=False).order_by("order"):
+        snapshot.modules[module.pk] = ModuleView(module.pk, module.slug, module.title, module.order)
+    all_modules = {m.pk: m for m in Module.objects.all()}
+    sections = {s.pk: s for s in Section.objects.all()}
+    sources = {
+        s.pk: SourceView(s.key, s.kind, s.number, s.title, s.note, s.citation, s.certainty)
+        for s in Source.objects.all()
+    }
+    options: dict[int, list[OptionView]] = {}
+    for option in Option.objects.order_by("question_id", "position"):
+        options.setdefault(option.question_id, []).append(
+            OptionView(
+                option.key,
+                option.text,
+                option.is_correct,
+                option.rationale,
+                option.misconception,
+                option.match_text,
+                option.position,
+                option.numeric_value,
+            )
+        )
+    question_sources: dict[int, list[SourceView]] = {}
+    for question_id, source_id in Question.sources.through.objects.values_list("question_id", "source_id"):
+        question_sources.setdefault(question_id, []).append(sources[source_id])
+    for question in Question.objects.all():
+        module, section = all_modules[question.module_id], sections[question.section_id]
+        snapshot.questions[question.pk] = QuestionView(
+            id=question.pk,
+            qid=question.qid,
+            type=question.type,
+            type_label=question.get_type_display(),
+            stem=question.stem,
+            explanation=question.explanation,
+            difficulty=question.difficulty,
+            bloom=question.bloom,
+            vignette=question.vignette,
+            tags=tuple(question.tags),
+            revision=question.revision,
+            retired=question.retired or module.retired,
+            module_id=module.pk,
+            module_slug=module.slug,
+            module_title=module.title,
+            section_anchor=section.anchor,
+            section_title=section.title,
+            options=tuple(options.get(question.pk, ())),
+            sources=tuple(sorted(question_sources.get(question.pk, ()), key=lambda s: (s.kind, s.number or 0, s.key))),
+            numeric_answer=question.numeric_answer,
+            numeric_tolerance=question.numeric_tolerance,
+            unit=question.unit,
+            distractors=tuple(question.distractors),
+            order=question.order,
+        )
+    return snapshot
+
+
+class _SnapshotHolder:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._snapshot: CatalogSnapshot | None = None
+        self._checked_at = 0.0
+
+    def get(self) -> CatalogSnapshot:
+        now = time.monotonic()
+        snapshot = self._snapshot
+        if snapshot is not None and now - self._checked_at < RECHECK_SECONDS:
+            return snapshot
+        with self._lock:
+            latest = ContentLoad.objects.order_by("-id").values_list("id", "fingerprint").first()
+            key = f"{latest[0]}:{latest[1]}" if latest else "empty"
+            if self._snapshot is None or self._snapshot.fingerprint != key:
+                self._snapshot = build_snapshot()
+            self._checked_at = time.monotonic()
+            return self._snapshot
+
+    def clear(self) -> None:
+        with self._lock:
+            self._snapshot = None
+            self._checked_at = 0.0
+
+
+_holder = _SnapshotHolder()
+
+
+def catalog() -> CatalogSnapshot:
+    """The current catalog, from memory when it has not changed."""
+    return _holder.get()
+
+
+def forget_catalog() -> None:
+    """Drop the in-memory catalog (after a content load in this process, and between tests)."""
+    _holder.clear()

@@ -1,0 +1,134 @@
+"""The tutor's feedback on one answer, gathered for the template: verdict, rationales, where it is taught, sources,
+and when the question comes back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from tutor.catalog.snapshot import OptionView, QuestionView
+from tutor.study.marking import Marking, PartResult, mark_answer
+from tutor.study.models import Card, Rating, ReviewLog
+from tutor.study.services import LEECH_THRESHOLD
+
+
+@dataclass(frozen=True)
+class TutorFeedback:
+    question: QuestionView
+    log: ReviewLog
+    marking: Marking
+    comes_back: str
+    comes_back_at: dt.datetime
+    is_leech: bool
+    lapses: int
+    flagged: bool
+    edited_since: bool
+    can_rerate: bool
+
+    @property
+    def verdict(self) -> str:
+        return self.marking.verdict
+
+    @property
+    def headline(self) -> str:
+        if self.marking.correct:
+            return "Correct"
+        if self.marking.partial:
+            right = sum(part.correct for part in self.marking.parts)
+            return f"Partly right: {right} of {len(self.marking.parts)} parts"
+        return "Not quite"
+
+    @property
+    def chosen(self) -> tuple[OptionView, ...]:
+        return self.marking.chosen
+
+    @property
+    def correct_options(self) -> tuple[OptionView, ...]:
+        return self.question.correct_options
+
+    @property
+    def other_options(self) -> tuple[OptionView, ...]:
+        """Options neither chosen nor correct, for "why the others are wrong"."""
+        shown = {o.key for o in self.chosen} | {o.key for o in self.correct_options}
+        return tuple(o for o in self.question.options if o.key not in shown)
+
+    @property
+    def parts(self) -> tuple[PartResult, ...]:
+        return self.marking.parts
+
+    @property
+    def ordered_parts(self) -> tuple[PartResult, ...]:
+        return tuple(sorted(self.marking.parts, key=lambda part: part.option.position))
+
+    @property
+    def numeric_answer_text(self) -> str:
+        q = self.question
+        answer = f"{q.numeric_answer:g}{q.unit}"
+        if q.numeric_tolerance:
+            answer += f" (answers within ±{q.numeric_tolerance:g}{q.unit} count)"
+        return answer
+
+    @property
+    def given_value(self) -> str:
+        value = self.log.answer.get("value")
+        return f"{value:g}{self.question.unit}" if isinstance(value, int | float) else ""
+
+    @property
+    def numeric_rationale(self) -> str:
+        answer = next((o for o in self.question.options if o.is_correct), None)
+        return answer.rationale_html if answer else ""
+
+    @property
+    def ratings(self) -> list[tuple[int, str, str, bool]]:
+        """(value, label, key, is current) for the four rating buttons."""
+        keys = {Rating.AGAIN: "1", Rating.HARD: "2", Rating.GOOD: "3", Rating.EASY: "4"}
+        return [(value, label, keys[value], value == self.log.rating) for value, label in Rating.choices]
+
+    @property
+    def rating_label(self) -> str:
+        return Rating(self.log.rating).label
+
+    @property
+    def leech_threshold(self) -> int:
+        return LEECH_THRESHOLD
+
+
+def when_it_comes_back(due: dt.datetime, now: dt.datetime, zone: dt.tzinfo) -> str:
+    """A short phrase such as "in 10 minutes", "in 3 hours" or "in 4 days, on Fri 27 Nov"."""
+    seconds = max(0, (due - now).total_seconds())
+    if seconds < 90:
+        return "in a minute"
+    if seconds < 3600:
+        return f"in {round(seconds / 60)} minutes"
+    if seconds < 86400:
+        hours = round(seconds / 3600)
+        return f"in {hours} hour{'s' if hours != 1 else ''}"
+    days = round(seconds / 86400)
+    local = due.astimezone(zone)
+    return f"in {days} day{'s' if days != 1 else ''}, on {local:%a} {local.day} {local:%b %Y}"
+
+
+def tutor_feedback(
+    *, question: QuestionView, log: ReviewLog, card: Card, flagged: bool, now: dt.datetime, zone: dt.tzinfo
+) -> TutorFeedback:
+    latest = card.last_review is not None and abs((card.last_review - log.reviewed_at).total_seconds()) < 1
+    return TutorFeedback(
+        question=question,
+        log=log,
+        marking=_marking_of(question, log),
+        comes_back=when_it_comes_back(log.due_after, now, zone),
+        comes_back_at=log.due_after,
+        is_leech=card.is_leech,
+        lapses=card.lapses,
+        flagged=flagged,
+        edited_since=log.question_revision != question.revision,
+        can_rerate=log.correct and latest,
+    )
+
+
+def _marking_of(question: QuestionView, log: ReviewLog) -> Marking:
+    """Re-mark a stored answer; if the question was edited so that the answer no longer fits, keep the verdict."""
+    try:
+        return mark_answer(question, log.answer)
+    except (KeyError, AttributeError, TypeError, ValueError):
+        return Marking(correct=log.correct, score=log.score)

@@ -1,0 +1,194 @@
+"""Forms: every input a learner sends is validated here, and every problem gets a message and a 4xx."""
+
+from __future__ import annotations
+
+import math
+import re
+import zoneinfo
+
+from django import forms
+
+from tutor.catalog.snapshot import QuestionView
+from tutor.study.models import PracticeMode, PracticePool, Rating
+
+NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+MAX_DURATION_MS = 24 * 3600 * 1000
+
+
+class AnswerForm(forms.Form):
+    """The answer to one question; its fields depend on the question's type."""
+
+    attempt = forms.CharField(widget=forms.HiddenInput)
+    duration_ms = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, question: QuestionView, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        keyed = [(o.key, o.text) for o in question.options]
+        if question.type in ("single", "true_false"):
+            self.fields["choice"] = forms.ChoiceField(
+                choices=keyed, widget=forms.RadioSelect, error_messages={"required": "Choose an answer."}
+            )
+        elif question.type == "multiple":
+            self.fields["choices"] = forms.MultipleChoiceField(
+                choices=keyed,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"required": "Choose at least one answer."},
+            )
+        elif question.type == "matching":
+            choices = [("", "Choose a match…"), *question.match_choices]
+            for option in question.options:
+                self.fields[f"match_{option.key}"] = forms.ChoiceField(
+                    label=option.text, choices=choices, error_messages={"required": "Choose a match."}
+                )
+        elif question.type == "ordering":
+            places = [("", "Place…")] + [(str(n), str(n)) for n in range(1, len(question.options) + 1)]
+            for option in question.options:
+                self.fields[f"order_{option.key}"] = forms.ChoiceField(
+                    label=option.text, choices=places, error_messages={"required": "Give this item a place."}
+                )
+        elif question.type == "numeric":
+            self.fields["value"] = forms.CharField(
+                label="Your answer",
+                max_length=32,
+                error_messages={"required": "Enter a number."},
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            )
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = "That answer does not belong to this question."
+            field.error_messages["invalid_list"] = "That answer does not belong to this question."
+
+    def clean_value(self) -> float:
+        raw = self.cleaned_data["value"].strip().replace(" ", "").rstrip("%")
+        if not NUMBER.match(raw):
+            raise forms.ValidationError("Enter a number, such as 54.2 (digits, one decimal point or comma).")
+        value = float(raw.replace(",", "."))
+        if not math.isfinite(value):
+            raise forms.ValidationError("Enter a number, such as 54.2.")
+        return value
+
+    def clean_duration_ms(self) -> int | None:
+        raw = self.cleaned_data.get("duration_ms") or ""
+        return min(int(raw), MAX_DURATION_MS) if raw.isdigit() else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.question.type == "ordering":
+            places = [cleaned.get(f"order_{o.key}") for o in self.question.options]
+            given = [p for p in places if p]
+            if len(given) == len(places) and len(set(given)) != len(given):
+                raise forms.ValidationError("Give each item a different place: each number can be used once.")
+        return cleaned
+
+    def answer(self) -> dict:
+        """The validated answer as stored on the review log (see tutor.study.marking)."""
+        data, qtype = self.cleaned_data, self.question.type
+        if qtype in ("single", "true_false"):
+            return {"choice": data["choice"]}
+        if qtype == "multiple":
+            return {"choices": sorted(data["choices"])}
+        if qtype == "matching":
+            return {"matches": {o.key: data[f"match_{o.key}"] for o in self.question.options}}
+        if qtype == "ordering":
+            return {"order": {o.key: int(data[f"order_{o.key}"]) for o in self.question.options}}
+        return {"value": data["value"]}
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        choices=Rating.choices, coerce=int, error_messages={"invalid_choice": "Choose Again, Hard, Good or Easy."}
+    )
+
+
+RETENTION_CHOICES = [(f"{r / 100:.2f}", f"{r}%") for r in range(80, 98)]
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    return [("", "The site's time zone"), *[(z, z.replace("_", " ")) for z in zones]]
+
+
+class StudySettingsForm(forms.Form):
+    desired_retention = forms.TypedChoiceField(
+        label="How well do you want to remember?",
+        choices=RETENTION_CHOICES,
+        coerce=float,
+        help_text=(
+            "Questions come back when your predicted chance of recalling them falls to this level. "
+            "Higher means more reviews each day and fewer things forgotten; 90% suits most learners."
+        ),
+    )
+    new_per_day = forms.IntegerField(
+        label="New questions per day",
+        min_value=0,
+        max_value=200,
+        help_text="How many questions you have not seen before are introduced each day (0 to 200).",
+    )
+    modules = forms.MultipleChoiceField(
+        label="Modules in your daily study",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Modules an educator assigned to you are always included.",
+    )
+    time_zone = forms.ChoiceField(
+        label="Your time zone",
+        required=False,
+        help_text="Your study day starts at midnight here; it decides when today's new questions reset.",
+    )
+
+    def __init__(self, *args, module_choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["modules"].choices = module_choices
+        self.fields["time_zone"].choices = time_zone_choices()
+
+
+class PracticeTestForm(forms.Form):
+    modules = forms.MultipleChoiceField(
+        label="Modules",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked to draw from every module.",
+    )
+    pool = forms.ChoiceField(label="Which questions", choices=PracticePool.choices, widget=forms.RadioSelect)
+    count = forms.IntegerField(label="How many questions", min_value=1, max_value=100, initial=10)
+    mode = forms.ChoiceField(label="Mode", choices=PracticeMode.choices, widget=forms.RadioSelect)
+    time_limit_minutes = forms.IntegerField(
+        label="Time limit in minutes (exam mode, optional)", min_value=1, max_value=300, required=False
+    )
+
+    def __init__(self, *args, module_choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["modules"].choices = module_choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("time_limit_minutes") and cleaned.get("mode") != PracticeMode.EXAM:
+            self.add_error("time_limit_minutes", "A time limit applies to exam mode only.")
+        return cleaned
+
+
+class MissedFilterForm(forms.Form):
+    STATUS_CHOICES = [("", "All missed"), ("still", "Still missed"), ("since", "Since answered right")]
+
+    module = forms.ChoiceField(label="Module", required=False)
+    status = forms.ChoiceField(label="Show", required=False, choices=STATUS_CHOICES)
+
+    def __init__(self, *args, module_choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["module"].choices = [("", "All modules"), *module_choices]
+
+
+class ProblemReportForm(forms.Form):
+    text = forms.CharField(
+        label="What is wrong with this question?",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="For example: a fact that does not match the source, an unclear stem, two defensible answers.",
+        error_messages={"required": "Describe the problem in a sentence or two."},
+    )
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if len(text) < 5:
+            raise forms.ValidationError("Describe the problem in a sentence or two.")
+        return text

@@ -1,0 +1,191 @@
+"""A learner's memory of each question (Card), every answer they gave (ReviewLog), and practice tests."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from tutor.catalog.models import Question
+
+
+class MemoryState(models.IntegerChoices):
+    """The scheduler's states, plus NEW for a card before its first answer (stored on logs only)."""
+
+    NEW = 0, "New"
+    LEARNING = 1, "Learning"
+    REVIEW = 2, "Review"
+    RELEARNING = 3, "Relearning"
+
+
+class Rating(models.IntegerChoices):
+    AGAIN = 1, "Again"
+    HARD = 2, "Hard"
+    GOOD = 3, "Good"
+    EASY = 4, "Easy"
+
+
+class Card(models.Model):
+    """What the scheduler knows about one learner and one question; created at the first answer."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cards")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="cards")
+    state = models.PositiveSmallIntegerField(choices=MemoryState.choices, default=MemoryState.LEARNING)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+    reps = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0, help_text="Wrong answers so far.")
+    is_leech = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "question"], name="one_card_per_learner_question"),
+        ]
+        indexes = [
+            models.Index(fields=["learner", "due"], name="card_learner_due"),
+            models.Index(fields=["learner", "created_at"], name="card_learner_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id}:{self.question_id}"
+
+
+class ReviewContext(models.TextChoices):
+    STUDY = "study", "Daily study"
+    PRACTICE = "practice", "Practice test"
+
+
+class ReviewLog(models.Model):
+    """One answer, appended and kept.
+
+    The only later change is the learner's own rating choice on the feedback screen (Good to Hard or Easy, say),
+    which re-plans the review from the card as it was before this answer (`card_before`).
+    """
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs")
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="logs")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="review_logs")
+    question_revision = models.PositiveIntegerField()
+    attempt = models.CharField(max_length=64, unique=True, help_text="The one-time token of the rendered question.")
+    context = models.CharField(max_length=10, choices=ReviewContext.choices, default=ReviewContext.STUDY)
+    answer = models.JSONField()
+    correct = models.BooleanField()
+    partial = models.BooleanField(default=False, help_text="Some parts right, some wrong: scheduled as wrong.")
+    score = models.FloatField(help_text="Share of the item's parts answered right, 0 to 1.")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    rating_changed = models.BooleanField(default=False)
+    reviewed_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    state_before = models.PositiveSmallIntegerField(choices=MemoryState.choices)
+    state_after = models.PositiveSmallIntegerField(choices=MemoryState.choices)
+    stability_after = models.FloatField()
+    difficulty_after = models.FloatField()
+    due_after = models.DateTimeField()
+    scheduled_days = models.FloatField(help_text="Days from this review to the next due date.")
+    retrievability = models.FloatField(
+        null=True, blank=True, help_text="Predicted chance of recall just before this review (none for a new card)."
+    )
+    card_before = models.JSONField(help_text="The card's memory before this review, to re-plan on a rating change.")
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+        indexes = [
+            models.Index(fields=["learner", "-reviewed_at"], name="log_learner_time"),
+            models.Index(fields=["learner", "question", "-reviewed_at"], name="log_learner_question"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=1), name="score_between_0_and_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id}:{self.question_id} at {self.reviewed_at:%Y-%m-%d %H:%M}"
+
+
+class Flag(models.Model):
+    """A learner's own bookmark on a question; flagged questions form a practice pool."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="flags")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["learner", "question"], name="one_flag_per_question")]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} flagged {self.question_id}"
+
+
+class ProblemReport(models.Model):
+    """A learner's report of a problem with a question, for content admins."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="problem_reports")
+    question_revision = models.PositiveIntegerField()
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["resolved", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Report on {self.question_id}"
+
+
+class PracticeMode(models.TextChoices):
+    TUTOR = "tutor", "Tutor: feedback after each question"
+    EXAM = "exam", "Exam: feedback at the end"
+
+
+class PracticePool(models.TextChoices):
+    UNSEEN = "unseen", "Questions I have not seen"
+    MISSED = "missed", "Questions I got wrong"
+    FLAGGED = "flagged", "Questions I flagged"
+    ALL = "all", "All questions"
+
+
+class PracticeTest(models.Model):
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_tests")
+    mode = models.CharField(max_length=8, choices=PracticeMode.choices)
+    pool = models.CharField(max_length=8, choices=PracticePool.choices)
+    module_slugs = models.JSONField(default=list, blank=True)
+    title = models.CharField(max_length=200)
+    time_limit_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    deadline = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("practice_test", kwargs={"test_id": self.pk})
+
+    @property
+    def is_exam(self) -> bool:
+        return self.mode == PracticeMode.EXAM
+
+
+class PracticeItem(models.Model):
+    test = models.ForeignKey(PracticeTest, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    review_log = models.OneToOneField(ReviewLog, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["test", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["test", "position"], name="unique_item_position"),
+            models.UniqueConstraint(fields=["test", "question"], name="unique_item_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.test_id}#{self.position}"

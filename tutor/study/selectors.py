@@ -1,0 +1,183 @@
+"""Reads of the study loop: what is due, what is new, what was missed, and what a practice pool holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+
+from tutor.accounts.models import User
+from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
+from tutor.study.models import Card, Flag, PracticeItem, PracticePool, PracticeTest, ReviewLog
+from tutor.study.scheduler import Memory, predicted_recall
+
+
+@dataclass(frozen=True)
+class StudyQueue:
+    """What is left of today's study, and the question to show next."""
+
+    due_question_ids: tuple[int, ...]
+    new_question_ids: tuple[int, ...]
+    new_introduced_today: int
+    new_per_day: int
+    next_due_at: dt.datetime | None
+
+    @property
+    def next_question_id(self) -> int | None:
+        if self.due_question_ids:
+            return self.due_question_ids[0]
+        return self.new_question_ids[0] if self.new_question_ids else None
+
+    @property
+    def due_count(self) -> int:
+        return len(self.due_question_ids)
+
+    @property
+    def new_count(self) -> int:
+        return len(self.new_question_ids)
+
+    @property
+    def left_today(self) -> int:
+        return self.due_count + self.new_count
+
+
+def start_of_learner_day(learner: User, now: dt.datetime) -> dt.datetime:
+    """Midnight of the learner's current day, in their own time zone."""
+    local = now.astimezone(learner.zone)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def modules_in_daily_study(learner: User, snapshot: CatalogSnapshot) -> set[int]:
+    """Ids of the modules in the learner's daily study: all but those they left out."""
+    left_out = set(learner.modules_left_out or ())
+    return {module.id for module in snapshot.modules.values() if module.slug not in left_out}
+
+
+def study_queue(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime) -> StudyQueue:
+    """Due cards first, the least likely to be recalled first; then new questions up to the daily limit,
+    interleaved across modules. One query: the learner's cards, which number at most the bank's size."""
+    in_scope = modules_in_daily_study(learner, snapshot)
+    day_start = start_of_learner_day(learner, now)
+    cards = Card.objects.filter(learner=learner).values_list(
+        "question_id", "state", "step", "stability", "difficulty", "due", "last_review", "created_at"
+    )
+    seen: set[int] = set()
+    due: list[tuple[float, dt.datetime, int]] = []
+    introduced_today = 0
+    next_due_at = None
+    for question_id, state, step, stability, difficulty, due_at, last_review, created_at in cards:
+        seen.add(question_id)
+        if created_at >= day_start:
+            introduced_today += 1
+        question = snapshot.questions.get(question_id)
+        if question is None or question.retired or question.module_id not in in_scope:
+            continue
+        if due_at <= now:
+            memory = Memory(state, step, stability, difficulty, due_at, last_review)
+            recall = predicted_recall(memory=memory, at=now, desired_retention=learner.desired_retention)
+            due.append((recall, due_at, question_id))
+        elif next_due_at is None or due_at < next_due_at:
+            next_due_at = due_at
+    due.sort()
+    allowance = max(0, learner.new_per_day - introduced_today)
+    new_ids = [q.id for q in interleaved_new_questions(snapshot, in_scope) if q.id not in seen][:allowance]
+    return StudyQueue(
+        due_question_ids=tuple(question_id for _, _, question_id in due),
+        new_question_ids=tuple(new_ids),
+        new_introduced_today=introduced_today,
+        new_per_day=learner.new_per_day,
+        next_due_at=next_due_at,
+    )
+
+
+def interleaved_new_questions(snapshot: CatalogSnapshot, module_ids: set[int]) -> list[QuestionView]:
+    """Live questions of the given modules, taking one from each module in turn."""
+    by_module: dict[int, list[QuestionView]] = {}
+    for question in sorted(snapshot.live_questions, key=lambda q: q.order):
+        if question.module_id in module_ids:
+            by_module.setdefault(question.module_id, []).append(question)
+    modules = sorted(by_module, key=lambda module_id: snapshot.modules[module_id].order)
+    ordered = []
+    for rank in range(max((len(v) for v in by_module.values()), default=0)):
+        ordered += [by_module[m][rank] for m in modules if rank < len(by_module[m])]
+    return ordered
+
+
+def learner_card(*, learner: User, question_id: int) -> Card | None:
+    return Card.objects.filter(learner=learner, question_id=question_id).first()
+
+
+def cards_by_question(*, learner: User, question_ids: list[int]) -> dict[int, Card]:
+    return {card.question_id: card for card in Card.objects.filter(learner=learner, question_id__in=question_ids)}
+
+
+def learner_log(*, learner: User, log_id: int) -> ReviewLog | None:
+    return ReviewLog.objects.select_related("card").filter(pk=log_id, learner=learner).first()
+
+
+def is_flagged(*, learner: User, question_id: int) -> bool:
+    return Flag.objects.filter(learner=learner, question_id=question_id).exists()
+
+
+def question_history(*, learner: User, question_id: int) -> QuerySet[ReviewLog]:
+    return ReviewLog.objects.filter(learner=learner, question_id=question_id).order_by("-reviewed_at", "-id")
+
+
+def missed_questions(*, learner: User, module_id: int | None = None, status: str = "") -> QuerySet[Card]:
+    """Cards of every question the learner has answered wrongly, the most recently missed first.
+
+    `still_missed` is true when the latest answer is wrong; `status` "still" or "since" keeps one kind only.
+    """
+    logs = ReviewLog.objects.filter(card=OuterRef("pk"))
+    latest_correct = Subquery(logs.order_by("-reviewed_at", "-id").values("correct")[:1], output_field=BooleanField())
+    cards = (
+        Card.objects.filter(learner=learner, lapses__gt=0)
+        .annotate(
+            last_missed_at=Max("logs__reviewed_at", filter=Q(logs__correct=False)),
+            times_missed=Count("logs", filter=Q(logs__correct=False)),
+            latest_correct=latest_correct,
+        )
+        .order_by("-last_missed_at", "-id")
+    )
+    if module_id is not None:
+        cards = cards.filter(question__module_id=module_id)
+    if status == "still":
+        cards = cards.filter(latest_correct=False)
+    elif status == "since":
+        cards = cards.filter(latest_correct=True)
+    return cards
+
+
+def practice_pool(*, learner: User, snapshot: CatalogSnapshot, pool: str, module_slugs: list[str]) -> list[int]:
+    """Ids of the live questions in a practice pool, within the chosen modules (all when none chosen)."""
+    modules = {m.id for m in snapshot.modules.values() if not module_slugs or m.slug in module_slugs}
+    live = [q.id for q in snapshot.live_questions if q.module_id in modules]
+    if pool == PracticePool.ALL:
+        return live
+    if pool == PracticePool.UNSEEN:
+        seen = set(Card.objects.filter(learner=learner).values_list("question_id", flat=True))
+        return [q for q in live if q not in seen]
+    if pool == PracticePool.MISSED:
+        missed = set(Card.objects.filter(learner=learner, lapses__gt=0).values_list("question_id", flat=True))
+        return [q for q in live if q in missed]
+    flagged = set(Flag.objects.filter(learner=learner).values_list("question_id", flat=True))
+    return [q for q in live if q in flagged]
+
+
+def learner_practice_test(*, learner: User, test_id: int) -> PracticeTest | None:
+    return PracticeTest.objects.filter(pk=test_id, learner=learner).first()
+
+
+def practice_items(test: PracticeTest) -> list[PracticeItem]:
+    return list(test.items.select_related("review_log").order_by("position"))
+
+
+def practice_tests_of(learner: User) -> QuerySet[PracticeTest]:
+    answered = PracticeItem.objects.filter(test=OuterRef("pk"), review_log__isnull=False)
+    return PracticeTest.objects.filter(learner=learner).annotate(
+        item_count=Count("items", distinct=True),
+        answered_count=Count("items", filter=Q(items__review_log__isnull=False), distinct=True),
+        correct_count=Count("items", filter=Q(items__review_log__correct=True), distinct=True),
+        has_answers=Exists(answered),
+    )

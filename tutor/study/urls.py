@@ -1,0 +1,22 @@
+from django.urls import path
+
+from tutor.study import views
+
+urlpatterns = [
+    path("study/", views.study, name="study"),
+    path("study/answer/", views.study_answer, name="study_answer"),
+    path("study/answers/<int:log_id>/", views.study_feedback, name="study_feedback"),
+    path("study/answers/<int:log_id>/rating/", views.change_rating, name="change_rating"),
+    path("study/settings/", views.study_settings, name="study_settings"),
+    path("questions/<slug:qid>/", views.question_detail, name="question_detail"),
+    path("questions/<slug:qid>/flag/", views.flag_question, name="flag_question"),
+    path("questions/<slug:qid>/report/", views.report_problem, name="report_problem"),
+    path("missed/", views.missed, name="missed"),
+    path("missed/practise/", views.practise_missed, name="practise_missed"),
+    path("practice/", views.practice, name="practice"),
+    path("practice/<int:test_id>/", views.practice_test, name="practice_test"),
+    path("practice/<int:test_id>/answer/", views.practice_answer, name="practice_answer"),
+    path("practice/<int:test_id>/questions/<int:position>/", views.practice_item, name="practice_item"),
+    path("practice/<int:test_id>/finish/", views.practice_finish, name="practice_finish"),
+    path("practice/<int:test_id>/results/", views.practice_review, name="practice_review"),
+]

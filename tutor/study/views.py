@@ -1,0 +1,464 @@
+"""Study, practice and missed-question pages. Every page works without JavaScript (POST, redirect, GET); with
+htmx the question card is swapped in place from the same template's partial."""
+
+from __future__ import annotations
+
+import random
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tutor.catalog.snapshot import QuestionView, catalog
+from tutor.study import selectors, services
+from tutor.study.attempts import BadAttempt, issue_attempt, read_attempt
+from tutor.study.feedback import tutor_feedback
+from tutor.study.forms import (
+    AnswerForm,
+    MissedFilterForm,
+    PracticeTestForm,
+    ProblemReportForm,
+    RatingForm,
+    StudySettingsForm,
+)
+from tutor.study.models import PracticeMode, PracticePool
+
+
+def _module_choices() -> list[tuple[str, str]]:
+    return [(m.slug, m.title) for m in sorted(catalog().modules.values(), key=lambda m: m.order)]
+
+
+def _card_template(request: HttpRequest, template: str) -> str:
+    """The whole page, or only its swappable card when htmx asks."""
+    return f"{template}#card" if request.htmx else template
+
+
+def _question_by_qid(qid: str) -> QuestionView:
+    question = next((q for q in catalog().questions.values() if q.qid == qid), None)
+    if question is None:
+        raise Http404("No such question.")
+    return question
+
+
+def _feedback_for(request: HttpRequest, log, question: QuestionView):
+    return tutor_feedback(
+        question=question,
+        log=log,
+        card=log.card,
+        flagged=selectors.is_flagged(learner=request.user, question_id=question.id),
+        now=timezone.now(),
+        zone=request.user.zone,
+    )
+
+
+# --- Daily study ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def study(request: HttpRequest) -> HttpResponse:
+    snapshot = catalog()
+    queue = selectors.study_queue(learner=request.user, snapshot=snapshot, now=timezone.now())
+    question = snapshot.questions.get(queue.next_question_id) if queue.next_question_id else None
+    form = None
+    if question is not None:
+        token = issue_attempt(learner_id=request.user.pk, question_id=question.id)
+        form = AnswerForm(question, initial={"attempt": token})
+    return render(
+        request,
+        _card_template(request, "study/study.html"),
+        {"queue": queue, "question": question, "form": form, "answer_url": reverse("study_answer")},
+    )
+
+
+@login_required
+@require_POST
+def study_answer(request: HttpRequest) -> HttpResponse:
+    return _answer(request, template="study/study.html", answer_url=reverse("study_answer"))
+
+
+def _answer(request: HttpRequest, *, template: str, answer_url: str, test=None) -> HttpResponse:
+    """Check an answer: validate the token and the form, record it, then show the tutor's feedback."""
+    context = {"answer_url": answer_url, "test": test}
+    try:
+        attempt = read_attempt(request.POST.get("attempt"), learner_id=request.user.pk)
+        question = services.live_question(attempt.question_id)
+    except (BadAttempt, services.StudyError) as error:
+        return render(request, _card_template(request, template), {**context, "error": str(error)}, status=400)
+    item = None
+    if test is not None:
+        item = next((i for i in test.items.all() if i.pk == attempt.practice_item_id), None)
+        if item is None:
+            return render(
+                request,
+                _card_template(request, template),
+                {**context, "error": "This question is not part of this test."},
+                status=400,
+            )
+    form = AnswerForm(question, request.POST)
+    if not form.is_valid():
+        context |= {"question": question, "form": form, "item": item}
+        return render(request, _card_template(request, template), context, status=400)
+    try:
+        recorded = services.record_answer(
+            learner=request.user,
+            question=question,
+            answer=form.answer(),
+            attempt=attempt.nonce,
+            answered_at=timezone.now(),
+            duration_ms=form.cleaned_data["duration_ms"],
+            practice_item=item,
+        )
+    except services.StudyError as error:
+        return render(request, _card_template(request, template), {**context, "error": str(error)}, status=409)
+    if test is not None:
+        return _after_practice_answer(request, test, recorded.log)
+    if not request.htmx:
+        return redirect("study_feedback", log_id=recorded.log.pk)
+    feedback = _feedback_for(request, recorded.log, question)
+    return render(request, "study/study.html#card", {**context, "feedback": feedback})
+
+
+@login_required
+@require_GET
+def study_feedback(request: HttpRequest, log_id: int) -> HttpResponse:
+    log = selectors.learner_log(learner=request.user, log_id=log_id)
+    if log is None:
+        raise Http404("No such answer.")
+    question = catalog().questions.get(log.question_id)
+    feedback = _feedback_for(request, log, question)
+    return render(request, _card_template(request, "study/study.html"), {"feedback": feedback})
+
+
+@login_required
+@require_POST
+def change_rating(request: HttpRequest, log_id: int) -> HttpResponse:
+    log = selectors.learner_log(learner=request.user, log_id=log_id)
+    if log is None:
+        raise Http404("No such answer.")
+    form = RatingForm(request.POST)
+    status = 200
+    if form.is_valid():
+        try:
+            log = services.change_rating(learner=request.user, log_id=log.pk, rating=form.cleaned_data["rating"])
+        except services.StudyError as error:
+            messages.error(request, str(error))
+            status = 409
+    else:
+        messages.error(request, "Choose Again, Hard, Good or Easy.")
+        status = 400
+    if not request.htmx:
+        return redirect(request.POST.get("next") or reverse("study_feedback", args=[log.pk]))
+    question = catalog().questions.get(log.question_id)
+    feedback = _feedback_for(request, log, question)
+    return render(request, "study/_feedback.html", {"feedback": feedback}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def study_settings(request: HttpRequest) -> HttpResponse:
+    learner = request.user
+    choices = _module_choices()
+    all_slugs = [slug for slug, _ in choices]
+    initial = {
+        "desired_retention": f"{learner.desired_retention:.2f}",
+        "new_per_day": learner.new_per_day,
+        "modules": [slug for slug in all_slugs if slug not in (learner.modules_left_out or [])],
+        "time_zone": learner.time_zone,
+    }
+    form = StudySettingsForm(request.POST or None, initial=initial, module_choices=choices)
+    if request.method == "POST":
+        if form.is_valid():
+            services.update_study_settings(
+                learner=learner,
+                desired_retention=form.cleaned_data["desired_retention"],
+                new_per_day=form.cleaned_data["new_per_day"],
+                modules_in_study=form.cleaned_data["modules"],
+                all_module_slugs=all_slugs,
+                time_zone=form.cleaned_data["time_zone"],
+            )
+            messages.success(request, "Your study settings are saved.")
+            return redirect("study_settings")
+        return render(request, "study/settings.html", {"form": form}, status=400)
+    return render(request, "study/settings.html", {"form": form})
+
+
+# --- One question: history, flag, report ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def question_detail(request: HttpRequest, qid: str) -> HttpResponse:
+    """The learner's own view of one question: its latest feedback, every attempt, and a way to answer again."""
+    question = _question_by_qid(qid)
+    history = list(selectors.question_history(learner=request.user, question_id=question.id).select_related("card"))
+    feedback = _feedback_for(request, history[0], question) if history else None
+    return render(
+        request,
+        "study/question_detail.html",
+        {
+            "question": question,
+            "history": history,
+            "feedback": feedback,
+            "card": history[0].card if history else None,
+            "flagged": feedback.flagged
+            if feedback
+            else selectors.is_flagged(learner=request.user, question_id=question.id),
+        },
+    )
+
+
+@login_required
+@require_POST
+def flag_question(request: HttpRequest, qid: str) -> HttpResponse:
+    question = _question_by_qid(qid)
+    flagged = services.set_flag(learner=request.user, question_id=question.id, flagged=request.POST.get("flag") == "1")
+    if request.htmx:
+        return render(request, "study/_flag_button.html", {"question": question, "flagged": flagged})
+    messages.success(request, "Flagged for practice." if flagged else "Flag removed.")
+    next_url = request.POST.get("next", "")
+    return redirect(next_url if next_url.startswith("/") and not next_url.startswith("//") else question_url(question))
+
+
+def question_url(question: QuestionView) -> str:
+    return reverse("question_detail", kwargs={"qid": question.qid})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_problem(request: HttpRequest, qid: str) -> HttpResponse:
+    question = _question_by_qid(qid)
+    form = ProblemReportForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.report_problem(learner=request.user, question=question, text=form.cleaned_data["text"])
+            messages.success(request, "Thank you: your report was sent to the content editors.")
+            return redirect("question_detail", qid=question.qid)
+        return render(request, "study/report.html", {"question": question, "form": form}, status=400)
+    return render(request, "study/report.html", {"question": question, "form": form})
+
+
+# --- Missed questions ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def missed(request: HttpRequest) -> HttpResponse:
+    snapshot = catalog()
+    form = MissedFilterForm(request.GET or None, module_choices=_module_choices())
+    if request.GET and not form.is_valid():
+        return render(request, "study/missed.html", {"form": form, "rows": []}, status=400)
+    module = snapshot.module_by_slug(form.cleaned_data.get("module", "")) if form.is_bound else None
+    status = form.cleaned_data.get("status", "") if form.is_bound else ""
+    cards = selectors.missed_questions(learner=request.user, module_id=module.id if module else None, status=status)
+    rows = [(card, snapshot.questions.get(card.question_id)) for card in cards]
+    return render(
+        request,
+        "study/missed.html",
+        {"form": form, "rows": rows, "module": module, "status": status, "filters": request.GET.urlencode()},
+    )
+
+
+@login_required
+@require_POST
+def practise_missed(request: HttpRequest) -> HttpResponse:
+    """Start a tutor-mode test with exactly the missed questions the filters show."""
+    snapshot = catalog()
+    form = MissedFilterForm(request.POST, module_choices=_module_choices())
+    if not form.is_valid():
+        messages.error(request, "Those filters are not valid; showing all missed questions.")
+        return redirect("missed")
+    module = snapshot.module_by_slug(form.cleaned_data["module"])
+    cards = selectors.missed_questions(
+        learner=request.user, module_id=module.id if module else None, status=form.cleaned_data["status"]
+    )
+    ids = [card.question_id for card in cards if card.question_id in snapshot.questions]
+    ids = [i for i in ids if not snapshot.questions[i].retired]
+    try:
+        test = services.start_practice_test(
+            learner=request.user,
+            question_ids=ids,
+            mode=PracticeMode.TUTOR,
+            pool=PracticePool.MISSED,
+            module_slugs=[module.slug] if module else [],
+            title=f"Missed questions{' · ' + module.title if module else ''}",
+            time_limit_minutes=None,
+            now=timezone.now(),
+        )
+    except services.StudyError as error:
+        messages.error(request, str(error))
+        return redirect("missed")
+    return redirect(test)
+
+
+# --- Practice tests ------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice(request: HttpRequest) -> HttpResponse:
+    choices = _module_choices()
+    form = PracticeTestForm(
+        request.POST or None, initial={"pool": "all", "mode": "tutor", "count": 10}, module_choices=choices
+    )
+    tests = selectors.practice_tests_of(request.user)[:20]
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            ids = selectors.practice_pool(
+                learner=request.user, snapshot=catalog(), pool=data["pool"], module_slugs=data["modules"]
+            )
+            chosen = random.sample(ids, min(len(ids), data["count"]))
+            titles = dict(choices)
+            scope = ", ".join(titles[s] for s in data["modules"]) if data["modules"] else "All modules"
+            try:
+                test = services.start_practice_test(
+                    learner=request.user,
+                    question_ids=chosen,
+                    mode=data["mode"],
+                    pool=data["pool"],
+                    module_slugs=data["modules"],
+                    title=f"{PracticePool(data['pool']).label} · {scope}",
+                    time_limit_minutes=data["time_limit_minutes"],
+                    now=timezone.now(),
+                )
+            except services.StudyError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect(test)
+        return render(request, "study/practice.html", {"form": form, "tests": tests}, status=400)
+    return render(request, "study/practice.html", {"form": form, "tests": tests})
+
+
+def _test_or_404(request: HttpRequest, test_id: int):
+    test = selectors.learner_practice_test(learner=request.user, test_id=test_id)
+    if test is None:
+        raise Http404("No such practice test.")
+    return test
+
+
+def _expire_if_over_time(test, now) -> bool:
+    if test.deadline and now >= test.deadline and test.finished_at is None:
+        services.finish_practice_test(test=test, now=now)
+        return True
+    return False
+
+
+@login_required
+@require_GET
+def practice_test(request: HttpRequest, test_id: int) -> HttpResponse:
+    test = _test_or_404(request, test_id)
+    now = timezone.now()
+    if _expire_if_over_time(test, now):
+        messages.info(request, "Time is up: here are your results.")
+    items = selectors.practice_items(test)
+    item = next((i for i in items if i.review_log_id is None), None)
+    if test.finished_at or item is None:
+        services.finish_practice_test(test=test, now=now)
+        return redirect("practice_review", test_id=test.pk)
+    question = catalog().questions.get(item.question_id)
+    token = issue_attempt(learner_id=request.user.pk, question_id=question.id, practice_item_id=item.pk)
+    context = {
+        "test": test,
+        "item": item,
+        "items": items,
+        "answered": sum(1 for i in items if i.review_log_id),
+        "question": question,
+        "form": AnswerForm(question, initial={"attempt": token}),
+        "answer_url": reverse("practice_answer", args=[test.pk]),
+        "seconds_left": int((test.deadline - now).total_seconds()) if test.deadline else None,
+    }
+    return render(request, _card_template(request, "study/practice_test.html"), context)
+
+
+@login_required
+@require_POST
+def practice_answer(request: HttpRequest, test_id: int) -> HttpResponse:
+    test = _test_or_404(request, test_id)
+    if test.finished_at or _expire_if_over_time(test, timezone.now()):
+        messages.info(request, "This test is finished; answers after the end are not recorded.")
+        return redirect("practice_review", test_id=test.pk)
+    return _answer(
+        request, template="study/practice_test.html", answer_url=reverse("practice_answer", args=[test.pk]), test=test
+    )
+
+
+def _after_practice_answer(request: HttpRequest, test, log) -> HttpResponse:
+    if test.is_exam:
+        target = reverse("practice_test", args=[test.pk])
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Location"] = target
+            return response
+        return redirect(target)
+    item = next(i for i in test.items.all() if i.review_log_id == log.pk)
+    if not request.htmx:
+        return redirect("practice_item", test_id=test.pk, position=item.position)
+    return _render_practice_item(request, test, item.position)
+
+
+@login_required
+@require_GET
+def practice_item(request: HttpRequest, test_id: int, position: int) -> HttpResponse:
+    """Tutor-mode feedback on one answered item of a test."""
+    return _render_practice_item(request, _test_or_404(request, test_id), position)
+
+
+def _render_practice_item(request: HttpRequest, test, position: int) -> HttpResponse:
+    items = selectors.practice_items(test)
+    item = next((i for i in items if i.position == position), None)
+    if item is None or item.review_log is None or (test.is_exam and not test.finished_at):
+        raise Http404("No feedback to show for this question yet.")
+    log = selectors.learner_log(learner=request.user, log_id=item.review_log_id)
+    question = catalog().questions.get(item.question_id)
+    context = {
+        "test": test,
+        "items": items,
+        "item": item,
+        "answered": sum(1 for i in items if i.review_log_id),
+        "feedback": _feedback_for(request, log, question),
+    }
+    return render(request, _card_template(request, "study/practice_test.html"), context)
+
+
+@login_required
+@require_POST
+def practice_finish(request: HttpRequest, test_id: int) -> HttpResponse:
+    test = _test_or_404(request, test_id)
+    services.finish_practice_test(test=test, now=timezone.now())
+    return redirect("practice_review", test_id=test.pk)
+
+
+@login_required
+@require_GET
+def practice_review(request: HttpRequest, test_id: int) -> HttpResponse:
+    test = _test_or_404(request, test_id)
+    if test.finished_at is None:
+        _expire_if_over_time(test, timezone.now())
+    if test.finished_at is None:
+        return redirect(test)
+    snapshot = catalog()
+    items = selectors.practice_items(test)
+    zone = request.user.zone
+    now = timezone.now()
+    cards = selectors.cards_by_question(learner=request.user, question_ids=[i.question_id for i in items])
+    rows = []
+    for item in items:
+        question = snapshot.questions.get(item.question_id)
+        feedback = None
+        if item.review_log is not None:
+            log = item.review_log
+            log.card = cards[item.question_id]
+            feedback = tutor_feedback(question=question, log=log, card=log.card, flagged=False, now=now, zone=zone)
+        rows.append((item, question, feedback))
+    answered = [row for row in rows if row[2] is not None]
+    correct = sum(1 for _, _, feedback in answered if feedback.log.correct)
+    return render(
+        request,
+        "study/practice_review.html",
+        {"test": test, "rows": rows, "answered": len(answered), "correct": correct, "total": len(rows)},
+    )
