@@ -112,3 +112,25 @@ def test_study_works_without_javascript(live_server, bank, browser):
     page.get_by_role("link", name=re.compile("Next question")).click()
     assert page.locator("[data-question-form]").is_visible()
     context.close()
+
+
+def test_practice_settings_and_history_pages_are_accessible(live_server, bank, page, check_accessibility, screenshot):
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/practice/")
+    check_accessibility(page)
+    page.get_by_label("Exam: feedback at the end").check()
+    page.get_by_label(re.compile("How many questions")).fill("3")
+    page.get_by_label(re.compile("Time limit")).fill("5")
+    page.get_by_role("button", name="Start the test").click()
+    assert re.search(r"[45]:[0-5]\d", page.locator("[data-timer-text]").inner_text())
+    check_accessibility(page)
+    screenshot(page, "exam")
+    page.get_by_role("button", name="Finish now and see results").click()
+    assert "0 of 3" in page.locator(".score-line").inner_text()
+    check_accessibility(page)
+
+    page.goto(f"{live_server.url}/study/settings/")
+    check_accessibility(page)
+    page.get_by_label(re.compile("New questions per day")).fill("5")
+    page.get_by_role("button", name="Save settings").click()
+    assert "saved" in page.get_by_role("status").inner_text()
