@@ -128,6 +128,11 @@ class CatalogSnapshot:
     def live_questions(self) -> list[QuestionView]:
         return [q for q in self.questions.values() if not q.retired]
 
+    def question_by_qid(self, qid: str) -> QuestionView | None:
+        if not hasattr(self, "_by_qid"):
+            self._by_qid = {q.qid: q for q in self.questions.values()}
+        return self._by_qid.get(qid)
+
     def module_by_slug(self, slug: str) -> ModuleView | None:
         return next((m for m in self.modules.values() if m.slug == slug), None)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
@@ -163,6 +164,14 @@ def practice_pool(*, learner: User, snapshot: CatalogSnapshot, pool: str, module
         return [q for q in live if q in missed]
     flagged = set(Flag.objects.filter(learner=learner).values_list("question_id", flat=True))
     return [q for q in live if q in flagged]
+
+
+def draw_practice_questions(
+    *, learner: User, snapshot: CatalogSnapshot, pool: str, module_slugs: list[str], count: int
+) -> list[int]:
+    """A random draw of up to `count` questions from a practice pool."""
+    ids = practice_pool(learner=learner, snapshot=snapshot, pool=pool, module_slugs=module_slugs)
+    return random.sample(ids, min(len(ids), count))
 
 
 def learner_practice_test(*, learner: User, test_id: int) -> PracticeTest | None:

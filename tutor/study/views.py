@@ -3,8 +3,6 @@ htmx the question card is swapped in place from the same template's partial."""
 
 from __future__ import annotations
 
-import random
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -38,7 +36,7 @@ def _card_template(request: HttpRequest, template: str) -> str:
 
 
 def _question_by_qid(qid: str) -> QuestionView:
-    question = next((q for q in catalog().questions.values() if q.qid == qid), None)
+    question = catalog().question_by_qid(qid)
     if question is None:
         raise Http404("No such question.")
     return question
@@ -309,10 +307,13 @@ def practice(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            ids = selectors.practice_pool(
-                learner=request.user, snapshot=catalog(), pool=data["pool"], module_slugs=data["modules"]
+            chosen = selectors.draw_practice_questions(
+                learner=request.user,
+                snapshot=catalog(),
+                pool=data["pool"],
+                module_slugs=data["modules"],
+                count=data["count"],
             )
-            chosen = random.sample(ids, min(len(ids), data["count"]))
             titles = dict(choices)
             scope = ", ".join(titles[s] for s in data["modules"]) if data["modules"] else "All modules"
             try:
