@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "tutor.accounts",
     "tutor.catalog",
     "tutor.study",
+    "tutor.progress",
+    "tutor.cohorts",
 ]
 
 MIDDLEWARE = [

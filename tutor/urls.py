@@ -7,6 +7,8 @@ admin.site.site_title = "MDMA-AT Tutor admin"
 urlpatterns = [
     path("", include("tutor.catalog.urls")),
     path("", include("tutor.study.urls")),
+    path("", include("tutor.progress.urls")),
+    path("", include("tutor.cohorts.urls")),
     path("account/", include("tutor.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -32,6 +32,9 @@ class User(AbstractUser):
     modules_left_out = models.JSONField(
         default=list, blank=True, help_text="Slugs of modules the learner left out of daily study."
     )
+    modules_required = models.JSONField(
+        default=list, blank=True, help_text="Slugs of modules assigned by an educator: always in daily study."
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -40,6 +40,10 @@ class Card(models.Model):
     reps = models.PositiveIntegerField(default=0)
     lapses = models.PositiveIntegerField(default=0, help_text="Wrong answers so far.")
     is_leech = models.BooleanField(default=False)
+    last_answer_correct = models.BooleanField(null=True, blank=True, help_text="Whether the latest answer was right.")
+    last_review_days = models.FloatField(
+        null=True, blank=True, help_text="The last review as days since 1970, for recall arithmetic in SQL."
+    )
     created_at = models.DateTimeField()
 
     class Meta:

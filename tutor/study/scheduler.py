@@ -108,3 +108,12 @@ def predicted_recall(*, memory: Memory, at: dt.datetime, desired_retention: floa
 
 
 RATING_KEYS = {Rating.AGAIN: "1", Rating.HARD: "2", Rating.GOOD: "3", Rating.EASY: "4"}
+
+
+def recall_curve() -> tuple[float, float]:
+    """The forgetting curve's constants: recall after t days at stability S is (1 + factor * t / S) ** decay.
+
+    Exposed so that aggregate pages can compute predicted recall in SQL exactly as the scheduler does.
+    """
+    scheduler = _scheduler(0.9)
+    return scheduler._FACTOR, scheduler._DECAY

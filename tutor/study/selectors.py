@@ -50,8 +50,8 @@ def start_of_learner_day(learner: User, now: dt.datetime) -> dt.datetime:
 
 
 def modules_in_daily_study(learner: User, snapshot: CatalogSnapshot) -> set[int]:
-    """Ids of the modules in the learner's daily study: all but those they left out."""
-    left_out = set(learner.modules_left_out or ())
+    """Ids of the modules in the learner's daily study: all but those they left out, and always those assigned."""
+    left_out = set(learner.modules_left_out or ()) - set(learner.modules_required or ())
     return {module.id for module in snapshot.modules.values() if module.slug not in left_out}
 
 

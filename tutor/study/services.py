@@ -93,6 +93,7 @@ def record_answer(
                 card_before=memory.as_json(),
             )
             _apply_memory(card, plan.memory)
+            card.last_answer_correct = marking.correct
             card.reps += 1
             if not marking.correct:
                 card.lapses += 1
@@ -142,6 +143,7 @@ def _apply_memory(card: Card, memory: Memory) -> None:
     card.difficulty = memory.difficulty
     card.due = memory.due
     card.last_review = memory.last_review
+    card.last_review_days = memory.last_review.timestamp() / 86400 if memory.last_review else None
 
 
 def change_rating(*, learner: User, log_id: int, rating: int) -> ReviewLog:
@@ -180,6 +182,15 @@ def change_rating(*, learner: User, log_id: int, rating: int) -> ReviewLog:
         card.save()
         log.card = card
         return log
+
+
+def set_required_modules(*, learner: User, module_slugs: list[str]) -> User:
+    """Set the modules that must stay in the learner's daily study (an educator assigned them)."""
+    required = sorted(set(module_slugs))
+    if required != sorted(learner.modules_required or []):
+        learner.modules_required = required
+        learner.save(update_fields=["modules_required"])
+    return learner
 
 
 def set_flag(*, learner: User, question_id: int, flagged: bool) -> bool:
