@@ -20,3 +20,9 @@ def ensure_demo_account(*, username: str, password: str, role: str) -> tuple[Use
     user.set_password(password)
     user.save()
     return user, created
+
+
+@transaction.atomic
+def delete_account(*, user: User) -> None:
+    """Delete the person and, through the database's cascades, everything that is theirs."""
+    user.delete()

@@ -7,6 +7,7 @@ urlpatterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
     path("log-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("log-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("delete/", views.delete_my_account, name="delete_account"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
 ]

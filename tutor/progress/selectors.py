@@ -10,11 +10,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, FloatField, Q, Value
-from django.db.models.functions import Floor, Greatest, Power
+from django.db.models import Count, F, FloatField, Q, Sum, Value
+from django.db.models.functions import Coalesce, Floor, Greatest, Power, TruncDate
 
 from tutor.catalog.snapshot import CatalogSnapshot, ModuleView
-from tutor.study.models import Card
+from tutor.study.models import Card, MemoryState, ReviewLog
 from tutor.study.scheduler import recall_curve
 
 MASTERY_RECALL = 0.9
@@ -109,3 +109,139 @@ def module_progress(
             leeches=row["leeches"],
         )
     return result
+
+
+# --- A learner's whole history, in a fixed number of queries -------------------------------------------------
+
+RETENTION_PERIODS = (("today", "Today"), ("week", "Last 7 days"), ("month", "Last 30 days"), ("all", "All time"))
+MATURE_DAYS = 21
+
+
+@dataclass(frozen=True)
+class RetentionCell:
+    passed: int
+    total: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.passed / self.total if self.total else None
+
+
+@dataclass(frozen=True)
+class RetentionRow:
+    key: str
+    label: str
+    young: RetentionCell
+    mature: RetentionCell
+
+    @property
+    def overall(self) -> RetentionCell:
+        return RetentionCell(self.young.passed + self.mature.passed, self.young.total + self.mature.total)
+
+
+def true_retention(*, learner, now: dt.datetime, day_start: dt.datetime) -> list[RetentionRow]:
+    """Anki's true retention: of the reviews of cards in review (an interval of at least a day), counting only a
+    card's first review of the day, the share answered right; young cards have an interval under 21 days."""
+    since = {"today": day_start, "week": day_start - dt.timedelta(days=6), "month": day_start - dt.timedelta(days=29)}
+    counted = ReviewLog.objects.filter(learner=learner, state_before=MemoryState.REVIEW, first_review_of_day=True)
+    aggregates = {}
+    for key, _ in RETENTION_PERIODS:
+        period = Q(reviewed_at__gte=since[key]) if key in since else Q()
+        for age, age_q in (
+            ("young", Q(interval_days_before__lt=MATURE_DAYS) | Q(interval_days_before__isnull=True)),
+            ("mature", Q(interval_days_before__gte=MATURE_DAYS)),
+        ):
+            aggregates[f"{key}_{age}_total"] = Count("id", filter=period & age_q)
+            aggregates[f"{key}_{age}_passed"] = Count("id", filter=period & age_q & Q(correct=True))
+    values = counted.aggregate(**aggregates)
+    return [
+        RetentionRow(
+            key=key,
+            label=label,
+            young=RetentionCell(values[f"{key}_young_passed"], values[f"{key}_young_total"]),
+            mature=RetentionCell(values[f"{key}_mature_passed"], values[f"{key}_mature_total"]),
+        )
+        for key, label in RETENTION_PERIODS
+    ]
+
+
+@dataclass(frozen=True)
+class DayActivity:
+    day: dt.date
+    reviews: int
+    milliseconds: int
+
+
+def daily_activity(*, learner) -> dict[dt.date, DayActivity]:
+    """Reviews and study time per calendar day in the learner's time zone; one row per day studied."""
+    rows = (
+        ReviewLog.objects.filter(learner=learner)
+        .annotate(day=TruncDate("reviewed_at", tzinfo=learner.zone))
+        .values("day")
+        .annotate(reviews=Count("id"), milliseconds=Coalesce(Sum("duration_ms"), 0))
+        .order_by("day")
+    )
+    return {row["day"]: DayActivity(row["day"], row["reviews"], row["milliseconds"]) for row in rows}
+
+
+@dataclass(frozen=True)
+class Streaks:
+    current: int
+    longest: int
+
+
+def streaks(days_studied: Iterable[dt.date], today: dt.date) -> Streaks:
+    """Current streak (ending today, or yesterday when today is not yet studied) and the longest, in days."""
+    days = sorted(set(days_studied))
+    longest = run = 0
+    previous = None
+    for day in days:
+        run = run + 1 if previous is not None and day - previous == dt.timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = day
+    studied = set(days)
+    current = 0
+    cursor = today if today in studied else today - dt.timedelta(days=1)
+    while cursor in studied:
+        current += 1
+        cursor -= dt.timedelta(days=1)
+    return Streaks(current=current, longest=longest)
+
+
+def due_forecast(*, learner, snapshot: CatalogSnapshot, today: dt.date, days: int = 30) -> list[tuple[dt.date, int]]:
+    """Due reviews per day for the next `days` days; what is overdue now counts today."""
+    horizon = dt.datetime.combine(today + dt.timedelta(days=days), dt.time.min, tzinfo=learner.zone)
+    live_ids = [q.id for q in snapshot.live_questions]
+    rows = (
+        Card.objects.filter(learner=learner, due__lt=horizon, question_id__in=live_ids)
+        .annotate(day=TruncDate("due", tzinfo=learner.zone))
+        .values("day")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    counts: dict[dt.date, int] = {}
+    for row in rows:
+        day = max(row["day"], today)
+        counts[day] = counts.get(day, 0) + row["count"]
+    return [(today + dt.timedelta(days=n), counts.get(today + dt.timedelta(days=n), 0)) for n in range(days)]
+
+
+RECALL_BUCKETS = tuple((n / 10, (n + 1) / 10) for n in range(10))
+
+
+def recall_distribution(*, learner, snapshot: CatalogSnapshot, now: dt.datetime) -> list[tuple[float, float, int]]:
+    """How many seen questions fall in each tenth of predicted recall right now."""
+    live_ids = [q.id for q in snapshot.live_questions]
+    aggregates = {
+        f"b{index}": Count(
+            "id",
+            filter=Q(recall__gte=low) & (Q(recall__lt=high) if index < 9 else Q()),
+        )
+        for index, (low, high) in enumerate(RECALL_BUCKETS)
+    }
+    values = (
+        Card.objects.filter(learner=learner, question_id__in=live_ids, stability__isnull=False)
+        .annotate(recall=predicted_recall_sql(now))
+        .aggregate(**aggregates)
+    )
+    return [(low, high, values[f"b{index}"]) for index, (low, high) in enumerate(RECALL_BUCKETS)]

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from tutor.progress import views
+
+urlpatterns = [
+    path("progress/", views.dashboard, name="progress_dashboard"),
+    path("progress/export/reviews.csv", views.export_reviews_csv, name="export_reviews_csv"),
+    path("progress/export/my-data.json", views.export_json, name="export_json"),
+]

@@ -95,11 +95,19 @@ class ReviewLog(models.Model):
         null=True, blank=True, help_text="Predicted chance of recall just before this review (none for a new card)."
     )
     card_before = models.JSONField(help_text="The card's memory before this review, to re-plan on a rating change.")
+    elapsed_days = models.FloatField(null=True, blank=True, help_text="Days since the card's previous review.")
+    interval_days_before = models.FloatField(
+        null=True, blank=True, help_text="The interval the card was scheduled with before this review, in days."
+    )
+    first_review_of_day = models.BooleanField(
+        default=True, help_text="The first answer to this card on the learner's calendar day (for true retention)."
+    )
 
     class Meta:
         ordering = ["-reviewed_at", "-id"]
         indexes = [
             models.Index(fields=["learner", "-reviewed_at"], name="log_learner_time"),
+            models.Index(fields=["learner", "state_before", "first_review_of_day"], name="log_learner_retention"),
             models.Index(fields=["learner", "question", "-reviewed_at"], name="log_learner_question"),
         ]
         constraints = [
@@ -127,7 +135,9 @@ class Flag(models.Model):
 class ProblemReport(models.Model):
     """A learner's report of a problem with a question, for content admins."""
 
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="problem_reports"
+    )
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="problem_reports")
     question_revision = models.PositiveIntegerField()
     text = models.TextField()

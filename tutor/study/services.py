@@ -69,6 +69,7 @@ def record_answer(
                 reviewed_at=answered_at,
                 desired_retention=learner.desired_retention,
             )
+            history = review_timing(memory=memory, answered_at=answered_at, zone=learner.zone)
             log = ReviewLog.objects.create(
                 learner=learner,
                 card=card,
@@ -91,6 +92,9 @@ def record_answer(
                 scheduled_days=plan.interval_days,
                 retrievability=plan.recall_before,
                 card_before=memory.as_json(),
+                elapsed_days=history.elapsed_days,
+                interval_days_before=history.interval_days_before,
+                first_review_of_day=history.first_review_of_day,
             )
             _apply_memory(card, plan.memory)
             card.last_answer_correct = marking.correct
@@ -112,6 +116,24 @@ def record_answer(
             raise
         return _replay(existing, learner, question)
     return RecordedAnswer(log=log, card=card, marking=marking, replayed=False)
+
+
+@dataclass(frozen=True)
+class ReviewTiming:
+    elapsed_days: float | None
+    interval_days_before: float | None
+    first_review_of_day: bool
+
+
+def review_timing(*, memory: Memory, answered_at: dt.datetime, zone: dt.tzinfo) -> ReviewTiming:
+    """How this answer sits in the card's history: time since the last review, the interval it had, and whether it
+    is the card's first answer of the learner's calendar day (true retention counts only those)."""
+    if memory.last_review is None:
+        return ReviewTiming(None, None, True)
+    elapsed = (answered_at - memory.last_review).total_seconds() / 86400
+    interval = (memory.due - memory.last_review).total_seconds() / 86400 if memory.due else None
+    same_day = memory.last_review.astimezone(zone).date() == answered_at.astimezone(zone).date()
+    return ReviewTiming(elapsed, interval, not same_day)
 
 
 def _replay(existing: ReviewLog, learner: User, question: QuestionView) -> RecordedAnswer:

@@ -1,0 +1,365 @@
+"""The learner's dashboard: statistics against hand-computed histories, empty states, exports, deletion, queries."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import zoneinfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import QuestionFactory, UserFactory
+from tutor.accounts.models import User
+from tutor.catalog.snapshot import catalog
+from tutor.progress import selectors
+from tutor.progress.charts import bar_chart, calendar_heatmap
+from tutor.study.models import Card, Flag, MemoryState, PracticeTest, ProblemReport, Rating, ReviewLog
+from tutor.study.scheduler import Memory
+from tutor.study.services import record_answer, review_timing
+
+pytestmark = pytest.mark.django_db
+UTC = dt.UTC
+
+
+def make_log(learner, card, *, at, correct=True, state_before=MemoryState.REVIEW, interval=5.0, first=True, ms=1000):
+    return ReviewLog(
+        learner=learner,
+        card=card,
+        question_id=card.question_id,
+        question_revision=1,
+        attempt=f"a-{learner.pk}-{card.pk}-{at.timestamp()}-{state_before}-{interval}",
+        answer={"choice": "a"},
+        correct=correct,
+        score=1.0 if correct else 0.0,
+        rating=Rating.GOOD if correct else Rating.AGAIN,
+        reviewed_at=at,
+        duration_ms=ms,
+        state_before=state_before,
+        state_after=MemoryState.REVIEW,
+        stability_after=10,
+        difficulty_after=5,
+        due_after=at + dt.timedelta(days=10),
+        scheduled_days=10,
+        card_before={},
+        elapsed_days=interval,
+        interval_days_before=interval,
+        first_review_of_day=first,
+    )
+
+
+def make_card(learner, question=None, **fields):
+    now = fields.pop("now", timezone.now())
+    defaults = dict(
+        state=MemoryState.REVIEW,
+        stability=10.0,
+        difficulty=5.0,
+        due=now + dt.timedelta(days=3),
+        last_review=now - dt.timedelta(days=1),
+        reps=2,
+        created_at=now - dt.timedelta(days=5),
+    )
+    defaults.update(fields)
+    card = Card.objects.create(learner=learner, question=question or QuestionFactory(), **defaults)
+    card.last_review_days = card.last_review.timestamp() / 86400 if card.last_review else None
+    card.save()
+    return card
+
+
+# --- Pure pieces ----------------------------------------------------------------------------------------------
+
+
+def test_streaks_count_consecutive_days_and_allow_today_to_be_unstudied():
+    today = dt.date(2026, 11, 24)
+    days = [dt.date(2026, 11, d) for d in (1, 2, 3, 4, 10, 11, 22, 23)]
+
+    assert selectors.streaks(days, today) == selectors.Streaks(current=2, longest=4)
+    assert selectors.streaks([*days, today], today).current == 3
+    assert selectors.streaks([dt.date(2026, 11, 20)], today).current == 0
+    assert selectors.streaks([], today) == selectors.Streaks(0, 0)
+
+
+def test_study_days_follow_the_learners_time_zone():
+    """23:30 in New York on 23 Nov is 04:30 UTC on 24 Nov: it belongs to the learner's 23rd."""
+    learner = UserFactory(time_zone="America/New_York")
+    card = make_card(learner)
+    late_evening = dt.datetime(2026, 11, 24, 4, 30, tzinfo=UTC)
+    next_morning = dt.datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
+    ReviewLog.objects.bulk_create(
+        [make_log(learner, card, at=late_evening), make_log(learner, card, at=next_morning, interval=1)]
+    )
+
+    days = selectors.daily_activity(learner=learner)
+
+    assert sorted(days) == [dt.date(2026, 11, 23), dt.date(2026, 11, 24)]
+    assert selectors.streaks(days, dt.date(2026, 11, 24)).current == 2
+    in_utc = UserFactory(time_zone="UTC")
+    card_utc = make_card(in_utc)
+    ReviewLog.objects.bulk_create(
+        [make_log(in_utc, card_utc, at=late_evening), make_log(in_utc, card_utc, at=next_morning, interval=1)]
+    )
+    assert sorted(selectors.daily_activity(learner=in_utc)) == [dt.date(2026, 11, 24)]
+
+
+def test_first_review_of_day_uses_the_learners_calendar():
+    zone = zoneinfo.ZoneInfo("Europe/Warsaw")
+    memory = Memory(
+        state=MemoryState.REVIEW,
+        stability=3,
+        difficulty=5,
+        due=dt.datetime(2026, 11, 25, tzinfo=UTC),
+        last_review=dt.datetime(2026, 11, 23, 23, 30, tzinfo=UTC),
+    )
+
+    same_local_day = review_timing(memory=memory, answered_at=dt.datetime(2026, 11, 24, 8, 0, tzinfo=UTC), zone=zone)
+    next_local_day = review_timing(memory=memory, answered_at=dt.datetime(2026, 11, 24, 23, 30, tzinfo=UTC), zone=zone)
+
+    assert not same_local_day.first_review_of_day  # 00:30 and 09:00 in Warsaw are both 24 Nov (in UTC they are not)
+    assert next_local_day.first_review_of_day
+    assert same_local_day.interval_days_before == pytest.approx(1 + 0.5 / 24)
+    assert review_timing(
+        memory=Memory(), answered_at=dt.datetime(2026, 11, 24, tzinfo=UTC), zone=zone
+    ).first_review_of_day
+
+
+def test_true_retention_counts_first_daily_reviews_of_review_cards_split_young_and_mature():
+    learner = UserFactory(time_zone="UTC")
+    now = dt.datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
+    day_start = dt.datetime(2026, 11, 24, tzinfo=UTC)
+    card = make_card(learner, now=now)
+    logs = [
+        make_log(learner, card, at=now - dt.timedelta(hours=2), correct=True, interval=3),  # today, young, pass
+        make_log(learner, card, at=now - dt.timedelta(hours=3), correct=False, interval=30),  # today, mature, fail
+        make_log(learner, card, at=now - dt.timedelta(days=3), correct=True, interval=30),  # week, mature, pass
+        make_log(learner, card, at=now - dt.timedelta(days=20), correct=False, interval=4),  # month, young, fail
+        make_log(learner, card, at=now - dt.timedelta(days=100), correct=True, interval=21),  # all, mature, pass
+        # Not counted: a learning-step answer, and a second review of the day.
+        make_log(learner, card, at=now - dt.timedelta(hours=1), correct=False, state_before=MemoryState.LEARNING),
+        make_log(learner, card, at=now - dt.timedelta(minutes=30), correct=False, interval=3, first=False),
+    ]
+    ReviewLog.objects.bulk_create(logs)
+
+    rows = {row.key: row for row in selectors.true_retention(learner=learner, now=now, day_start=day_start)}
+
+    assert (rows["today"].young.passed, rows["today"].young.total) == (1, 1)
+    assert (rows["today"].mature.passed, rows["today"].mature.total) == (0, 1)
+    assert (rows["week"].overall.passed, rows["week"].overall.total) == (2, 3)
+    assert (rows["month"].young.passed, rows["month"].young.total) == (1, 2)
+    assert (rows["all"].mature.passed, rows["all"].mature.total) == (2, 3)
+    assert rows["all"].overall.rate == pytest.approx(3 / 5)
+
+
+def test_true_retention_without_reviews_has_no_rate():
+    learner = UserFactory()
+    now = timezone.now()
+
+    rows = selectors.true_retention(learner=learner, now=now, day_start=now)
+
+    assert all(row.overall.rate is None for row in rows)
+
+
+def test_forecast_puts_overdue_cards_today_and_counts_30_days():
+    learner = UserFactory(time_zone="UTC")
+    today = timezone.now().astimezone(UTC).date()
+    noon = dt.datetime.combine(today, dt.time(12), tzinfo=UTC)
+    for due in (
+        noon - dt.timedelta(days=2),
+        noon,
+        noon + dt.timedelta(days=1),
+        noon + dt.timedelta(days=29),
+        noon + dt.timedelta(days=31),
+    ):
+        make_card(learner, due=due)
+
+    forecast = selectors.due_forecast(learner=learner, snapshot=catalog(), today=today)
+
+    assert len(forecast) == 30
+    assert forecast[0] == (today, 2)
+    assert forecast[1] == (today + dt.timedelta(days=1), 1)
+    assert forecast[29] == (today + dt.timedelta(days=29), 1)
+    assert sum(n for _, n in forecast) == 4
+
+
+def test_recall_distribution_buckets_seen_questions():
+    learner = UserFactory()
+    now = timezone.now()
+    make_card(learner, stability=100, last_review=now)  # recall 1.0
+    make_card(learner, stability=1, last_review=now - dt.timedelta(days=600))  # recall about 37%
+
+    buckets = selectors.recall_distribution(learner=learner, snapshot=catalog(), now=now)
+
+    assert buckets[9][2] == 1
+    assert sum(count for *_, count in buckets[:5]) == 1
+
+
+def test_heatmap_and_bar_chart_geometry():
+    today = dt.date(2026, 11, 24)
+    activity = {
+        today: selectors.DayActivity(today, 8, 0),
+        today - dt.timedelta(days=1): selectors.DayActivity(today, 2, 0),
+    }
+
+    heat = calendar_heatmap(activity, today)
+    chart = bar_chart([("a", 0), ("b", 7), ("c", 3)])
+
+    assert len(heat.cells) == 90
+    assert heat.cells[-1].level == 4 and heat.cells[-2].level == 1 and heat.cells[0].level == 0
+    assert (heat.total_reviews, heat.days_studied) == (10, 2)
+    assert chart.y_max == 10
+    assert chart.bars[1].height > chart.bars[2].height > chart.bars[0].height == 0
+
+
+# --- Pages ----------------------------------------------------------------------------------------------------
+
+
+def test_dashboard_needs_a_login(client):
+    response = client.get(reverse("progress_dashboard"))
+
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_new_learner_sees_a_friendly_start_not_empty_charts(client):
+    client.force_login(UserFactory())
+    QuestionFactory()
+
+    response = client.get(reverse("progress_dashboard"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Your progress starts with your first answer" in html
+    assert "<svg" not in html
+    assert "Modules" in html
+
+
+def test_dashboard_with_history_has_labelled_charts_and_tables(client):
+    learner = UserFactory()
+    client.force_login(learner)
+    question = QuestionFactory()
+    record_answer(
+        learner=learner,
+        question=catalog().questions[question.pk],
+        answer={"choice": "a"},
+        attempt="x",
+        answered_at=timezone.now(),
+        duration_ms=90_000,
+    )
+
+    html = client.get(reverse("progress_dashboard")).content.decode()
+
+    assert html.count('role="img"') == 3
+    assert 'aria-labelledby="heatmap-title heatmap-summary"' in html
+    assert "answered 1 question" in html
+    assert "1 / 1" in html  # seen / total in the module table
+    assert "100%" in html  # latest answer right
+    assert "True retention" in html and "no reviews" in html
+    assert "2 minutes this week" in html or "minutes this week" in html
+
+
+def bulk_history(learner, questions, reviews: int) -> None:
+    now = timezone.now()
+    cards = [make_card(learner, q, now=now) for q in questions]
+    ReviewLog.objects.bulk_create(
+        make_log(
+            learner,
+            cards[n % len(cards)],
+            at=now - dt.timedelta(hours=n * 3),
+            correct=n % 4 != 0,
+            interval=float(n % 40),
+            first=True,
+        )
+        for n in range(reviews)
+    )
+
+
+@pytest.mark.parametrize("reviews", [10, 5000])
+def test_dashboard_queries_do_not_grow_with_history(client, django_assert_num_queries, reviews):
+    learner = UserFactory()
+    questions = [QuestionFactory() for _ in range(10)]
+    bulk_history(learner, questions, reviews)
+    client.force_login(learner)
+    client.get(reverse("progress_dashboard"))  # warm the catalog
+
+    # learner; module progress; study days; forecast; recall distribution; true retention
+    with django_assert_num_queries(6):
+        response = client.get(reverse("progress_dashboard"))
+    assert response.status_code == 200
+
+
+def test_csv_export_round_trips_every_answer(client):
+    learner = UserFactory()
+    other = UserFactory()
+    question = QuestionFactory(qid="risk-001")
+    view = catalog().questions[question.pk]
+    for n, choice in enumerate("aab"):
+        record_answer(
+            learner=learner,
+            question=view,
+            answer={"choice": choice},
+            attempt=f"t{n}",
+            answered_at=timezone.now() + dt.timedelta(minutes=n),
+        )
+    record_answer(learner=other, question=view, answer={"choice": "a"}, attempt="other", answered_at=timezone.now())
+    client.force_login(learner)
+
+    response = client.get(reverse("export_reviews_csv"))
+
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert response["Content-Type"].startswith("text/csv")
+    assert body.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+    assert len(rows) == 3
+    assert [r["answer"] for r in rows] == ["a", "a", "b"]
+    assert [r["correct"] for r in rows] == ["True", "True", "False"]
+    assert rows[0]["question_id"] == "risk-001"
+    assert dt.datetime.fromisoformat(rows[0]["reviewed_at"]) <= dt.datetime.fromisoformat(rows[2]["reviewed_at"])
+
+
+def test_json_export_holds_everything_about_the_learner_and_nothing_of_others(client):
+    learner, other = UserFactory(), UserFactory()
+    question = QuestionFactory(qid="hist-001")
+    view = catalog().questions[question.pk]
+    record_answer(learner=learner, question=view, answer={"choice": "a"}, attempt="mine", answered_at=timezone.now())
+    record_answer(learner=other, question=view, answer={"choice": "b"}, attempt="theirs", answered_at=timezone.now())
+    Flag.objects.create(learner=learner, question=question)
+    ProblemReport.objects.create(learner=learner, question=question, question_revision=1, text="Typo in B")
+    client.force_login(learner)
+
+    data = json.loads(client.get(reverse("export_json")).content)
+
+    assert data["account"]["username"] == learner.username
+    assert len(data["cards"]) == 1 and data["cards"][0]["question"] == "hist-001"
+    assert len(data["reviews"]) == 1 and data["reviews"][0]["answer"] == "a"
+    assert data["flags"][0]["question"] == "hist-001"
+    assert data["problem_reports"][0]["text"] == "Typo in B"
+
+
+def test_deleting_an_account_needs_the_password_and_removes_only_that_learners_data(client):
+    learner, other = UserFactory(), UserFactory()
+    question = QuestionFactory()
+    view = catalog().questions[question.pk]
+    for person in (learner, other):
+        record_answer(
+            learner=person, question=view, answer={"choice": "a"}, attempt=f"x{person.pk}", answered_at=timezone.now()
+        )
+        Flag.objects.create(learner=person, question=question)
+        ProblemReport.objects.create(learner=person, question=question, question_revision=1, text="report")
+        PracticeTest.objects.create(learner=person, mode="tutor", pool="all", title="t", created_at=timezone.now())
+    client.force_login(learner)
+
+    wrong = client.post(reverse("delete_account"), {"password": "nope", "confirm": "on"})
+    assert wrong.status_code == 400 and "That is not your password." in wrong.content.decode()
+    unconfirmed = client.post(reverse("delete_account"), {"password": "correct horse battery"})
+    assert unconfirmed.status_code == 400 and "Tick the box" in unconfirmed.content.decode()
+    assert User.objects.filter(pk=learner.pk).exists()
+
+    done = client.post(reverse("delete_account"), {"password": "correct horse battery", "confirm": "on"})
+
+    assert done.status_code == 302
+    assert not User.objects.filter(pk=learner.pk).exists()
+    for model in (Card, ReviewLog, Flag, ProblemReport, PracticeTest):
+        assert not model.objects.filter(learner_id=learner.pk).exists(), model.__name__
+        assert model.objects.filter(learner_id=other.pk).count() == 1, model.__name__
+    assert client.get(reverse("progress_dashboard")).status_code == 302  # logged out
