@@ -275,3 +275,21 @@ def test_study_page_and_answer_run_a_fixed_number_of_queries(client, django_asse
     with django_assert_num_queries(7):
         client.post(reverse("study_answer"), {"attempt": token, "choice": "b"}, HTTP_HX_REQUEST="true")
     assert ReviewLog.objects.count() == 2
+
+
+def test_assigned_modules_stay_in_daily_study_even_when_left_out(logged_in, learner):
+    from tutor.catalog.snapshot import catalog
+    from tutor.study.selectors import study_queue
+    from tutor.study.services import set_required_modules
+
+    assigned = ModuleFactory(slug="risks", title="Risks and safety")
+    question = QuestionFactory(section=SectionFactory(module=assigned))
+    learner.modules_left_out = ["risks"]
+    learner.save()
+    set_required_modules(learner=learner, module_slugs=["risks"])
+
+    from django.utils import timezone
+
+    queue = study_queue(learner=learner, snapshot=catalog(), now=timezone.now())
+    assert queue.new_question_ids == (question.pk,)
+    assert "always in your daily study: Risks and safety" in logged_in.get(reverse("study_settings")).content.decode()

@@ -169,6 +169,8 @@ def study_settings(request: HttpRequest) -> HttpResponse:
         "time_zone": learner.time_zone,
     }
     form = StudySettingsForm(request.POST or None, initial=initial, module_choices=choices)
+    titles = dict(choices)
+    required = [titles[slug] for slug in learner.modules_required or [] if slug in titles]
     if request.method == "POST":
         if form.is_valid():
             services.update_study_settings(
@@ -181,8 +183,8 @@ def study_settings(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, "Your study settings are saved.")
             return redirect("study_settings")
-        return render(request, "study/settings.html", {"form": form}, status=400)
-    return render(request, "study/settings.html", {"form": form})
+        return render(request, "study/settings.html", {"form": form, "required": required}, status=400)
+    return render(request, "study/settings.html", {"form": form, "required": required})
 
 
 # --- One question: history, flag, report ---------------------------------------------------------------------
