@@ -121,6 +121,10 @@ def is_flagged(*, learner: User, question_id: int) -> bool:
     return Flag.objects.filter(learner=learner, question_id=question_id).exists()
 
 
+def flagged_among(*, learner: User, question_ids: list[int]) -> set[int]:
+    return set(Flag.objects.filter(learner=learner, question_id__in=question_ids).values_list("question_id", flat=True))
+
+
 def question_history(*, learner: User, question_id: int) -> QuerySet[ReviewLog]:
     return ReviewLog.objects.filter(learner=learner, question_id=question_id).order_by("-reviewed_at", "-id")
 

@@ -448,7 +448,9 @@ def practice_review(request: HttpRequest, test_id: int) -> HttpResponse:
     items = selectors.practice_items(test)
     zone = request.user.zone
     now = timezone.now()
-    cards = selectors.cards_by_question(learner=request.user, question_ids=[i.question_id for i in items])
+    question_ids = [i.question_id for i in items]
+    cards = selectors.cards_by_question(learner=request.user, question_ids=question_ids)
+    flagged = selectors.flagged_among(learner=request.user, question_ids=question_ids)
     rows = []
     for item in items:
         question = snapshot.questions.get(item.question_id)
@@ -456,7 +458,9 @@ def practice_review(request: HttpRequest, test_id: int) -> HttpResponse:
         if item.review_log is not None:
             log = item.review_log
             log.card = cards[item.question_id]
-            feedback = tutor_feedback(question=question, log=log, card=log.card, flagged=False, now=now, zone=zone)
+            feedback = tutor_feedback(
+                question=question, log=log, card=log.card, flagged=item.question_id in flagged, now=now, zone=zone
+            )
         rows.append((item, question, feedback))
     answered = [row for row in rows if row[2] is not None]
     correct = sum(1 for _, _, feedback in answered if feedback.log.correct)
