@@ -1,0 +1,189 @@
+"""Item analysis: attempts, facility, discrimination (Moodle's), option shares and misconceptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from tests.cohorts.conftest import NOW
+from tests.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory
+from tests.factories import OptionFactory, QuestionFactory, SectionFactory, UserFactory
+from tutor.catalog.snapshot import catalog, forget_catalog
+from tutor.cohorts.selectors import AttemptKind, discrimination_by_question, item_analysis, pearson
+
+pytestmark = pytest.mark.django_db
+HOUR = dt.timedelta(hours=1)
+
+
+def members(cohort, n):
+    return [MembershipFactory(cohort=cohort).learner for _ in range(n)]
+
+
+def by_qid(analysis):
+    return {item.question.qid: item for item in analysis.items}
+
+
+def test_pearson_against_hand_computed_values():
+    assert pearson([1, 1, 0, 0], [2, 1, 1, 0]) == pytest.approx(1 / math.sqrt(2))
+    assert pearson([1, 0, 1, 0], [2, 2, 0, 0]) == pytest.approx(0.0)
+    assert pearson([1, 1, 1], [3, 1, 2]) is None  # the item score does not vary
+    assert pearson([1], [2]) is None
+
+
+def test_discrimination_correlates_the_item_with_the_rest_of_the_learners_score():
+    """Learner totals over q1..q3: L1 3, L2 2, L3 1, L4 0.
+
+    q1: item [1, 1, 0, 0], rest [2, 1, 1, 0] -> sxy = 1, sxx = 1, syy = 2 -> 1/sqrt(2) = 0.7071
+    q2: item [1, 0, 1, 0], rest [2, 2, 0, 0] -> sxy = 0 -> 0
+    A question only one learner attempted gives one pair: no value.
+    """
+    scores = {1: [1, 1, 1], 2: [1, 0, 1], 3: [0, 1, 0], 4: [0, 0, 0]}
+    rows = [(learner, q, float(s)) for learner, by_q in scores.items() for q, s in zip((1, 2, 3), by_q, strict=True)]
+
+    result = discrimination_by_question(rows, [1, 2, 3])
+    lonely = discrimination_by_question([*rows, (1, 4, 1.0)], [4])
+
+    assert result[1] == pytest.approx(0.70710678)
+    assert result[2] == pytest.approx(0.0)
+    assert result[3] == pytest.approx(0.70710678)
+    assert lonely == {}
+
+
+@pytest.fixture
+def cohort_of_four(bank, answer):
+    """Four learners answer History's three questions first as in the docstring above; then some answer again.
+
+    First attempts (choice given):   q1   q2   q3
+        L1                            a    a    a
+        L2                            a    b    a
+        L3                            b    a    c
+        L4                            c    c    b
+    Later, L3 and L4 answer q1 again, right. A learner outside the cohort answers q1 wrongly.
+    """
+    cohort = CohortFactory()
+    learners = members(cohort, 4)
+    choices = ["aaa", "aba", "bac", "ccb"]
+    for learner, row in zip(learners, choices, strict=True):
+        for n, (question, choice) in enumerate(zip(bank.history_questions, row, strict=True)):
+            answer(learner, question, choice, NOW + n * HOUR)
+    for learner in learners[2:]:
+        answer(learner, bank.history_questions[0], "a", NOW + 5 * HOUR)
+    answer(UserFactory(), bank.history_questions[0], "d", NOW)
+    return AssignmentFactory(cohort=cohort, module_slugs=["history"])
+
+
+def test_first_attempts_give_facility_discrimination_and_option_shares(cohort_of_four):
+    analysis = item_analysis(assignment=cohort_of_four, snapshot=catalog())
+    items = by_qid(analysis)
+    q1, q2, q3 = items["history-001"], items["history-002"], items["history-003"]
+
+    assert analysis.kind == AttemptKind.FIRST
+    assert [(i.attempts, i.right) for i in (q1, q2, q3)] == [(4, 2), (4, 2), (4, 2)]
+    assert q1.facility == pytest.approx(0.5)
+    assert q1.discrimination == pytest.approx(1 / math.sqrt(2))
+    assert q2.discrimination == pytest.approx(0.0)
+    assert q3.discrimination == pytest.approx(1 / math.sqrt(2))
+    assert not q2.flagged  # at or below 0.2, but 4 attempts are too few to flag
+    assert [(o.key, o.count, o.share) for o in q1.options] == [
+        ("a", 2, 0.5),
+        ("b", 1, 0.25),
+        ("c", 1, 0.25),
+        ("d", 0, 0),
+    ]
+    assert [o.key for o in q1.top_wrong] == ["b", "c"]  # a tie: both are the most chosen wrong answers
+    assert q1.misconceptions == ("history-error-b", "history-error-c")
+    assert [o.key for o in q2.top_wrong] == ["b", "c"]
+
+
+def test_misconception_summary_counts_wrong_choices_across_the_assignment(cohort_of_four):
+    analysis = item_analysis(assignment=cohort_of_four, snapshot=catalog())
+
+    summary = [(row.tag, row.times, [q.qid for q in row.questions]) for row in analysis.misconceptions]
+
+    # Wrong first answers: b on q1, q2 and q3 (L3, L2, L4); c on q1, q2 and q3 (L4, L4, L3). Ties sort by tag.
+    assert summary == [
+        ("history-error-b", 3, ["history-001", "history-002", "history-003"]),
+        ("history-error-c", 3, ["history-001", "history-002", "history-003"]),
+    ]
+
+
+def test_latest_attempts_count_each_learners_newest_answer(cohort_of_four):
+    items = by_qid(item_analysis(assignment=cohort_of_four, snapshot=catalog(), kind=AttemptKind.LATEST))
+
+    assert (items["history-001"].attempts, items["history-001"].right) == (4, 4)
+    assert items["history-001"].discrimination is None  # everyone right: nothing to correlate
+    assert (items["history-002"].attempts, items["history-002"].right) == (4, 2)
+
+
+def test_weak_discrimination_is_flagged_with_enough_attempts(bank, answer):
+    """The strongest learners miss q1 and the weakest get it right: a negative discrimination, flagged at 10
+    attempts but not at 9."""
+    cohort = CohortFactory()
+    learners = members(cohort, 10)
+    for rank, learner in enumerate(learners):
+        strong = rank < 5
+        answer(learner, bank.history_questions[0], "b" if strong else "a", NOW)
+        for question in bank.history_questions[1:]:
+            answer(learner, question, "a" if strong else "b", NOW + HOUR)
+    assignment = AssignmentFactory(cohort=cohort, module_slugs=["history"])
+
+    flagged = by_qid(item_analysis(assignment=assignment, snapshot=catalog()))["history-001"]
+    assert flagged.discrimination == pytest.approx(-1.0)
+    assert flagged.flagged
+
+    cohort.memberships.filter(learner=learners[0]).delete()
+    fewer = by_qid(item_analysis(assignment=assignment, snapshot=catalog()))["history-001"]
+    assert fewer.attempts == 9 and not fewer.flagged
+
+
+def test_multiple_response_numeric_and_matching_items_are_marked_part_by_part(answer):
+    from tests.factories import ModuleFactory
+
+    module = ModuleFactory(slug="protocol", title="Protocol")
+    section = SectionFactory(module=module)
+    multiple = QuestionFactory(section=section, type="multiple", options=False, qid="prot-multi")
+    for position, key in enumerate("abcd"):
+        OptionFactory(question=multiple, key=key, position=position, is_correct=key in "ac", misconception=f"mis-{key}")
+    numeric = QuestionFactory(
+        section=section, type="numeric", options=False, qid="prot-num", numeric_answer=54.2, numeric_tolerance=0.5
+    )
+    OptionFactory(question=numeric, key="answer", position=0, is_correct=True, numeric_value=54.2, misconception="")
+    OptionFactory(question=numeric, key="error-1", position=1, numeric_value=56, misconception="review-rounding")
+    matching = QuestionFactory(section=section, type="matching", options=False, qid="prot-match")
+    for position, key in enumerate("ab"):
+        OptionFactory(
+            question=matching, key=key, position=position, is_correct=True, text=f"P{key}", match_text=f"A{key}"
+        )
+    forget_catalog()
+    cohort = CohortFactory()
+    learners = members(cohort, 4)
+    for learner, chosen, value, matches in zip(
+        learners,
+        (["a", "c"], ["a", "b"], ["b"], ["a", "b", "c"]),
+        (54.0, 56.1, 12, 54.2),
+        ({"a": "a", "b": "b"}, {"a": "b", "b": "a"}, {"a": "a", "b": "a"}, {"a": "a", "b": "b"}),
+        strict=True,
+    ):
+        answer(learner, multiple, {"choices": chosen}, NOW)
+        answer(learner, numeric, {"value": value}, NOW)
+        answer(learner, matching, {"matches": matches}, NOW)
+    assignment = AssignmentFactory(cohort=cohort, module_slugs=["protocol"])
+
+    items = by_qid(item_analysis(assignment=assignment, snapshot=catalog()))
+
+    shares = {o.key: o.count for o in items["prot-multi"].options}
+    assert shares == {"a": 3, "b": 3, "c": 2, "d": 0}
+    assert items["prot-multi"].misconceptions == ("mis-b",)
+    values = [(o.key, o.count) for o in items["prot-num"].options]
+    assert values == [("answer", 2), ("error-1", 1), ("", 1)]
+    assert items["prot-num"].misconceptions == ("review-rounding",)
+    assert [(o.key, o.count) for o in items["prot-match"].options] == [("a", 3), ("b", 2)]
+    assert items["prot-match"].option_kind == "part" and items["prot-match"].top_wrong == ()
+
+
+def test_item_analysis_runs_four_queries(cohort_of_four, django_assert_num_queries):
+    snapshot = catalog()
+    with django_assert_num_queries(3):  # no multiple-response, matching, ordering or numeric items here
+        item_analysis(assignment=cohort_of_four, snapshot=snapshot)

@@ -1,0 +1,206 @@
+"""Educators' cohorts: who teaches them, who is in them, what is assigned to them, and educator invites.
+
+Dates that people choose (an assignment's open and due dates, a join code's last day) are stored as dates and read in
+the site's time zone: an assignment opens at midnight at the start of its open date and is due at midnight at the end
+of its due date. A date is what an educator means by "due Friday", whatever time zone a learner studies in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are read aloud and typed
+JOIN_CODE_LENGTH = 8
+DEFAULT_TARGET_ACCURACY = 80
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def new_invite_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    """Midnight at the start of `day` in the site's time zone."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """Midnight at the end of `day` in the site's time zone (the first moment after it)."""
+    return start_of_day(day + dt.timedelta(days=1))
+
+
+class EducatorInvite(models.Model):
+    """A link a staff member hands to someone who should become an educator.
+
+    Redeeming it while logged in makes the account an educator. It may expire, and it works `uses_left` more times.
+    """
+
+    token = models.CharField(max_length=64, unique=True, default=new_invite_token, editable=False)
+    note = models.CharField(max_length=200, blank=True, help_text="Who the invite is for, as a reminder.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: the invite does not expire.")
+    uses_left = models.PositiveIntegerField(default=1, help_text="How many more people can redeem it (1: single use).")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.note or f"Invite {self.token[:8]}…"
+
+    def get_absolute_url(self) -> str:
+        return reverse("educator_invite", kwargs={"token": self.token})
+
+    def is_usable(self, now: dt.datetime) -> bool:
+        return self.uses_left > 0 and (self.expires_at is None or now < self.expires_at)
+
+
+class EducatorInviteUse(models.Model):
+    """Who redeemed an invite and when, for the admin's records."""
+
+    invite = models.ForeignKey(EducatorInvite, on_delete=models.CASCADE, related_name="uses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    used_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-used_at"]
+        constraints = [models.UniqueConstraint(fields=["invite", "user"], name="one_use_per_invite_and_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} redeemed {self.invite} at {self.used_at:%Y-%m-%d %H:%M}"
+
+
+class Cohort(models.Model):
+    """A group of learners taught together by an owner and any co-teachers."""
+
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_cohorts")
+    co_teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="co_taught_cohorts")
+    join_code = models.CharField(max_length=16, unique=True, default=new_join_code)
+    join_code_expires_on = models.DateField(
+        null=True, blank=True, help_text="The last day the join code works. Empty: it works until it is changed."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cohort_dashboard", kwargs={"cohort_id": self.pk})
+
+    def join_code_works(self, now: dt.datetime) -> bool:
+        return self.join_code_expires_on is None or now < end_of_day(self.join_code_expires_on)
+
+    @property
+    def join_path(self) -> str:
+        return f"{reverse('cohort_join')}?code={self.join_code}"
+
+
+class Membership(models.Model):
+    """A learner in a cohort. Leaving or being removed deletes the row; joining again makes a new one."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cohort_memberships")
+    joined_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["joined_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["cohort", "learner"], name="one_membership_per_cohort")]
+
+    def __str__(self) -> str:
+        return f"{self.learner} in {self.cohort}"
+
+
+class Assignment(models.Model):
+    """Modules a cohort must work through by a due date, and the rule that says when a learner is done.
+
+    Complete means: every live question of the modules answered at least once, accuracy on the latest answers at
+    least `target_accuracy` percent in each module, and, when `exam_pass_mark` is set, a finished exam-mode practice
+    test over the modules scoring at least that percentage, finished after the open date.
+    """
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="assignments")
+    title = models.CharField(max_length=160)
+    module_slugs = models.JSONField(help_text="Slugs of the assigned modules.")
+    opens_on = models.DateField()
+    due_on = models.DateField()
+    target_accuracy = models.PositiveSmallIntegerField(
+        default=DEFAULT_TARGET_ACCURACY, help_text="Percent of latest answers right, in each module."
+    )
+    exam_pass_mark = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Percent an exam-mode practice test must score; empty: no exam needed."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(due_on__gte=F("opens_on")), name="assignment_due_after_open"),
+            models.CheckConstraint(
+                condition=Q(target_accuracy__gte=1, target_accuracy__lte=100), name="assignment_target_1_to_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(exam_pass_mark__isnull=True) | Q(exam_pass_mark__gte=1, exam_pass_mark__lte=100),
+                name="assignment_pass_mark_1_to_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("assignment_detail", kwargs={"assignment_id": self.pk})
+
+    @property
+    def opens_at(self) -> dt.datetime:
+        return start_of_day(self.opens_on)
+
+    @property
+    def due_at(self) -> dt.datetime:
+        return end_of_day(self.due_on)
+
+    @property
+    def requires_exam(self) -> bool:
+        return self.exam_pass_mark is not None
+
+
+class AssignmentCompletion(models.Model):
+    """The moment a learner first met an assignment's completion rule.
+
+    Completion is kept once reached: later wrong answers do not undo it (the dashboard still shows current accuracy).
+    Rows are written by `record_completions` when statuses are computed, dated by replaying the learner's answers,
+    and deleted when the assignment's rule changes so that they are worked out again under the new rule.
+    """
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="completions")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    completed_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["completed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "learner"], name="one_completion_per_assignment_learner")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} completed {self.assignment} at {self.completed_at:%Y-%m-%d %H:%M}"

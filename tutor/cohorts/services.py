@@ -1,0 +1,284 @@
+"""Writes for cohorts: cohorts and their join codes, memberships, assignments, completions, educator invites.
+
+Whenever the assignments that reach a learner change (joining, leaving or being removed; an assignment created,
+edited or deleted; a cohort deleted) the learner's required modules are set again through the study app's
+`set_required_modules`, which keeps assigned modules in their daily study. The scheduler never looks at cohorts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from tutor.accounts.models import Role, User
+from tutor.catalog.snapshot import CatalogSnapshot
+from tutor.cohorts.models import (
+    Assignment,
+    AssignmentCompletion,
+    Cohort,
+    EducatorInvite,
+    EducatorInviteUse,
+    Membership,
+    new_join_code,
+)
+from tutor.cohorts.selectors import LearnerStatus, assignment_questions, first_moment_complete
+from tutor.study.models import ReviewLog
+from tutor.study.services import set_required_modules
+
+
+class CohortError(Exception):
+    """A request the person can be told about in plain words (answered with a 4xx)."""
+
+
+def normalise_join_code(code: str) -> str:
+    """Codes are shown in capitals; people type them in any case, with spaces or a hyphen."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def _unused_join_code() -> str:
+    while True:
+        code = new_join_code()
+        if not Cohort.objects.filter(join_code=code).exists():
+            return code
+
+
+# --- Required modules ----------------------------------------------------------------------------------------
+
+
+def sync_required_modules(*, learner_ids: Iterable[int]) -> None:
+    """Set each learner's required modules to the union of the modules of every assignment of their cohorts."""
+    ids = sorted(set(learner_ids))
+    if not ids:
+        return
+    slugs: dict[int, set[str]] = {learner_id: set() for learner_id in ids}
+    rows = Membership.objects.filter(learner_id__in=ids, cohort__assignments__isnull=False).values_list(
+        "learner_id", "cohort__assignments__module_slugs"
+    )
+    for learner_id, module_slugs in rows:
+        slugs[learner_id].update(module_slugs or ())
+    for learner in User.objects.filter(pk__in=ids):
+        set_required_modules(learner=learner, module_slugs=sorted(slugs[learner.pk]))
+
+
+def _member_ids(cohort: Cohort) -> list[int]:
+    return list(Membership.objects.filter(cohort=cohort).values_list("learner_id", flat=True))
+
+
+# --- Cohorts -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_cohort(
+    *, owner: User, name: str, description: str = "", co_teachers: Iterable[User] = (), now: dt.datetime
+) -> Cohort:
+    """A new cohort with a fresh join code; the owner must be an educator."""
+    if not owner.is_educator:
+        raise CohortError("Only educators can create cohorts.")
+    cohort = Cohort.objects.create(
+        owner=owner, name=name, description=description, join_code=_unused_join_code(), created_at=now
+    )
+    cohort.co_teachers.set([teacher for teacher in co_teachers if teacher.pk != owner.pk])
+    return cohort
+
+
+@transaction.atomic
+def update_cohort(*, cohort: Cohort, name: str, description: str, co_teachers: Iterable[User]) -> Cohort:
+    cohort.name = name
+    cohort.description = description
+    cohort.save(update_fields=["name", "description"])
+    cohort.co_teachers.set([teacher for teacher in co_teachers if teacher.pk != cohort.owner_id])
+    return cohort
+
+
+@transaction.atomic
+def delete_cohort(*, cohort: Cohort) -> None:
+    """Delete a cohort with its memberships and assignments; its learners keep their own study history."""
+    learner_ids = _member_ids(cohort)
+    cohort.delete()
+    sync_required_modules(learner_ids=learner_ids)
+
+
+def rotate_join_code(*, cohort: Cohort, expires_on: dt.date | None) -> Cohort:
+    """Replace the join code (the old one stops working at once) and set the new one's last day, if any."""
+    cohort.join_code = _unused_join_code()
+    cohort.join_code_expires_on = expires_on
+    cohort.save(update_fields=["join_code", "join_code_expires_on"])
+    return cohort
+
+
+def cohort_for_code(*, code: str, now: dt.datetime) -> Cohort:
+    """The cohort a join code opens, or a CohortError saying why it does not."""
+    normalised = normalise_join_code(code)
+    cohort = Cohort.objects.select_related("owner").filter(join_code=normalised).first() if normalised else None
+    if cohort is None:
+        raise CohortError("No cohort has this code. Check it with your educator: a code changes when it is renewed.")
+    if not cohort.join_code_works(now):
+        raise CohortError("This code has expired. Ask your educator for the current one.")
+    return cohort
+
+
+@transaction.atomic
+def join_cohort(*, learner: User, code: str, now: dt.datetime) -> Membership:
+    """Join the cohort a code opens; joining twice is harmless. The cohort's assigned modules join daily study."""
+    cohort = cohort_for_code(code=code, now=now)
+    if cohort.owner_id == learner.pk or cohort.co_teachers.filter(pk=learner.pk).exists():
+        raise CohortError("You teach this cohort, so you cannot join it as a learner.")
+    membership, _ = Membership.objects.get_or_create(cohort=cohort, learner=learner, defaults={"joined_at": now})
+    sync_required_modules(learner_ids=[learner.pk])
+    return membership
+
+
+@transaction.atomic
+def leave_cohort(*, membership: Membership) -> None:
+    """The learner leaves (or is removed by an educator); their answers and progress stay theirs."""
+    learner_id = membership.learner_id
+    membership.delete()
+    sync_required_modules(learner_ids=[learner_id])
+
+
+# --- Assignments ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_assignment(
+    *,
+    cohort: Cohort,
+    created_by: User,
+    title: str,
+    module_slugs: list[str],
+    opens_on: dt.date,
+    due_on: dt.date,
+    target_accuracy: int,
+    exam_pass_mark: int | None,
+    now: dt.datetime,
+) -> Assignment:
+    assignment = Assignment.objects.create(
+        cohort=cohort,
+        created_by=created_by,
+        title=title,
+        module_slugs=sorted(set(module_slugs)),
+        opens_on=opens_on,
+        due_on=due_on,
+        target_accuracy=target_accuracy,
+        exam_pass_mark=exam_pass_mark,
+        created_at=now,
+    )
+    sync_required_modules(learner_ids=_member_ids(cohort))
+    return assignment
+
+
+@transaction.atomic
+def update_assignment(
+    *,
+    assignment: Assignment,
+    title: str,
+    module_slugs: list[str],
+    opens_on: dt.date,
+    due_on: dt.date,
+    target_accuracy: int,
+    exam_pass_mark: int | None,
+) -> Assignment:
+    """Change an assignment. If its completion rule changes, stored completions are dropped and worked out again."""
+    module_slugs = sorted(set(module_slugs))
+    modules_changed = module_slugs != sorted(assignment.module_slugs)
+    rule_changed = modules_changed or (opens_on, target_accuracy, exam_pass_mark) != (
+        assignment.opens_on,
+        assignment.target_accuracy,
+        assignment.exam_pass_mark,
+    )
+    assignment.title = title
+    assignment.module_slugs = module_slugs
+    assignment.opens_on = opens_on
+    assignment.due_on = due_on
+    assignment.target_accuracy = target_accuracy
+    assignment.exam_pass_mark = exam_pass_mark
+    assignment.save()
+    if rule_changed:
+        assignment.completions.all().delete()
+    if modules_changed:
+        sync_required_modules(learner_ids=_member_ids(assignment.cohort))
+    return assignment
+
+
+@transaction.atomic
+def delete_assignment(*, assignment: Assignment) -> None:
+    learner_ids = _member_ids(assignment.cohort)
+    assignment.delete()
+    sync_required_modules(learner_ids=learner_ids)
+
+
+def record_completions(
+    *, statuses: Iterable[LearnerStatus], snapshot: CatalogSnapshot, now: dt.datetime
+) -> dict[tuple[int, int], LearnerStatus]:
+    """Store the completion of every learner who meets an assignment's rule but has no completion yet.
+
+    The date is found by replaying the learner's answers to the assignment's questions (one query for all of them):
+    the first moment every question had been answered and each module's latest answers reached the target, and the
+    exam, if required, was passed. A learner who already met the rule before the assignment was made is dated at
+    its creation. Returns the statuses by (assignment id, learner id) with those dates filled in; costs no query when
+    nothing is pending.
+    """
+    updated = {(status.assignment.pk, status.learner_id): status for status in statuses}
+    pending = [status for status in updated.values() if status.awaits_recording]
+    if not pending:
+        return updated
+    questions = {s.assignment.pk: assignment_questions(s.assignment, snapshot) for s in pending}
+    question_ids = {q.id for qs in questions.values() for q in qs}
+    answers: dict[int, list[tuple[int, bool, dt.datetime]]] = defaultdict(list)
+    rows = (
+        ReviewLog.objects.filter(learner_id__in={s.learner_id for s in pending}, question_id__in=question_ids)
+        .order_by("reviewed_at", "id")
+        .values_list("learner_id", "question_id", "correct", "reviewed_at")
+    )
+    for learner_id, question_id, correct, reviewed_at in rows:
+        answers[learner_id].append((question_id, correct, reviewed_at))
+    completions = []
+    for status in pending:
+        assignment = status.assignment
+        module_of = {q.id: q.module_id for q in questions[assignment.pk]}
+        moment = first_moment_complete(
+            answers=[a for a in answers[status.learner_id] if a[0] in module_of],
+            module_of=module_of,
+            module_totals=dict(Counter(module_of.values())),
+            target_percent=assignment.target_accuracy,
+            exam_passed_at=status.exam_passed_at,
+            requires_exam=assignment.requires_exam,
+        )
+        moment = min(max(moment or now, assignment.created_at), now)
+        completions.append(
+            AssignmentCompletion(
+                assignment=assignment, learner_id=status.learner_id, completed_at=moment, recorded_at=now
+            )
+        )
+        updated[(assignment.pk, status.learner_id)] = dataclasses.replace(status, completed_at=moment)
+    AssignmentCompletion.objects.bulk_create(completions, ignore_conflicts=True)
+    return updated
+
+
+# --- Educator invites ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def redeem_educator_invite(*, user: User, token: str, now: dt.datetime) -> User:
+    """Make the user an educator with an invite that has uses left and has not expired.
+
+    The invite row is locked while its uses are counted, so two people cannot both take its last use.
+    An educator redeeming an invite keeps it for someone else.
+    """
+    invite = EducatorInvite.objects.select_for_update().filter(token=token).first()
+    if invite is None:
+        raise EducatorInvite.DoesNotExist
+    if user.is_educator:
+        return user
+    if not invite.is_usable(now):
+        raise CohortError("This invite has expired or has been used. Ask the site's administrators for a new one.")
+    invite.uses_left -= 1
+    invite.save(update_fields=["uses_left"])
+    EducatorInviteUse.objects.get_or_create(invite=invite, user=user, defaults={"used_at": now})
+    user.role = Role.EDUCATOR
+    user.save(update_fields=["role"])
+    return user
