@@ -77,3 +77,22 @@ def screenshot():
         return path
 
     return take
+
+
+PASSWORD = "a long and unusual passphrase"
+
+
+@pytest.fixture
+def log_in(live_server):
+    """Log in through the real form, as a person would: log_in(page, username[, password])."""
+
+    def submit(page, username: str, password: str = PASSWORD) -> None:
+        import re
+
+        page.goto(f"{live_server.url}/account/log-in/")
+        page.get_by_label(re.compile("Username")).fill(username)
+        page.get_by_label(re.compile("Password")).fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(re.compile(r"/$"))
+
+    return submit

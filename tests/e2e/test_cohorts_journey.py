@@ -40,14 +40,6 @@ def bank():
                 )
 
 
-def log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/account/log-in/")
-    page.get_by_label(re.compile("Username")).fill(username)
-    page.get_by_label(re.compile("Password")).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/$"))
-
-
 def answer_questions(page, live_server, count: int) -> None:
     page.goto(f"{live_server.url}/study/")
     for _ in range(count):
@@ -62,11 +54,11 @@ def status_of(page, learner: str) -> str:
     return page.locator(".cohort-table tbody tr", has_text=learner).inner_text()
 
 
-def test_educator_and_learner_journey(live_server, bank, page, browser, check_accessibility, screenshot):
+def test_educator_and_learner_journey(live_server, bank, page, browser, check_accessibility, screenshot, log_in):
     create_account(username="dr-rivera", password=PASSWORD, role=Role.EDUCATOR)
     create_account(username="trainee", password=PASSWORD)
     educator = page
-    log_in(educator, live_server, "dr-rivera")
+    log_in(educator, "dr-rivera")
 
     # The educator creates a cohort and gets its join code.
     educator.goto(f"{live_server.url}/cohorts/")
@@ -88,7 +80,7 @@ def test_educator_and_learner_journey(live_server, bank, page, browser, check_ac
     learner_context = browser.new_context(viewport=page.viewport_size)
     learner = learner_context.new_page()
     learner.viewport_name = page.viewport_name
-    log_in(learner, live_server, "trainee")
+    log_in(learner, "trainee")
     learner.goto(f"{live_server.url}/cohorts/")
     check_accessibility(learner)
     learner.get_by_label("Join code").fill(code.lower())

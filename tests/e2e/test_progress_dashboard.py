@@ -40,11 +40,10 @@ def learner_with_history():
     return learner
 
 
-def test_dashboard_for_a_learner_with_history(live_server, learner_with_history, page, check_accessibility, screenshot):
-    page.goto(f"{live_server.url}/account/log-in/")
-    page.get_by_label(re.compile("Username")).fill("seasoned")
-    page.get_by_label(re.compile("Password")).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+def test_dashboard_for_a_learner_with_history(
+    live_server, learner_with_history, page, check_accessibility, screenshot, log_in
+):
+    log_in(page, "seasoned")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Progress").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Your progress"

@@ -35,16 +35,16 @@ def bank():
                 )
 
 
-def log_in(page, live_server):
+@pytest.fixture
+def trainee_logged_in(log_in):
     create_account(username="trainee", password=PASSWORD)
-    page.goto(f"{live_server.url}/account/log-in/")
-    page.get_by_label(re.compile("Username")).fill("trainee")
-    page.get_by_label(re.compile("Password")).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    return lambda page: log_in(page, "trainee")
 
 
-def test_keyboard_study_then_missed_then_practice(live_server, bank, page, check_accessibility, screenshot):
-    log_in(page, live_server)
+def test_keyboard_study_then_missed_then_practice(
+    live_server, bank, page, check_accessibility, screenshot, trainee_logged_in
+):
+    trainee_logged_in(page)
     page.goto(f"{live_server.url}/study/")
     assert "10" in page.locator(".queue-counts").inner_text()
     check_accessibility(page)
@@ -98,11 +98,11 @@ def test_keyboard_study_then_missed_then_practice(live_server, bank, page, check
     assert ReviewLog.objects.filter(card=card, context="practice", correct=True).exists()
 
 
-def test_study_works_without_javascript(live_server, bank, browser):
+def test_study_works_without_javascript(live_server, bank, browser, trainee_logged_in):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.viewport_name = "phone-nojs"
-    log_in(page, live_server)
+    trainee_logged_in(page)
     page.goto(f"{live_server.url}/study/")
     page.get_by_label(re.compile("Answer A to question 1")).check()
     page.get_by_role("button", name="Check answer").click()
@@ -114,8 +114,10 @@ def test_study_works_without_javascript(live_server, bank, browser):
     context.close()
 
 
-def test_practice_settings_and_history_pages_are_accessible(live_server, bank, page, check_accessibility, screenshot):
-    log_in(page, live_server)
+def test_practice_settings_and_history_pages_are_accessible(
+    live_server, bank, page, check_accessibility, screenshot, trainee_logged_in
+):
+    trainee_logged_in(page)
     page.goto(f"{live_server.url}/practice/")
     check_accessibility(page)
     page.get_by_label("Exam: feedback at the end").check()

@@ -85,3 +85,10 @@ def attempt_for():
         return issue_attempt(learner_id=learner.pk, question_id=question.pk, practice_item_id=item.pk if item else None)
 
     return issue
+
+
+@pytest.fixture
+def logged_in(client, learner):
+    """The test client, logged in as the `learner` fixture."""
+    client.force_login(learner)
+    return client

@@ -19,12 +19,6 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def logged_in(client, learner):
-    client.force_login(learner)
-    return client
-
-
 def answer_now(learner, question, choice, *, at=None):
     return services.record_answer(
         learner=learner,

@@ -13,12 +13,6 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def logged_in(client, learner):
-    client.force_login(learner)
-    return client
-
-
 def uses_base(response) -> bool:
     return "base.html" in [t.name for t in response.templates]
 
