@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTHON := $(shell for p in "$(HOME)/.pyenv/versions/$$(cat .python-version 2>/dev/null)/bin/python3" python3.13 python3.12 python3; do \
 	  if command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v "$$p"; break; fi; done)
 
-.PHONY: run test e2e lint check-content demo-users clean help
+.PHONY: run test e2e lint check-content bench clean help
 
 help:
 	@echo "make run            install, migrate, load the content, create demo users, serve on http://$(HOST):$(PORT)"
@@ -17,6 +17,7 @@ help:
 	@echo "make e2e            only the browser journeys (headless Chromium at /usr/bin/chromium)"
 	@echo "make lint           ruff"
 	@echo "make check-content  validate content/ without writing"
+	@echo "make bench          load benchmark: gunicorn + throwaway PostgreSQL on 127.0.0.1:5432 + wrk; prints figures"
 
 $(VENV)/pyvenv.cfg:
 	@if [ -z "$(PYTHON)" ]; then echo "error: Python 3.12 or newer is needed and none was found on PATH (tried python3.13, python3.12, python3)." >&2; exit 1; fi
@@ -51,6 +52,9 @@ lint: $(VENV)/.installed-dev
 check-content: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input --verbosity 0
 	$(BIN)/python manage.py load_content --check
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .ruff_cache

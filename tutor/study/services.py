@@ -96,7 +96,7 @@ def record_answer(
                 interval_days_before=history.interval_days_before,
                 first_review_of_day=history.first_review_of_day,
             )
-            _apply_memory(card, plan.memory)
+            apply_memory(card, plan.memory)
             card.last_answer_correct = marking.correct
             card.reps += 1
             if not marking.correct:
@@ -158,7 +158,8 @@ def _locked_card(*, learner: User, question_id: int, now: dt.datetime) -> Card:
     return card
 
 
-def _apply_memory(card: Card, memory: Memory) -> None:
+def apply_memory(card: Card, memory: Memory) -> None:
+    """Give the card the memory a review left (shared with seed_demo, so seeded cards match recorded ones)."""
     card.state = memory.state
     card.step = memory.step
     card.stability = memory.stability
@@ -200,7 +201,7 @@ def change_rating(*, learner: User, log_id: int, rating: int) -> ReviewLog:
         log.due_after = plan.memory.due
         log.scheduled_days = plan.interval_days
         log.save()
-        _apply_memory(card, plan.memory)
+        apply_memory(card, plan.memory)
         card.save()
         log.card = card
         return log

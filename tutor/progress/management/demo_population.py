@@ -1,0 +1,515 @@
+"""A synthetic population of learners for demos and benchmarks, simulated through the real scheduler.
+
+Nothing here touches the database: each learner's history is simulated day by day in their own time zone and
+returned as unsaved model instances (cards, review logs, practice tests and their items) that the `seed_demo`
+command inserts in bulk. Every answer goes through `plan_review` in time order per card, with the learner's
+desired retention, and every log is filled as `record_answer` fills it, so cards and logs are consistent: replaying
+a card's logs through the scheduler gives the card.
+
+Habits vary: some learners study daily, some skip days or drop out; some join late. A study session reviews the
+due cards first, then introduces new questions up to the learner's daily limit, and stops when nothing is left or
+the learner's stamina runs out, so a few due cards wait for another day, as in life.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import math
+import random
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from tutor.accounts.models import User
+from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
+from tutor.study.marking import Marking, mark_answer
+from tutor.study.models import (
+    Card,
+    MemoryState,
+    PracticeItem,
+    PracticeMode,
+    PracticePool,
+    PracticeTest,
+    Rating,
+    ReviewContext,
+    ReviewLog,
+)
+from tutor.study.scheduler import Memory, plan_review, predicted_recall
+from tutor.study.selectors import interleaved_new_questions, modules_in_daily_study
+
+# apply_memory and review_timing are how record_answer moves a card on and dates an answer; sharing them keeps
+# seeded cards and logs exactly like recorded ones.
+from tutor.study.services import LEECH_THRESHOLD, apply_memory, review_timing
+
+UTC = dt.UTC
+# "" is the site's time zone, as for a learner who never chose one.
+TIME_ZONES = (
+    "",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Australia/Sydney",
+    "Asia/Kolkata",
+)
+PRACTICE_TITLE = f"{PracticePool.ALL.label} · All modules"
+# A learning step comes back within minutes; a patient learner waits for it rather than leaving.
+WAIT_FOR_STEP = dt.timedelta(minutes=15)
+# Longer than any one answer and its feedback, so that the last answer of a history is not after its end.
+LAST_ANSWER_MARGIN = dt.timedelta(minutes=15)
+MAX_ANSWER_SECONDS = 600
+# Even a question known by heart is sometimes misread or misclicked.
+MOST_LIKELY_RIGHT = 0.97
+
+
+@dataclass(frozen=True)
+class Habits:
+    """How one synthetic learner studies. Days are indexes into the simulated window, 0 being the oldest."""
+
+    accuracy: float
+    desired_retention: float
+    new_per_day: int
+    time_zone: str
+    study_chance: float
+    first_day: int
+    last_day: int
+    session_hour: float
+    second_session_chance: float
+    stamina: int
+    seconds_per_answer: float
+    patience: float
+    rerate_chance: float
+    practice_chance: float
+    practice_size: int
+    reviews_wanted: int = 0
+
+
+def demo_habits(rng: random.Random, *, accuracy: float, days: int) -> Habits:
+    """Habits drawn for one ordinary demo learner, around the wanted mean accuracy."""
+    kind = rng.choices(("daily", "regular", "sporadic", "lapsed"), weights=(20, 35, 20, 25))[0]
+    study_chance = {
+        "daily": rng.uniform(0.85, 0.99),
+        "regular": rng.uniform(0.45, 0.8),
+        "sporadic": rng.uniform(0.15, 0.4),
+        "lapsed": rng.uniform(0.5, 0.9),
+    }[kind]
+    # About half start in the first days (an invitation went out), the others trickle in.
+    first_day = rng.randrange(0, max(1, days // 20)) if rng.random() < 0.5 else rng.randrange(0, max(1, 2 * days // 3))
+    last_day = days - 1
+    if kind == "lapsed":
+        last_day = min(days - 1, first_day + max(3, int((days - first_day) * rng.uniform(0.1, 0.5))))
+    return Habits(
+        accuracy=min(0.97, max(0.35, rng.gauss(accuracy, 0.06))),
+        desired_retention=rng.choices((0.85, 0.88, 0.9, 0.92, 0.95), weights=(10, 10, 60, 12, 8))[0],
+        new_per_day=rng.choices((5, 10, 15, 20, 30), weights=(10, 25, 20, 35, 10))[0],
+        time_zone=rng.choice(TIME_ZONES),
+        study_chance=study_chance,
+        first_day=first_day,
+        last_day=last_day,
+        session_hour=rng.choice((6.5, 7.5, 12.5, 17.5, 19.5, 21.0)) + rng.uniform(-0.5, 0.5),
+        second_session_chance=rng.choice((0.0, 0.0, 0.1, 0.3)),
+        stamina=rng.randrange(25, 140),
+        seconds_per_answer=rng.uniform(14, 45),
+        patience=rng.uniform(0.3, 0.95),
+        rerate_chance=rng.choice((0.0, 0.0, 0.1, 0.25)),
+        practice_chance=rng.choice((0.0, 0.0, 0.0, 0.05, 0.15)),
+        practice_size=rng.choice((10, 20, 20, 30)),
+    )
+
+
+def heavy_habits(rng: random.Random, *, accuracy: float, days: int, reviews: int) -> Habits:
+    """A learner who studies every day and takes practice tests on top, to reach about `reviews` answers."""
+    return Habits(
+        accuracy=min(0.97, accuracy + 0.05),
+        desired_retention=0.9,
+        new_per_day=20,
+        time_zone="Europe/London",
+        study_chance=1.0,
+        first_day=0,
+        last_day=days - 1,
+        session_hour=7.0,
+        second_session_chance=0.0,
+        stamina=10_000,
+        seconds_per_answer=11.0,
+        patience=1.0,
+        rerate_chance=0.15,
+        practice_chance=1.0,
+        practice_size=50,
+        reviews_wanted=reviews,
+    )
+
+
+def memory_json(memory: Memory) -> dict:
+    """`Memory.as_json()`, without the deep copy of `dataclasses.asdict` that took a third of the simulation's time.
+
+    Tests hold the two equal.
+    """
+    due, last_review = memory.due, memory.last_review
+    return {
+        "state": memory.state,
+        "step": memory.step,
+        "stability": memory.stability,
+        "difficulty": memory.difficulty,
+        "due": due.isoformat() if due else None,
+        "last_review": last_review.isoformat() if last_review else None,
+    }
+
+
+class AnswerBank:
+    """For each question, its right answer and a few plausible wrong ones, each marked once by the real marker."""
+
+    def __init__(self, questions: list[QuestionView]) -> None:
+        self._right: dict[int, tuple[dict, Marking]] = {}
+        self._wrong: dict[int, list[tuple[dict, Marking]]] = {}
+        for question in questions:
+            right, wrong = _answers(question)
+            self._right[question.id] = (right, mark_answer(question, right))
+            marked = [(answer, mark_answer(question, answer)) for answer in wrong]
+            self._wrong[question.id] = [(answer, marking) for answer, marking in marked if not marking.correct]
+
+    def right(self, question_id: int) -> tuple[dict, Marking]:
+        return self._right[question_id]
+
+    def wrong(self, question_id: int, rng: random.Random) -> tuple[dict, Marking]:
+        """A wrong answer; the right one only if the question admits no wrong answer at all."""
+        wrong = self._wrong[question_id]
+        return rng.choice(wrong) if wrong else self._right[question_id]
+
+
+def _answers(question: QuestionView) -> tuple[dict, list[dict]]:
+    """The right answer and wrong ones in the JSON shape the answer form produces (see tutor.study.marking)."""
+    options = question.options
+    if question.type in ("single", "true_false"):
+        right = next((o.key for o in options if o.is_correct), options[0].key)
+        return {"choice": right}, [{"choice": o.key} for o in options if not o.is_correct]
+    if question.type == "multiple":
+        chosen = {o.key for o in options if o.is_correct}
+        flips = [sorted(chosen ^ {o.key}) for o in options]  # one option too many or too few
+        return {"choices": sorted(chosen)}, [{"choices": keys} for keys in flips if keys]
+    if question.type == "matching":
+        right = {o.key: o.key for o in options}
+        wrong = []
+        for first, second in pairwise(options):
+            wrong.append({"matches": {**right, first.key: second.key, second.key: first.key}})
+        for index, _ in enumerate(question.distractors, start=1):
+            wrong.append({"matches": {**right, options[-1].key: f"extra-{index}"}})
+        return {"matches": right}, wrong
+    if question.type == "ordering":
+        right = {o.key: o.position + 1 for o in options}
+        wrong = []
+        for first, second in pairwise(options):
+            wrong.append({"order": {**right, first.key: right[second.key], second.key: right[first.key]}})
+        return {"order": right}, wrong
+    value = question.numeric_answer or 0.0
+    errors = [{"value": o.numeric_value} for o in options if not o.is_correct and o.numeric_value is not None]
+    slip = (question.numeric_tolerance or 0.0) + max(1.0, abs(value) * 0.1)
+    return {"value": value}, errors or [{"value": round(value + slip, 1)}, {"value": round(value - slip, 1)}]
+
+
+@dataclass(eq=False)
+class _CardMemory:
+    """What the simulation tracks of one card between answers."""
+
+    card: Card
+    memory: Memory = field(default_factory=Memory)
+    reps: int = 0
+    lapses: int = 0
+    last_correct: bool | None = None
+    version: int = 0
+
+
+@dataclass
+class LearnerHistory:
+    """One learner's simulated history, as unsaved rows (the learner row is saved already)."""
+
+    cards: list[Card] = field(default_factory=list)
+    logs: list[ReviewLog] = field(default_factory=list)
+    # The card of each log, whose id is known only once the cards are inserted.
+    log_cards: list[Card] = field(default_factory=list)
+    tests: list[PracticeTest] = field(default_factory=list)
+    items: list[PracticeItem] = field(default_factory=list)
+
+
+class LearnerSimulation:
+    """Simulates one learner's days: study sessions in their own day, practice tests, each answer planned by FSRS."""
+
+    def __init__(
+        self,
+        *,
+        learner: User,
+        habits: Habits,
+        snapshot: CatalogSnapshot,
+        bank: AnswerBank,
+        rng: random.Random,
+        until: dt.datetime,
+        days: int,
+    ) -> None:
+        self.learner = learner
+        self.habits = habits
+        self.snapshot = snapshot
+        self.bank = bank
+        self.rng = rng
+        self.until = until
+        self.days = days
+        self.zone = learner.zone
+        self.history = LearnerHistory()
+        self.cards: dict[int, _CardMemory] = {}
+        self.due_heap: list[tuple[float, int, int]] = []  # (due timestamp, question id, card version)
+        in_scope = modules_in_daily_study(learner, snapshot)
+        self.new_questions = [q.id for q in reversed(interleaved_new_questions(snapshot, in_scope))]
+        self.live_ids = sorted(q.id for q in snapshot.live_questions)
+        self.attempts = 0
+        self.stop = until
+
+    # --- days and sessions ----------------------------------------------------------------------------------
+
+    def run(self) -> LearnerHistory:
+        habits, rng = self.habits, self.rng
+        last_date = self.until.astimezone(self.zone).date()
+        for day in range(self.days):
+            # Draw every day's dice, studied or not, so that one habit does not shift the others' randomness.
+            studies = rng.random() < habits.study_chance
+            hour = min(22.5, max(5.0, habits.session_hour + rng.gauss(0, 0.6)))
+            second = rng.random() < habits.second_session_chance
+            practises = rng.random() < habits.practice_chance
+            if not studies or not habits.first_day <= day <= habits.last_day:
+                continue
+            date = last_date - dt.timedelta(days=self.days - 1 - day)
+            day_start = dt.datetime(date.year, date.month, date.day, tzinfo=self.zone)
+            # Stop at the learner's midnight, and early enough that no answer lands after the end of the history.
+            self.stop = min((day_start + dt.timedelta(days=1)).astimezone(UTC), self.until - LAST_ANSWER_MARGIN)
+            moment = (day_start + dt.timedelta(hours=hour)).astimezone(UTC)
+            allowance = [habits.new_per_day]
+            answered_before = len(self.history.logs)
+            moment = self._study_session(moment, allowance)
+            if habits.reviews_wanted:
+                # Spread the reviews still wanted over the days left; practice tests make up today's share.
+                share = math.ceil((habits.reviews_wanted - answered_before) / (self.days - day))
+                still = share - (len(self.history.logs) - answered_before)
+                while still > 0 and moment < self.stop:
+                    size = min(habits.practice_size, still)
+                    before = len(self.history.logs)
+                    moment = self._practice_test(moment + dt.timedelta(minutes=1), allowance, size)
+                    if len(self.history.logs) == before:
+                        break
+                    still -= len(self.history.logs) - before
+            elif practises:
+                moment = self._practice_test(moment + dt.timedelta(minutes=2), allowance, habits.practice_size)
+            if second:
+                self._study_session(moment + dt.timedelta(hours=rng.uniform(2, 6)), allowance)
+        self._finish_cards()
+        return self.history
+
+    def _study_session(self, moment: dt.datetime, allowance: list[int]) -> dt.datetime:
+        """Answer due cards first, then new ones up to today's allowance; wait for a learning step if patient."""
+        for _ in range(self.habits.stamina):
+            if moment >= self.stop:
+                break
+            due = self._next_due(moment)
+            if due is not None:
+                moment = self._answer(due, moment)
+            elif allowance[0] > 0 and self.new_questions:
+                question_id = self.new_questions.pop()
+                if question_id in self.cards:  # met first in a practice test
+                    continue
+                moment = self._answer(self._new_card(question_id, moment, allowance), moment)
+            else:
+                soonest = self._soonest_due()
+                if soonest is None or soonest - moment > WAIT_FOR_STEP or self.rng.random() > self.habits.patience:
+                    break
+                moment = soonest
+        return moment
+
+    def _practice_test(self, moment: dt.datetime, allowance: list[int], size: int) -> dt.datetime:
+        """A tutor-mode test over a random draw of all questions; unseen ones become cards, as in the app."""
+        if moment >= self.stop or size <= 0:
+            return moment
+        drawn = self.rng.sample(self.live_ids, min(size, len(self.live_ids)))
+        test = PracticeTest(
+            learner_id=self.learner.pk,
+            mode=PracticeMode.TUTOR,
+            pool=PracticePool.ALL,
+            module_slugs=[],
+            title=PRACTICE_TITLE,
+            time_limit_minutes=None,
+            created_at=moment,
+        )
+        self.history.tests.append(test)
+        for position, question_id in enumerate(drawn, start=1):
+            item = PracticeItem(test=test, question_id=question_id, position=position)
+            self.history.items.append(item)
+            if moment >= self.stop:
+                continue  # the test stays unfinished, its remaining items unanswered
+            card = self.cards.get(question_id) or self._new_card(question_id, moment, allowance)
+            moment = self._answer(card, moment, item=item)
+            test.finished_at = moment if position == len(drawn) else None
+        return moment
+
+    # --- one answer -------------------------------------------------------------------------------------------
+
+    def _new_card(self, question_id: int, moment: dt.datetime, allowance: list[int]) -> _CardMemory:
+        allowance[0] -= 1
+        card = Card(learner_id=self.learner.pk, question_id=question_id, due=moment, created_at=moment)
+        simulated = _CardMemory(card=card)
+        self.cards[question_id] = simulated
+        self.history.cards.append(card)
+        return simulated
+
+    def _answer(self, simulated: _CardMemory, shown_at: dt.datetime, item: PracticeItem | None = None) -> dt.datetime:
+        """Answer one question at `shown_at`; returns when the learner is ready for the next one."""
+        habits, rng = self.habits, self.rng
+        question = self.snapshot.questions[simulated.card.question_id]
+        memory = simulated.memory
+        recall = None
+        if memory.state != MemoryState.NEW:
+            recall = predicted_recall(memory=memory, at=shown_at, desired_retention=habits.desired_retention)
+        if rng.random() < self._chance_right(simulated, recall):
+            answer, marking = self.bank.right(question.id)
+        else:
+            answer, marking = self.bank.wrong(question.id, rng)
+        seconds = rng.lognormvariate(math.log(habits.seconds_per_answer), 0.45) * (1.0 if marking.correct else 1.3)
+        duration_ms = int(min(seconds, MAX_ANSWER_SECONDS) * 1000)
+        answered_at = shown_at + dt.timedelta(milliseconds=duration_ms)
+        rating = Rating.GOOD if marking.correct else Rating.AGAIN
+        if marking.correct and rng.random() < habits.rerate_chance:
+            # The learner changed the rating on the feedback screen: re-planned from the card before this answer.
+            rating = Rating.EASY if recall is None or recall > 0.8 or rng.random() < 0.4 else Rating.HARD
+        plan = plan_review(
+            card_id=0,
+            memory=memory,
+            rating=rating,
+            reviewed_at=answered_at,
+            desired_retention=habits.desired_retention,
+        )
+        self.attempts += 1
+        timing = review_timing(memory=memory, answered_at=answered_at, zone=self.zone)
+        log = ReviewLog(
+            learner_id=self.learner.pk,
+            question_id=question.id,
+            question_revision=question.revision,
+            attempt=f"seed-{self.learner.username}-{self.attempts:06d}",
+            context=ReviewContext.PRACTICE if item is not None else ReviewContext.STUDY,
+            answer=answer,
+            correct=marking.correct,
+            partial=marking.partial,
+            score=marking.score,
+            rating=rating,
+            rating_changed=rating not in (Rating.GOOD, Rating.AGAIN),
+            reviewed_at=answered_at,
+            duration_ms=duration_ms,
+            state_before=memory.state,
+            state_after=plan.memory.state,
+            stability_after=plan.memory.stability,
+            difficulty_after=plan.memory.difficulty,
+            due_after=plan.memory.due,
+            scheduled_days=plan.interval_days,
+            retrievability=plan.recall_before,
+            card_before=memory_json(memory),
+            elapsed_days=timing.elapsed_days,
+            interval_days_before=timing.interval_days_before,
+            first_review_of_day=timing.first_review_of_day,
+        )
+        self.history.logs.append(log)
+        self.history.log_cards.append(simulated.card)
+        if item is not None:
+            item.review_log = log
+        if simulated.reps == 0:
+            simulated.card.created_at = answered_at  # record_answer creates the card when the answer arrives
+        simulated.memory = plan.memory
+        simulated.reps += 1
+        simulated.lapses += not marking.correct
+        simulated.last_correct = marking.correct
+        simulated.version += 1
+        heapq.heappush(self.due_heap, (plan.memory.due.timestamp(), question.id, simulated.version))
+        # Reading the feedback before the next question.
+        return answered_at + dt.timedelta(seconds=rng.uniform(3, 12) * (1.0 if marking.correct else 2.0))
+
+    def _chance_right(self, simulated: _CardMemory, recall: float | None) -> float:
+        """The learner's chance of a right answer: lowest at first sight, high on a learning step minutes later,
+        and on a review following the scheduler's predicted recall, a little higher with practice. Each learner's
+        own level shifts it all; the constants keep the population's mean share near the wanted accuracy."""
+        base = self.habits.accuracy
+        if recall is None:
+            chance = base - 0.25
+        elif simulated.memory.state != MemoryState.REVIEW:
+            chance = base + 0.02
+        else:
+            practice = min(1.0, simulated.reps / 8) - 0.5
+            chance = recall + 0.8 * (base - 0.8) - 0.02 + 0.06 * practice
+        return min(MOST_LIKELY_RIGHT, max(0.05, chance))
+
+    # --- the due queue ----------------------------------------------------------------------------------------
+
+    def _next_due(self, moment: dt.datetime) -> _CardMemory | None:
+        """The card due longest ago, if any is due at `moment`.
+
+        The study page orders due cards by predicted recall instead; the order of reviews within a session changes
+        nothing about each card's consistency, and a heap by due date keeps the simulation fast.
+        """
+        limit = moment.timestamp()
+        heap = self.due_heap
+        while heap:
+            due_at, question_id, version = heap[0]
+            simulated = self.cards[question_id]
+            if version != simulated.version:
+                heapq.heappop(heap)  # answered since in a practice test: a newer entry exists
+                continue
+            if due_at > limit:
+                return None
+            heapq.heappop(heap)
+            return simulated
+        return None
+
+    def _soonest_due(self) -> dt.datetime | None:
+        heap = self.due_heap
+        while heap and heap[0][2] != self.cards[heap[0][1]].version:
+            heapq.heappop(heap)
+        if not heap:
+            return None
+        return dt.datetime.fromtimestamp(heap[0][0], tz=UTC)
+
+    def _finish_cards(self) -> None:
+        """Give every card the memory its last answer left, as `record_answer` does after each answer."""
+        for simulated in self.cards.values():
+            card = simulated.card
+            apply_memory(card, simulated.memory)
+            card.reps = simulated.reps
+            card.lapses = simulated.lapses
+            card.is_leech = simulated.lapses >= LEECH_THRESHOLD
+            card.last_answer_correct = simulated.last_correct
+
+
+@dataclass(frozen=True)
+class LearnerPlan:
+    """Everything needed to simulate one learner."""
+
+    learner: User
+    habits: Habits
+    rng: random.Random
+    fuzz_seed: str
+
+
+@dataclass(frozen=True)
+class Population:
+    """What every learner's simulation shares: the catalog, its answers, and the window of history."""
+
+    snapshot: CatalogSnapshot
+    bank: AnswerBank
+    until: dt.datetime
+    days: int
+
+
+def simulate_learner(plan: LearnerPlan, population: Population) -> LearnerHistory:
+    """Simulate one learner. The same plan gives the same history, whichever learners were simulated before."""
+    # The scheduler draws its interval fuzz from the global generator: seed it for each learner.
+    random.seed(plan.fuzz_seed)
+    return LearnerSimulation(
+        learner=plan.learner,
+        habits=plan.habits,
+        snapshot=population.snapshot,
+        bank=population.bank,
+        rng=plan.rng,
+        until=population.until,
+        days=population.days,
+    ).run()
