@@ -85,7 +85,15 @@
     });
   }
 
+  function reportTimeZone() {
+    var field = document.querySelector("input[type=hidden][name=time_zone]");
+    if (field && !field.value && window.Intl) {
+      field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    reportTimeZone();
     var root = card();
     startTiming(root);
     if (root) { root.dataset.ready = "1"; }

@@ -147,3 +147,18 @@ def test_demo_users_can_be_forced_and_are_reset_on_a_second_run():
     call_command("create_demo_users", "--force", stdout=io.StringIO())
 
     assert User.objects.get(username="learner").check_password("learner-demo-pass")
+
+
+def test_sign_up_keeps_the_time_zone_the_browser_reports(client):
+    client.post(
+        reverse("sign_up"),
+        {"username": "kim", "password1": PASSWORD, "password2": PASSWORD, "time_zone": "Australia/Sydney"},
+    )
+    client.logout()
+    client.post(
+        reverse("sign_up"),
+        {"username": "lee", "password1": PASSWORD, "password2": PASSWORD, "time_zone": "Mars/Olympus_Mons"},
+    )
+
+    assert User.objects.get(username="kim").time_zone == "Australia/Sydney"
+    assert User.objects.get(username="lee").time_zone == ""  # unknown zone: the site's is used

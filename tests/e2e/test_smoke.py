@@ -67,3 +67,17 @@ def test_keyboard_user_can_skip_to_content(live_server, loaded_content, page):
     assert skip.evaluate("el => el === document.activeElement")
     page.keyboard.press("Enter")
     assert page.url.endswith("#main")
+
+
+def test_sign_up_takes_the_browsers_time_zone(live_server, browser):
+    context = browser.new_context(timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/account/sign-up/")
+    page.get_by_label("Username").fill("tokyo")
+    page.get_by_label(re.compile(r"^Password:?$")).fill("a long and unusual passphrase")
+    page.get_by_label("Password confirmation").fill("a long and unusual passphrase")
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_role("button", name="Log out").wait_for()
+
+    assert User.objects.get(username="tokyo").time_zone == "Asia/Tokyo"
+    context.close()

@@ -10,10 +10,19 @@ class SignUpForm(UserCreationForm):
     """Sign-up for a new learner: a username, an optional email and a password typed twice."""
 
     email = forms.EmailField(required=False, help_text="Optional. Used only to help you recover your account.")
+    # Filled in by the browser's script with its own time zone, so that study days start at the learner's midnight.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+    def clean_time_zone(self) -> str:
+        """A zone the browser reported, if it is a real one; otherwise the site's (an empty value)."""
+        import zoneinfo
+
+        zone = self.cleaned_data.get("time_zone", "").strip()
+        return zone if zone in zoneinfo.available_timezones() else ""
 
 
 class DeleteAccountForm(forms.Form):

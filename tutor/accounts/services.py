@@ -8,9 +8,11 @@ from tutor.accounts.models import Role, User
 
 
 @transaction.atomic
-def create_account(*, username: str, password: str, email: str = "", role: str = Role.LEARNER) -> User:
+def create_account(
+    *, username: str, password: str, email: str = "", role: str = Role.LEARNER, time_zone: str = ""
+) -> User:
     """Create a person who can sign in; the password is hashed, never stored as given."""
-    return User.objects.create_user(username=username, password=password, email=email, role=role)
+    return User.objects.create_user(username=username, password=password, email=email, role=role, time_zone=time_zone)
 
 
 def ensure_demo_account(*, username: str, password: str, role: str) -> tuple[User, bool]:

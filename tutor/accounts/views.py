@@ -28,6 +28,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             username=form.cleaned_data["username"],
             password=form.cleaned_data["password1"],
             email=form.cleaned_data.get("email", ""),
+            time_zone=form.cleaned_data.get("time_zone", ""),
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect(next_url or reverse("home"))
