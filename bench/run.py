@@ -374,7 +374,48 @@ def prepare_endpoints(port: int, args: argparse.Namespace) -> list[Endpoint]:
         dashboard = Endpoint(
             f"dashboard of '{HEAVY_USERNAME}'", "GET", "/progress/", missing="no URL named progress_dashboard yet"
         )
-    return [bare, study, answer, dashboard]
+    cohort_page, items_page = cohort_endpoints(port, args)
+    return [bare, study, answer, dashboard, cohort_page, items_page]
+
+
+def cohort_endpoints(port: int, args: argparse.Namespace) -> tuple[Endpoint, Endpoint]:
+    """An educator's cohort of every seeded learner (--learners), with one assignment over the first module."""
+    import datetime as dt
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tutor.accounts.models import Role
+    from tutor.accounts.services import create_account
+    from tutor.catalog.snapshot import catalog
+    from tutor.cohorts.services import create_assignment, create_cohort, join_cohort
+    from tutor.progress.management.commands.seed_demo import DEFAULT_PASSWORD, demo_username
+
+    now = timezone.now()
+    educator = create_account(username="bench-educator", password=DEFAULT_PASSWORD, role=Role.EDUCATOR)
+    cohort = create_cohort(owner=educator, name="Bench cohort", now=now)
+    from tutor.accounts.models import User
+
+    for learner in User.objects.filter(username__in=[demo_username(n) for n in range(1, args.learners + 1)]):
+        join_cohort(learner=learner, code=cohort.join_code, now=now)
+    module = min(catalog().modules.values(), key=lambda m: m.order)
+    assignment = create_assignment(
+        cohort=cohort,
+        created_by=educator,
+        title=module.title,
+        module_slugs=[module.slug],
+        opens_on=(now - dt.timedelta(days=args.days)).date(),
+        due_on=(now + dt.timedelta(days=7)).date(),
+        target_accuracy=80,
+        exam_pass_mark=None,
+        now=now,
+    )
+    session = log_in(port, "bench-educator", DEFAULT_PASSWORD)
+    cohort_page = Endpoint("cohort dashboard", "GET", reverse("cohort_dashboard", args=[cohort.pk]))
+    cohort_page.lines = [line("GET", cohort_page.path, {"Cookie": session.cookie})]
+    items_page = Endpoint("item analysis", "GET", reverse("item_analysis", args=[assignment.pk]))
+    items_page.lines = [line("GET", items_page.path, {"Cookie": session.cookie})]
+    return cohort_page, items_page
 
 
 # --- measuring -----------------------------------------------------------------------------------------------
