@@ -23,7 +23,7 @@ from tutor.study.models import (
     ReviewContext,
     ReviewLog,
 )
-from tutor.study.scheduler import Memory, plan_review
+from tutor.study.scheduler import Memory, PlannedReview, plan_review
 
 LEECH_THRESHOLD = 4
 
@@ -69,33 +69,22 @@ def record_answer(
                 reviewed_at=answered_at,
                 desired_retention=learner.desired_retention,
             )
-            history = review_timing(memory=memory, answered_at=answered_at, zone=learner.zone)
-            log = ReviewLog.objects.create(
-                learner=learner,
-                card=card,
-                question_id=question.id,
-                question_revision=question.revision,
+            log = review_log(
+                learner_id=learner.pk,
+                question=question,
                 attempt=attempt,
                 context=ReviewContext.PRACTICE if practice_item else ReviewContext.STUDY,
                 answer=answer,
-                correct=marking.correct,
-                partial=marking.partial,
-                score=marking.score,
+                marking=marking,
                 rating=rating,
-                reviewed_at=answered_at,
+                answered_at=answered_at,
                 duration_ms=duration_ms,
-                state_before=memory.state,
-                state_after=plan.memory.state,
-                stability_after=plan.memory.stability,
-                difficulty_after=plan.memory.difficulty,
-                due_after=plan.memory.due,
-                scheduled_days=plan.interval_days,
-                retrievability=plan.recall_before,
-                card_before=memory.as_json(),
-                elapsed_days=history.elapsed_days,
-                interval_days_before=history.interval_days_before,
-                first_review_of_day=history.first_review_of_day,
+                memory=memory,
+                plan=plan,
+                timing=review_timing(memory=memory, answered_at=answered_at, zone=learner.zone),
             )
+            log.card = card
+            log.save(force_insert=True)
             apply_memory(card, plan.memory)
             card.last_answer_correct = marking.correct
             card.reps += 1
@@ -116,6 +105,50 @@ def record_answer(
             raise
         return _replay(existing, learner, question)
     return RecordedAnswer(log=log, card=card, marking=marking, replayed=False)
+
+
+def review_log(
+    *,
+    learner_id: int,
+    question: QuestionView,
+    attempt: str,
+    context: str,
+    answer: dict,
+    marking: Marking,
+    rating: int,
+    answered_at: dt.datetime,
+    duration_ms: int | None,
+    memory: Memory,
+    plan: PlannedReview,
+    timing: ReviewTiming,
+) -> ReviewLog:
+    """The log row of one answer, unsaved: the single place that says what a review records (seed_demo uses it too)."""
+    return ReviewLog(
+        learner_id=learner_id,
+        question_id=question.id,
+        question_revision=question.revision,
+        attempt=attempt,
+        context=context,
+        answer=answer,
+        correct=marking.correct,
+        partial=marking.partial,
+        score=marking.score,
+        rating=rating,
+        rating_changed=rating not in (Rating.GOOD, Rating.AGAIN),
+        reviewed_at=answered_at,
+        duration_ms=duration_ms,
+        state_before=memory.state,
+        state_after=plan.memory.state,
+        stability_after=plan.memory.stability,
+        difficulty_after=plan.memory.difficulty,
+        due_after=plan.memory.due,
+        scheduled_days=plan.interval_days,
+        retrievability=plan.recall_before,
+        card_before=memory.as_json(),
+        elapsed_days=timing.elapsed_days,
+        interval_days_before=timing.interval_days_before,
+        first_review_of_day=timing.first_review_of_day,
+    )
 
 
 @dataclass(frozen=True)
