@@ -66,6 +66,7 @@ def test_keyboard_user_can_skip_to_content(live_server, loaded_content, page):
     skip = page.get_by_role("link", name="Skip to content")
     assert skip.evaluate("el => el === document.activeElement")
     page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"#main$"), timeout=5000)
     assert page.url.endswith("#main")
 
 
