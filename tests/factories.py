@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -99,3 +102,8 @@ class OptionFactory(DjangoModelFactory[Option]):
     text = factory.Sequence(lambda n: f"Option {n}")
     rationale = "Why this option is right or wrong."
     misconception = factory.LazyAttribute(lambda o: "" if o.is_correct else "a-common-error")
+
+
+def fixed_clock(moment: dt.datetime) -> Callable[[], dt.datetime]:
+    """A clock that always reads `moment`, for services that read the time themselves (under their locks)."""
+    return lambda: moment

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "pgtrigger",
     "tutor.accounts",
     "tutor.catalog",
     "tutor.study",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.factories import ModuleFactory, OptionFactory, QuestionFactory, SectionFactory
+from tests.factories import ModuleFactory, OptionFactory, QuestionFactory, SectionFactory, fixed_clock
 from tutor.catalog.models import Module, Question
 from tutor.catalog.snapshot import catalog, forget_catalog
 from tutor.study.services import record_answer
@@ -64,19 +64,21 @@ def bank() -> Bank:
 
 
 @pytest.fixture
-def answer():
-    """Answer a question through the study app's own service, at a given moment."""
+def answer(django_capture_on_commit_callbacks):
+    """Answer a question through the study app's own service, at a given moment, running what happens on commit
+    (assignment completions) as a real request would."""
 
     def give(learner, question, choice: str | dict, at: dt.datetime, practice_item=None):
         view = catalog().questions[question.pk]
         given = {"choice": choice} if isinstance(choice, str) else choice
-        return record_answer(
-            learner=learner,
-            question=view,
-            answer=given,
-            attempt=f"cohort-test-{next(_attempts)}",
-            answered_at=at,
-            practice_item=practice_item,
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            return record_answer(
+                learner=learner,
+                question=view,
+                answer=given,
+                attempt=f"cohort-test-{next(_attempts)}",
+                clock=fixed_clock(at),
+                practice_item=practice_item,
+            )
 
     return give

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from tests.factories import ModuleFactory, QuestionFactory, SectionFactory
+from tests.factories import ModuleFactory, QuestionFactory, SectionFactory, fixed_clock
 from tutor.accounts.services import create_account
 from tutor.catalog.snapshot import catalog, forget_catalog
 from tutor.study.services import record_answer
@@ -34,7 +34,7 @@ def learner_with_history():
                 question=view,
                 answer={"choice": "a" if (day + n) % 5 else "b"},
                 attempt=f"{day}-{n}",
-                answered_at=start + dt.timedelta(days=day, minutes=n),
+                clock=fixed_clock(start + dt.timedelta(days=day, minutes=n)),
                 duration_ms=20_000,
             )
     return learner

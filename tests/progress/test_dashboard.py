@@ -12,14 +12,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import QuestionFactory, UserFactory
+from tests.factories import QuestionFactory, UserFactory, fixed_clock
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import catalog
 from tutor.progress import selectors
 from tutor.progress.charts import bar_chart, calendar_heatmap
 from tutor.study.models import Card, Flag, MemoryState, PracticeTest, ProblemReport, Rating, ReviewLog
+from tutor.study.review import review_timing
 from tutor.study.scheduler import Memory
-from tutor.study.services import record_answer, review_timing
+from tutor.study.services import record_answer
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -243,7 +244,7 @@ def test_dashboard_with_history_has_labelled_charts_and_tables(client):
         question=catalog().questions[question.pk],
         answer={"choice": "a"},
         attempt="x",
-        answered_at=timezone.now(),
+        clock=fixed_clock(timezone.now()),
         duration_ms=90_000,
     )
 
@@ -299,9 +300,11 @@ def test_csv_export_round_trips_every_answer(client):
             question=view,
             answer={"choice": choice},
             attempt=f"t{n}",
-            answered_at=timezone.now() + dt.timedelta(minutes=n),
+            clock=fixed_clock(timezone.now() + dt.timedelta(minutes=n)),
         )
-    record_answer(learner=other, question=view, answer={"choice": "a"}, attempt="other", answered_at=timezone.now())
+    record_answer(
+        learner=other, question=view, answer={"choice": "a"}, attempt="other", clock=fixed_clock(timezone.now())
+    )
     client.force_login(learner)
 
     response = client.get(reverse("export_reviews_csv"))
@@ -321,8 +324,12 @@ def test_json_export_holds_everything_about_the_learner_and_nothing_of_others(cl
     learner, other = UserFactory(), UserFactory()
     question = QuestionFactory(qid="hist-001")
     view = catalog().questions[question.pk]
-    record_answer(learner=learner, question=view, answer={"choice": "a"}, attempt="mine", answered_at=timezone.now())
-    record_answer(learner=other, question=view, answer={"choice": "b"}, attempt="theirs", answered_at=timezone.now())
+    record_answer(
+        learner=learner, question=view, answer={"choice": "a"}, attempt="mine", clock=fixed_clock(timezone.now())
+    )
+    record_answer(
+        learner=other, question=view, answer={"choice": "b"}, attempt="theirs", clock=fixed_clock(timezone.now())
+    )
     Flag.objects.create(learner=learner, question=question)
     ProblemReport.objects.create(learner=learner, question=question, question_revision=1, text="Typo in B")
     client.force_login(learner)
@@ -342,7 +349,11 @@ def test_deleting_an_account_needs_the_password_and_removes_only_that_learners_d
     view = catalog().questions[question.pk]
     for person in (learner, other):
         record_answer(
-            learner=person, question=view, answer={"choice": "a"}, attempt=f"x{person.pk}", answered_at=timezone.now()
+            learner=person,
+            question=view,
+            answer={"choice": "a"},
+            attempt=f"x{person.pk}",
+            clock=fixed_clock(timezone.now()),
         )
         Flag.objects.create(learner=person, question=question)
         ProblemReport.objects.create(learner=person, question=question, question_revision=1, text="report")

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.conftest import TINY_CONTENT
-from tests.factories import QuestionFactory, UserFactory
+from tests.factories import QuestionFactory, UserFactory, fixed_clock
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import catalog
 from tutor.progress.management.commands.seed_demo import HEAVY_USERNAME
@@ -18,8 +18,9 @@ from tutor.progress.management.demo_population import memory_json
 from tutor.study import scheduler
 from tutor.study.marking import mark_answer
 from tutor.study.models import Card, MemoryState, PracticeItem, Rating, ReviewContext, ReviewLog
+from tutor.study.review import LEECH_THRESHOLD
 from tutor.study.scheduler import Memory, plan_review
-from tutor.study.services import LEECH_THRESHOLD, record_answer
+from tutor.study.services import record_answer
 
 pytestmark = pytest.mark.django_db
 
@@ -187,7 +188,7 @@ def test_reset_replaces_demo_learners_and_keeps_everyone_else(tiny_catalog):
     real = UserFactory(username="real-person")
     question = tiny_catalog.question_by_qid("alpha-001")
     kept = record_answer(
-        learner=real, question=question, answer={"choice": "a"}, attempt="real-1", answered_at=UNTIL_MOMENT
+        learner=real, question=question, answer={"choice": "a"}, attempt="real-1", clock=fixed_clock(UNTIL_MOMENT)
     ).log
     seed(*SMALL, "--seed", "1")
     with pytest.raises(CommandError, match="--reset"):

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import ModuleFactory, QuestionFactory, SectionFactory, UserFactory
+from tests.factories import ModuleFactory, QuestionFactory, SectionFactory, UserFactory, fixed_clock
 from tutor.catalog.snapshot import catalog
 from tutor.study import services
 from tutor.study.attempts import issue_attempt
@@ -25,7 +25,7 @@ def answer_now(learner, question, choice, *, at=None):
         question=catalog().questions[question.pk],
         answer={"choice": choice},
         attempt=f"t-{ReviewLog.objects.count()}",
-        answered_at=at or timezone.now(),
+        clock=fixed_clock(at or timezone.now()),
     )
 
 

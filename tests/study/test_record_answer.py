@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
+from tests.factories import fixed_clock
 from tests.study.conftest import NOW
 from tutor.catalog.snapshot import catalog
 from tutor.study import services
-from tutor.study.models import Card, MemoryState, Rating, ReviewLog
+from tutor.study.models import Card, MemoryState, Rating, RatingChange, ReviewLog
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def answer(learner, question, response, *, at=NOW, attempt=None, item=None):
         question=catalog().questions[question.pk],
         answer=response,
         attempt=attempt or f"attempt-{ReviewLog.objects.count()}-{at.timestamp()}",
-        answered_at=at,
+        clock=fixed_clock(at),
         practice_item=item,
     )
 
@@ -146,11 +147,15 @@ def test_a_right_answer_can_be_re_rated_which_re_plans_the_card(learner, make_qu
     easy = services.change_rating(learner=learner, log_id=graduated.log.pk, rating=Rating.EASY)
 
     card = Card.objects.get()
-    assert easy.rating == Rating.EASY and easy.rating_changed
-    assert card.due == easy.due_after > good_due
-    assert ReviewLog.objects.count() == 2
+    assert easy.rating_in_force == Rating.EASY
+    assert card.due == easy.due_in_force > good_due
     hard = services.change_rating(learner=learner, log_id=graduated.log.pk, rating=Rating.HARD)
-    assert Card.objects.get().due == hard.due_after < good_due
+    assert Card.objects.get().due == hard.due_in_force < good_due
+    # The ledger: the answer's own row keeps the plan made at the time; each change is a row of its own.
+    original = ReviewLog.objects.get(pk=graduated.log.pk)
+    assert (original.rating, original.due_after) == (Rating.GOOD, good_due)
+    assert ReviewLog.objects.count() == 2
+    assert list(RatingChange.objects.order_by("id").values_list("rating", flat=True)) == [Rating.EASY, Rating.HARD]
 
 
 def test_a_wrong_answer_cannot_be_re_rated(learner, make_question):

@@ -163,6 +163,20 @@ class AssignmentForm(forms.Form):
         },
     )
 
+    exam_min_questions = forms.IntegerField(
+        label="Questions an exam needs (optional)",
+        min_value=1,
+        max_value=500,
+        required=False,
+        help_text="An exam counts only with at least this many questions, drawn from all the assigned modules. "
+        "Empty: 20, or every question of the modules when they have fewer.",
+        error_messages={
+            "invalid": "Enter a whole number of questions, or leave it empty.",
+            "min_value": "An exam needs at least %(limit_value)s question.",
+            "max_value": "Enter at most %(limit_value)s questions.",
+        },
+    )
+
     def __init__(self, *args, module_choices: list[tuple[str, str]], today: dt.date, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["modules"].choices = module_choices
@@ -193,6 +207,7 @@ class AssignmentForm(forms.Form):
             "due_on": assignment.due_on,
             "target_accuracy": assignment.target_accuracy,
             "exam_pass_mark": assignment.exam_pass_mark,
+            "exam_min_questions": assignment.exam_min_questions,
         }
 
 

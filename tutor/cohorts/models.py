@@ -18,6 +18,7 @@ from django.utils import timezone
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are read aloud and typed
 JOIN_CODE_LENGTH = 8
+DEFAULT_EXAM_MIN_QUESTIONS = 20
 DEFAULT_TARGET_ACCURACY = 80
 
 
@@ -146,6 +147,11 @@ class Assignment(models.Model):
     exam_pass_mark = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Percent an exam-mode practice test must score; empty: no exam needed."
     )
+    exam_min_questions = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Questions an exam needs to count; empty: 20, or every question of the modules when fewer.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -161,6 +167,10 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 condition=Q(exam_pass_mark__isnull=True) | Q(exam_pass_mark__gte=1, exam_pass_mark__lte=100),
                 name="assignment_pass_mark_1_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(exam_min_questions__isnull=True) | Q(exam_min_questions__gte=1),
+                name="assignment_exam_min_at_least_1",
             ),
         ]
 
@@ -181,6 +191,12 @@ class Assignment(models.Model):
     @property
     def requires_exam(self) -> bool:
         return self.exam_pass_mark is not None
+
+    def exam_questions_needed(self, question_total: int) -> int:
+        """How many questions an exam must have to count: the educator's minimum, else 20 or all when fewer."""
+        if self.exam_min_questions:
+            return self.exam_min_questions
+        return max(1, min(DEFAULT_EXAM_MIN_QUESTIONS, question_total))
 
 
 class AssignmentCompletion(models.Model):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, TextChoices
 from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import CatalogSnapshot, ModuleView, QuestionView
@@ -213,26 +214,30 @@ class ExamResult:
         """A test drawn from every module (no module chosen) covers any assignment."""
         return not self.module_slugs or set(assignment.module_slugs) <= set(self.module_slugs)
 
-    def counts_for(self, assignment: Assignment) -> bool:
-        return self.items > 0 and self.finished_at >= assignment.opens_at and self.covers(assignment)
+    def counts_for(self, assignment: Assignment, *, min_items: int) -> bool:
+        """An exam counts when it was taken after the assignment opened, over all its modules, with enough
+        questions (one flagged question is not an exam)."""
+        return self.items >= max(1, min_items) and self.finished_at >= assignment.opens_at and self.covers(assignment)
 
-    def passes(self, assignment: Assignment) -> bool:
+    def passes(self, assignment: Assignment, *, min_items: int) -> bool:
         return (
             assignment.exam_pass_mark is not None
-            and self.counts_for(assignment)
+            and self.counts_for(assignment, min_items=min_items)
             and self.right * 100 >= assignment.exam_pass_mark * self.items
         )
 
 
-def finished_exams(*, learner_ids: list[int], since: dt.datetime) -> dict[int, list[ExamResult]]:
-    """Finished exam-mode practice tests of the learners since a moment, with their scores, in one query."""
+def finished_exams(*, learner_ids: list[int], since: dt.datetime, now: dt.datetime) -> dict[int, list[ExamResult]]:
+    """Exam-mode practice tests of the learners that ended since a moment (finished, or their time ran out before
+    `now`), with their scores, in one query."""
     rows = (
-        PracticeTest.objects.filter(
-            learner_id__in=learner_ids, mode=PracticeMode.EXAM, finished_at__isnull=False, finished_at__gte=since
-        )
+        PracticeTest.objects.filter(learner_id__in=learner_ids, mode=PracticeMode.EXAM)
+        .filter(Q(finished_at__isnull=False) | Q(deadline__lte=now))
+        .annotate(ended=Coalesce("finished_at", "deadline"))
+        .filter(ended__gte=since)
         .annotate(item_total=Count("items"), item_right=Count("items", filter=Q(items__review_log__correct=True)))
-        .values_list("learner_id", "module_slugs", "finished_at", "item_total", "item_right")
-        .order_by("finished_at")
+        .values_list("learner_id", "module_slugs", "ended", "item_total", "item_right")
+        .order_by("ended")
     )
     exams: dict[int, list[ExamResult]] = defaultdict(list)
     for learner_id, slugs, finished_at, items, right in rows:
@@ -266,20 +271,23 @@ def assignment_statuses(
     }
     exam_assignments = [a for a in assignments if a.requires_exam]
     exams = (
-        finished_exams(learner_ids=learner_ids, since=min(a.opens_at for a in exam_assignments))
+        finished_exams(learner_ids=learner_ids, since=min(a.opens_at for a in exam_assignments), now=now)
         if exam_assignments
         else {}
     )
     statuses: dict[tuple[int, int], LearnerStatus] = {}
     for assignment in assignments:
         modules = assignment_modules(assignment, snapshot)
+        exam_min = assignment.exam_questions_needed(len(assignment_questions(assignment, snapshot)))
         for learner_id in learner_ids:
             mine = tuple(progress[learner_id][m.id] for m in modules)
             exam_best = exam_passed_at = None
             if assignment.requires_exam:
-                counted = [e for e in exams.get(learner_id, ()) if e.counts_for(assignment)]
+                counted = [e for e in exams.get(learner_id, ()) if e.counts_for(assignment, min_items=exam_min)]
                 exam_best = max((e.score for e in counted), default=None)
-                exam_passed_at = next((e.finished_at for e in counted if e.passes(assignment)), None)
+                exam_passed_at = next(
+                    (e.finished_at for e in counted if e.passes(assignment, min_items=exam_min)), None
+                )
             completed_at = completed.get((assignment.pk, learner_id))
             rule_met = (
                 bool(mine)

@@ -13,9 +13,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
 from tutor.accounts.models import Role, User
-from tutor.catalog.snapshot import CatalogSnapshot
+from tutor.catalog.snapshot import CatalogSnapshot, catalog
 from tutor.cohorts.models import (
     Assignment,
     AssignmentCompletion,
@@ -25,7 +26,12 @@ from tutor.cohorts.models import (
     Membership,
     new_join_code,
 )
-from tutor.cohorts.selectors import LearnerStatus, assignment_questions, first_moment_complete
+from tutor.cohorts.selectors import (
+    LearnerStatus,
+    assignment_questions,
+    assignment_statuses,
+    first_moment_complete,
+)
 from tutor.study.models import ReviewLog
 from tutor.study.services import set_required_modules
 
@@ -127,8 +133,11 @@ def join_cohort(*, learner: User, code: str, now: dt.datetime) -> Membership:
     cohort = cohort_for_code(code=code, now=now)
     if cohort.owner_id == learner.pk or cohort.co_teachers.filter(pk=learner.pk).exists():
         raise CohortError("You teach this cohort, so you cannot join it as a learner.")
-    membership, _ = Membership.objects.get_or_create(cohort=cohort, learner=learner, defaults={"joined_at": now})
+    membership, created = Membership.objects.get_or_create(cohort=cohort, learner=learner, defaults={"joined_at": now})
     sync_required_modules(learner_ids=[learner.pk])
+    if created:
+        for assignment in cohort.assignments.all():
+            backfill_completions(assignment=assignment, learner_ids=[learner.pk], at=now)
     return membership
 
 
@@ -155,6 +164,7 @@ def create_assignment(
     target_accuracy: int,
     exam_pass_mark: int | None,
     now: dt.datetime,
+    exam_min_questions: int | None = None,
 ) -> Assignment:
     assignment = Assignment.objects.create(
         cohort=cohort,
@@ -165,9 +175,11 @@ def create_assignment(
         due_on=due_on,
         target_accuracy=target_accuracy,
         exam_pass_mark=exam_pass_mark,
+        exam_min_questions=exam_min_questions,
         created_at=now,
     )
     sync_required_modules(learner_ids=_member_ids(cohort))
+    backfill_completions(assignment=assignment, at=now)
     return assignment
 
 
@@ -181,14 +193,16 @@ def update_assignment(
     due_on: dt.date,
     target_accuracy: int,
     exam_pass_mark: int | None,
+    exam_min_questions: int | None = None,
 ) -> Assignment:
     """Change an assignment. If its completion rule changes, stored completions are dropped and worked out again."""
     module_slugs = sorted(set(module_slugs))
     modules_changed = module_slugs != sorted(assignment.module_slugs)
-    rule_changed = modules_changed or (opens_on, target_accuracy, exam_pass_mark) != (
+    rule_changed = modules_changed or (opens_on, target_accuracy, exam_pass_mark, exam_min_questions) != (
         assignment.opens_on,
         assignment.target_accuracy,
         assignment.exam_pass_mark,
+        assignment.exam_min_questions,
     )
     assignment.title = title
     assignment.module_slugs = module_slugs
@@ -196,11 +210,14 @@ def update_assignment(
     assignment.due_on = due_on
     assignment.target_accuracy = target_accuracy
     assignment.exam_pass_mark = exam_pass_mark
+    assignment.exam_min_questions = exam_min_questions
     assignment.save()
     if rule_changed:
         assignment.completions.all().delete()
     if modules_changed:
         sync_required_modules(learner_ids=_member_ids(assignment.cohort))
+    if rule_changed:
+        backfill_completions(assignment=assignment, at=timezone.now())
     return assignment
 
 
@@ -209,6 +226,33 @@ def delete_assignment(*, assignment: Assignment) -> None:
     learner_ids = _member_ids(assignment.cohort)
     assignment.delete()
     sync_required_modules(learner_ids=learner_ids)
+
+
+def record_learner_completions(*, learner_id: int, at: dt.datetime) -> None:
+    """Store the completion of each of the learner's open assignments whose rule they meet as of `at`, the moment
+    of the answer (or the end of the exam) that may have completed it. Called on commit of that answer; costs one
+    query for a learner with nothing left to complete."""
+    assignments = list(
+        Assignment.objects.filter(cohort__memberships__learner_id=learner_id)
+        .exclude(completions__learner_id=learner_id)
+        .select_related("cohort")
+    )
+    if not assignments:
+        return
+    snapshot = catalog()
+    statuses = assignment_statuses(assignments=assignments, learner_ids=[learner_id], snapshot=snapshot, now=at)
+    record_completions(statuses=statuses.values(), snapshot=snapshot, now=at)
+
+
+def backfill_completions(*, assignment: Assignment, learner_ids: Iterable[int] | None = None, at: dt.datetime) -> None:
+    """Store completions for learners who already meet a new or changed assignment's rule (or a learner who has
+    just joined its cohort), dated by replaying their answers."""
+    learner_ids = list(learner_ids) if learner_ids is not None else list(_member_ids(assignment.cohort))
+    if not learner_ids:
+        return
+    snapshot = catalog()
+    statuses = assignment_statuses(assignments=[assignment], learner_ids=learner_ids, snapshot=snapshot, now=at)
+    record_completions(statuses=statuses.values(), snapshot=snapshot, now=at)
 
 
 def record_completions(

@@ -69,9 +69,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     memberships = selectors.learner_memberships(request.user)
     statuses = []
     if memberships:
-        found = selectors.learner_assignments(learner=request.user, snapshot=snapshot, now=now)
-        recorded = services.record_completions(statuses=found, snapshot=snapshot, now=now)
-        statuses = [recorded[(s.assignment.pk, s.learner_id)] for s in found]
+        statuses = selectors.learner_assignments(learner=request.user, snapshot=snapshot, now=now)
     by_cohort: dict[int, list] = {}
     for status in statuses:
         by_cohort.setdefault(status.assignment.cohort_id, []).append(status)
@@ -223,8 +221,6 @@ def _dashboard(
 ) -> HttpResponse:
     snapshot, now = catalog(), timezone.now()
     overview = selectors.cohort_overview(cohort=cohort, snapshot=snapshot, now=now)
-    recorded = services.record_completions(statuses=overview.statuses.values(), snapshot=snapshot, now=now)
-    overview = overview.with_statuses(recorded)
     sort_form = DashboardSortForm(request.GET or None, keys=selectors.sort_keys(overview.assignments))
     sort = ""
     if sort_form.is_bound:
@@ -305,7 +301,6 @@ def cohort_learner(request: HttpRequest, cohort_id: int, learner_id: int) -> Htt
     snapshot, now = catalog(), timezone.now()
     assignments = list(cohort.assignments.all())
     found = selectors.assignment_statuses(assignments=assignments, learner_ids=[learner_id], snapshot=snapshot, now=now)
-    recorded = services.record_completions(statuses=found.values(), snapshot=snapshot, now=now)
     return render(
         request,
         "cohorts/learner.html",
@@ -314,7 +309,7 @@ def cohort_learner(request: HttpRequest, cohort_id: int, learner_id: int) -> Htt
             "membership": membership,
             "learner": membership.learner,
             "progress": selectors.learner_drilldown_progress(learner=membership.learner, snapshot=snapshot, now=now),
-            "statuses": [recorded[(a.pk, learner_id)] for a in assignments],
+            "statuses": [found[(a.pk, learner_id)] for a in assignments],
         },
     )
 
@@ -358,6 +353,7 @@ def assignment_create(request: HttpRequest, cohort_id: int) -> HttpResponse:
                 due_on=data["due_on"],
                 target_accuracy=data["target_accuracy"],
                 exam_pass_mark=data["exam_pass_mark"],
+                exam_min_questions=data["exam_min_questions"],
                 now=now,
             )
             messages.success(request, "Assignment created. Its modules are now in every learner's daily study.")
@@ -389,6 +385,7 @@ def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
                 due_on=data["due_on"],
                 target_accuracy=data["target_accuracy"],
                 exam_pass_mark=data["exam_pass_mark"],
+                exam_min_questions=data["exam_min_questions"],
             )
             messages.success(request, "Assignment saved.")
             return redirect(assignment)
@@ -410,8 +407,7 @@ def assignment_delete(request: HttpRequest, assignment_id: int) -> HttpResponse:
 def _assignment_results(assignment: Assignment):
     snapshot, now = catalog(), timezone.now()
     overview = selectors.cohort_overview(cohort=assignment.cohort, snapshot=snapshot, now=now, assignments=[assignment])
-    recorded = services.record_completions(statuses=overview.statuses.values(), snapshot=snapshot, now=now)
-    return overview.with_statuses(recorded), snapshot, now
+    return overview, snapshot, now
 
 
 @login_required
@@ -436,6 +432,9 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
             ),
             "forecast_explanation": selectors.FORECAST_EXPLANATION,
             "due_passed": now >= assignment.due_at,
+            "exam_questions_needed": assignment.exam_questions_needed(
+                len(selectors.assignment_questions(assignment, snapshot))
+            ),
         },
     )
 

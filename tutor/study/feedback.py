@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from tutor.catalog.snapshot import OptionView, QuestionView
 from tutor.study.marking import Marking, PartResult, mark_answer
 from tutor.study.models import Card, Rating, ReviewLog
-from tutor.study.services import LEECH_THRESHOLD
+from tutor.study.review import LEECH_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -82,11 +82,16 @@ class TutorFeedback:
     def ratings(self) -> list[tuple[int, str, str, bool]]:
         """(value, label, key, is current) for the four rating buttons."""
         keys = {Rating.AGAIN: "1", Rating.HARD: "2", Rating.GOOD: "3", Rating.EASY: "4"}
-        return [(value, label, keys[value], value == self.log.rating) for value, label in Rating.choices]
+        return [(value, label, keys[value], value == self.log.rating_in_force) for value, label in Rating.choices]
 
     @property
     def rating_label(self) -> str:
-        return Rating(self.log.rating).label
+        return Rating(self.log.rating_in_force).label
+
+    @property
+    def rated_by_learner(self) -> bool:
+        """The learner chose a rating other than the one the answer gave (Hard or Easy for a right answer)."""
+        return self.log.rating_in_force != Rating.GOOD if self.log.correct else False
 
     @property
     def leech_threshold(self) -> int:
@@ -111,13 +116,14 @@ def when_it_comes_back(due: dt.datetime, now: dt.datetime, zone: dt.tzinfo) -> s
 def tutor_feedback(
     *, question: QuestionView, log: ReviewLog, card: Card, flagged: bool, now: dt.datetime, zone: dt.tzinfo
 ) -> TutorFeedback:
-    latest = card.last_review is not None and abs((card.last_review - log.reviewed_at).total_seconds()) < 1
+    # Only the answer the card carries now can be re-rated: decided by what was applied, never by clocks.
+    latest = card.last_log_id == log.pk
     return TutorFeedback(
         question=question,
         log=log,
         marking=_marking_of(question, log),
-        comes_back=when_it_comes_back(log.due_after, now, zone),
-        comes_back_at=log.due_after,
+        comes_back=when_it_comes_back(log.due_in_force, now, zone),
+        comes_back_at=log.due_in_force,
         is_leech=card.is_leech,
         lapses=card.lapses,
         flagged=flagged,

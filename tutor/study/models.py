@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -44,6 +47,14 @@ class Card(models.Model):
     last_review_days = models.FloatField(
         null=True, blank=True, help_text="The last review as days since 1970, for recall arithmetic in SQL."
     )
+    last_log = models.ForeignKey(
+        "ReviewLog",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The answer whose effect the card carries now: the latest one applied, whatever the clocks said.",
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -64,11 +75,26 @@ class ReviewContext(models.TextChoices):
     PRACTICE = "practice", "Practice test"
 
 
-class ReviewLog(models.Model):
-    """One answer, appended and kept.
+class ReviewLogQuerySet(models.QuerySet):
+    def with_rating_in_force(self) -> ReviewLogQuerySet:
+        """Annotate each answer with the rating and due date in force: the latest rating change's, if any."""
+        latest = RatingChange.objects.filter(log=models.OuterRef("pk")).order_by("-id")
+        return self.annotate(
+            changed_rating=models.Subquery(latest.values("rating")[:1]),
+            changed_due=models.Subquery(latest.values("due_after")[:1]),
+        )
 
-    The only later change is the learner's own rating choice on the feedback screen (Good to Hard or Easy, say),
-    which re-plans the review from the card as it was before this answer (`card_before`).
+
+# Only account deletion removes a learner's history; it names these triggers in `pgtrigger.ignore`.
+LEDGER_DELETE_TRIGGERS = ("study.ReviewLog:review_log_no_delete", "study.RatingChange:rating_change_no_delete")
+
+
+class ReviewLog(models.Model):
+    """One answer, appended and never changed: the plan recorded here is the plan made at the time.
+
+    A later rating choice on the feedback screen (Good to Hard or Easy, say) is a `RatingChange` row of its own,
+    re-planned from the card as it was before this answer (`card_before`). On PostgreSQL the database refuses any
+    UPDATE of a log row, and any DELETE except during account deletion.
     """
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs")
@@ -103,6 +129,8 @@ class ReviewLog(models.Model):
         default=True, help_text="The first answer to this card on the learner's calendar day (for true retention)."
     )
 
+    objects = ReviewLogQuerySet.as_manager()
+
     class Meta:
         ordering = ["-reviewed_at", "-id"]
         indexes = [
@@ -112,10 +140,51 @@ class ReviewLog(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(score__gte=0, score__lte=1), name="score_between_0_and_1"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=4), name="log_rating_1_to_4"),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="review_log_append_only", operation=pgtrigger.Update),
+            pgtrigger.Protect(name="review_log_no_delete", operation=pgtrigger.Delete),
         ]
 
     def __str__(self) -> str:
         return f"{self.learner_id}:{self.question_id} at {self.reviewed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def rating_in_force(self) -> int:
+        """The learner's latest rating of this answer (needs `with_rating_in_force()`; else the original)."""
+        return getattr(self, "changed_rating", None) or self.rating
+
+    @property
+    def due_in_force(self):
+        """When the question comes back after this answer, as the latest rating left it."""
+        return getattr(self, "changed_due", None) or self.due_after
+
+
+class RatingChange(models.Model):
+    """The learner re-rated a right answer on the feedback screen: a new plan for the card, appended beside the
+    answer's own log row, which keeps the plan made at the time. The latest change of an answer is in force."""
+
+    log = models.ForeignKey(ReviewLog, on_delete=models.CASCADE, related_name="rating_changes")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    changed_at = models.DateTimeField()
+    state_after = models.PositiveSmallIntegerField(choices=MemoryState.choices)
+    stability_after = models.FloatField()
+    difficulty_after = models.FloatField()
+    due_after = models.DateTimeField()
+    scheduled_days = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=4), name="rating_change_1_to_4"),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="rating_change_append_only", operation=pgtrigger.Update),
+            pgtrigger.Protect(name="rating_change_no_delete", operation=pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.log_id} re-rated {self.get_rating_display()}"
 
 
 class Flag(models.Model):
@@ -186,6 +255,15 @@ class PracticeTest(models.Model):
     @property
     def is_exam(self) -> bool:
         return self.mode == PracticeMode.EXAM
+
+    def ended_at(self, now) -> dt.datetime | None:
+        """When the test ended: finished by the learner or by its last answer, or its time ran out (reads write
+        nothing, so a test whose time ran out is over without anyone recording it)."""
+        if self.finished_at is not None:
+            return self.finished_at
+        if self.deadline is not None and now >= self.deadline:
+            return self.deadline
+        return None
 
 
 class PracticeItem(models.Model):

@@ -114,7 +114,7 @@ def cards_by_question(*, learner: User, question_ids: list[int]) -> dict[int, Ca
 
 
 def learner_log(*, learner: User, log_id: int) -> ReviewLog | None:
-    return ReviewLog.objects.select_related("card").filter(pk=log_id, learner=learner).first()
+    return ReviewLog.objects.with_rating_in_force().select_related("card").filter(pk=log_id, learner=learner).first()
 
 
 def is_flagged(*, learner: User, question_id: int) -> bool:
@@ -126,7 +126,11 @@ def flagged_among(*, learner: User, question_ids: list[int]) -> set[int]:
 
 
 def question_history(*, learner: User, question_id: int) -> QuerySet[ReviewLog]:
-    return ReviewLog.objects.filter(learner=learner, question_id=question_id).order_by("-reviewed_at", "-id")
+    return (
+        ReviewLog.objects.with_rating_in_force()
+        .filter(learner=learner, question_id=question_id)
+        .order_by("-reviewed_at", "-id")
+    )
 
 
 def missed_questions(*, learner: User, module_id: int | None = None, status: str = "") -> QuerySet[Card]:
@@ -184,6 +188,23 @@ def learner_practice_test(*, learner: User, test_id: int) -> PracticeTest | None
 
 def practice_items(test: PracticeTest) -> list[PracticeItem]:
     return list(test.items.select_related("review_log").order_by("position"))
+
+
+def practice_item_of(*, test: PracticeTest, item_id: int | None) -> PracticeItem | None:
+    """The item of this test that an answer's token names, or None when the token names none of its items."""
+    if item_id is None:
+        return None
+    return test.items.filter(pk=item_id).first()
+
+
+def next_practice_item(items: list[PracticeItem], snapshot: CatalogSnapshot) -> PracticeItem | None:
+    """The first unanswered item whose question is still in the bank; withdrawn questions are skipped, so a test
+    never waits on a question that can no longer be answered."""
+    for item in items:
+        question = snapshot.questions.get(item.question_id)
+        if item.review_log_id is None and question is not None and not question.retired:
+            return item
+    return None
 
 
 def practice_tests_of(learner: User) -> QuerySet[PracticeTest]:

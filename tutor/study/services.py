@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import QuestionView, catalog
@@ -19,13 +21,13 @@ from tutor.study.models import (
     PracticeMode,
     PracticeTest,
     ProblemReport,
-    Rating,
+    RatingChange,
     ReviewContext,
     ReviewLog,
 )
-from tutor.study.scheduler import Memory, PlannedReview, plan_review
-
-LEECH_THRESHOLD = 4
+from tutor.study.review import CardTally, ReviewOutcome, rating_for_answer, review
+from tutor.study.scheduler import Memory
+from tutor.study.signals import answer_recorded, practice_test_finished
 
 
 class StudyError(Exception):
@@ -46,28 +48,36 @@ def record_answer(
     question: QuestionView,
     answer: dict,
     attempt: str,
-    answered_at: dt.datetime,
     duration_ms: int | None = None,
     practice_item: PracticeItem | None = None,
+    clock: Callable[[], dt.datetime] = timezone.now,
 ) -> RecordedAnswer:
     """Mark an answer, append its review log and move the card on, all in one transaction.
 
-    The card row is locked while it is read and written, so two tabs answering the same card cannot lose an
-    update. A replayed attempt (double click, retry, back button) hits the unique attempt of the first recording,
-    which is then returned unchanged: nothing is written twice.
+    The card row (and a practice test's row) is locked before the time of the answer is read, so the answers to
+    one card are dated in the order they are applied, never earlier than the card's last review: two tabs
+    answering the same card cannot lose an update or date the later one first. A practice answer is refused once
+    its test has ended. A replayed attempt (double click, retry, back button) hits the unique attempt of the first
+    recording, which is then returned unchanged: nothing is written twice.
     """
     marking = mark_answer(question, answer)
     try:
         with transaction.atomic():
-            card = _locked_card(learner=learner, question_id=question.id, now=answered_at)
-            memory = Memory.of_card(card)
-            rating = Rating.GOOD if marking.correct else Rating.AGAIN
-            plan = plan_review(
+            # The test's row first, then the card's: the same order everywhere, so two requests cannot deadlock.
+            test = PracticeTest.objects.select_for_update().get(pk=practice_item.test_id) if practice_item else None
+            card = _locked_card(learner=learner, question_id=question.id, clock=clock)
+            answered_at = _time_of_answer(card, clock())
+            if test is not None:
+                _refuse_if_ended(test, answered_at)
+            outcome = review(
                 card_id=card.pk,
-                memory=memory,
-                rating=rating,
-                reviewed_at=answered_at,
+                memory=Memory.of_card(card),
+                tally=CardTally(card.reps, card.lapses, card.is_leech),
+                correct=marking.correct,
+                rating=rating_for_answer(correct=marking.correct),
+                at=answered_at,
                 desired_retention=learner.desired_retention,
+                zone=learner.zone,
             )
             log = review_log(
                 learner_id=learner.pk,
@@ -76,35 +86,62 @@ def record_answer(
                 context=ReviewContext.PRACTICE if practice_item else ReviewContext.STUDY,
                 answer=answer,
                 marking=marking,
-                rating=rating,
                 answered_at=answered_at,
                 duration_ms=duration_ms,
-                memory=memory,
-                plan=plan,
-                timing=review_timing(memory=memory, answered_at=answered_at, zone=learner.zone),
+                outcome=outcome,
             )
             log.card = card
             log.save(force_insert=True)
-            apply_memory(card, plan.memory)
-            card.last_answer_correct = marking.correct
-            card.reps += 1
-            if not marking.correct:
-                card.lapses += 1
-                card.is_leech = card.is_leech or card.lapses >= LEECH_THRESHOLD
+            apply_outcome(card, outcome, log=log)
             card.save()
-            if practice_item is not None:
-                updated = PracticeItem.objects.filter(pk=practice_item.pk, review_log__isnull=True).update(
-                    review_log=log
+            if test is not None:
+                _link_practice_answer(test=test, item=practice_item, log=log)
+            transaction.on_commit(
+                lambda: answer_recorded.send(
+                    sender=ReviewLog,
+                    learner_id=learner.pk,
+                    question_id=question.id,
+                    answered_at=answered_at,
+                    test_id=test.pk if test else None,
                 )
-                if not updated:
-                    raise StudyError("This question of the test has already been answered.")
-    except IntegrityError:
-        # The same attempt was recorded by a concurrent request a moment ago: answer as a replay.
+            )
+    except (IntegrityError, TestEnded):
+        # The same attempt was recorded a moment ago (a double submit, perhaps the one that ended the test):
+        # answer as a replay. Otherwise the error stands.
         existing = ReviewLog.objects.filter(attempt=attempt).select_related("card").first()
         if existing is None:
             raise
         return _replay(existing, learner, question)
     return RecordedAnswer(log=log, card=card, marking=marking, replayed=False)
+
+
+class TestEnded(StudyError):
+    """The practice test has been finished or its time is up: no more answers count."""
+
+
+def _time_of_answer(card: Card, now: dt.datetime) -> dt.datetime:
+    """The moment an answer is dated: read under the card's lock, and never before the card's last review."""
+    if card.last_review is not None and now < card.last_review:
+        return card.last_review
+    return now
+
+
+def _refuse_if_ended(test: PracticeTest, moment: dt.datetime) -> None:
+    """Refuse an answer to a test that has ended, checked under the test's lock with the answer's own time."""
+    if test.finished_at is not None:
+        raise TestEnded("This test is finished: answers after the end are not recorded.")
+    if test.ended_at(moment) is not None:
+        raise TestEnded("Time is up for this test: answers after the end are not recorded.")
+
+
+def _link_practice_answer(*, test: PracticeTest, item: PracticeItem, log: ReviewLog) -> None:
+    """Attach the answer to its test item; the test ends with the answer to its last live question."""
+    if not PracticeItem.objects.filter(pk=item.pk, test=test, review_log__isnull=True).update(review_log=log):
+        raise StudyError("This question of the test has already been answered.")
+    questions = catalog().questions
+    left = PracticeItem.objects.filter(test=test, review_log__isnull=True).values_list("question_id", flat=True)
+    if not any(question_id in questions and not questions[question_id].retired for question_id in left):
+        _finish(test, log.reviewed_at)
 
 
 def review_log(
@@ -115,14 +152,12 @@ def review_log(
     context: str,
     answer: dict,
     marking: Marking,
-    rating: int,
     answered_at: dt.datetime,
     duration_ms: int | None,
-    memory: Memory,
-    plan: PlannedReview,
-    timing: ReviewTiming,
+    outcome: ReviewOutcome,
 ) -> ReviewLog:
     """The log row of one answer, unsaved: the single place that says what a review records (seed_demo uses it too)."""
+    memory_before, timing = outcome.memory_before, outcome.timing
     return ReviewLog(
         learner_id=learner_id,
         question_id=question.id,
@@ -133,40 +168,22 @@ def review_log(
         correct=marking.correct,
         partial=marking.partial,
         score=marking.score,
-        rating=rating,
-        rating_changed=rating not in (Rating.GOOD, Rating.AGAIN),
+        rating=outcome.rating,
+        rating_changed=outcome.rating != rating_for_answer(correct=marking.correct),
         reviewed_at=answered_at,
         duration_ms=duration_ms,
-        state_before=memory.state,
-        state_after=plan.memory.state,
-        stability_after=plan.memory.stability,
-        difficulty_after=plan.memory.difficulty,
-        due_after=plan.memory.due,
-        scheduled_days=plan.interval_days,
-        retrievability=plan.recall_before,
-        card_before=memory.as_json(),
+        state_before=memory_before.state,
+        state_after=outcome.memory.state,
+        stability_after=outcome.memory.stability,
+        difficulty_after=outcome.memory.difficulty,
+        due_after=outcome.memory.due,
+        scheduled_days=outcome.interval_days,
+        retrievability=outcome.recall_before,
+        card_before=memory_before.as_json(),
         elapsed_days=timing.elapsed_days,
         interval_days_before=timing.interval_days_before,
         first_review_of_day=timing.first_review_of_day,
     )
-
-
-@dataclass(frozen=True)
-class ReviewTiming:
-    elapsed_days: float | None
-    interval_days_before: float | None
-    first_review_of_day: bool
-
-
-def review_timing(*, memory: Memory, answered_at: dt.datetime, zone: dt.tzinfo) -> ReviewTiming:
-    """How this answer sits in the card's history: time since the last review, the interval it had, and whether it
-    is the card's first answer of the learner's calendar day (true retention counts only those)."""
-    if memory.last_review is None:
-        return ReviewTiming(None, None, True)
-    elapsed = (answered_at - memory.last_review).total_seconds() / 86400
-    interval = (memory.due - memory.last_review).total_seconds() / 86400 if memory.due else None
-    same_day = memory.last_review.astimezone(zone).date() == answered_at.astimezone(zone).date()
-    return ReviewTiming(elapsed, interval, not same_day)
 
 
 def _replay(existing: ReviewLog, learner: User, question: QuestionView) -> RecordedAnswer:
@@ -177,12 +194,13 @@ def _replay(existing: ReviewLog, learner: User, question: QuestionView) -> Recor
     )
 
 
-def _locked_card(*, learner: User, question_id: int, now: dt.datetime) -> Card:
+def _locked_card(*, learner: User, question_id: int, clock: Callable[[], dt.datetime]) -> Card:
     """The learner's card for the question, locked until the transaction ends; created at the first answer."""
     locked = Card.objects.select_for_update()
     card = locked.filter(learner=learner, question_id=question_id).first()
     if card is None:
         # Another tab may be creating the same card: whichever insert loses is ignored, then both lock the one row.
+        now = clock()
         Card.objects.bulk_create(
             [Card(learner=learner, question_id=question_id, state=MemoryState.LEARNING, due=now, created_at=now)],
             ignore_conflicts=True,
@@ -192,7 +210,7 @@ def _locked_card(*, learner: User, question_id: int, now: dt.datetime) -> Card:
 
 
 def apply_memory(card: Card, memory: Memory) -> None:
-    """Give the card the memory a review left (shared with seed_demo, so seeded cards match recorded ones)."""
+    """Give the card the memory a review left."""
     card.state = memory.state
     card.step = memory.step
     card.stability = memory.stability
@@ -202,42 +220,60 @@ def apply_memory(card: Card, memory: Memory) -> None:
     card.last_review_days = memory.last_review.timestamp() / 86400 if memory.last_review else None
 
 
-def change_rating(*, learner: User, log_id: int, rating: int) -> ReviewLog:
+def apply_outcome(card: Card, outcome: ReviewOutcome, *, log: ReviewLog | None = None) -> None:
+    """Move the card on by one review (shared with seed_demo and the test factories, so all cards move alike)."""
+    apply_memory(card, outcome.memory)
+    card.reps = outcome.tally.reps
+    card.lapses = outcome.tally.lapses
+    card.is_leech = outcome.tally.is_leech
+    card.last_answer_correct = outcome.correct
+    if log is not None:
+        card.last_log = log
+
+
+def change_rating(*, learner: User, log_id: int, rating: int, clock: Callable[[], dt.datetime] = timezone.now):
     """Let the learner say how a right answer felt (Again, Hard, Good, Easy) and re-plan the review from it.
 
-    Only a right answer, and only the card's latest answer, can be re-rated: a wrong answer is always Again.
+    Only a right answer, and only the answer the card carries now, can be re-rated: a wrong answer is always
+    Again, and an answer another tab has since followed is history. The change is appended as its own row; the
+    answer's log keeps the plan made at the time. Returns the log annotated with the rating in force.
     """
     with transaction.atomic():
-        log = ReviewLog.objects.select_related("card").filter(pk=log_id, learner=learner).first()
+        log = ReviewLog.objects.filter(pk=log_id, learner=learner).first()
         if log is None:
             raise ReviewLog.DoesNotExist
         card = Card.objects.select_for_update().get(pk=log.card_id)
         if not log.correct:
             raise StudyError("A wrong answer is always rated Again, so it cannot be changed.")
-        latest_id = card.logs.order_by("-reviewed_at", "-id").values_list("id", flat=True).first()
-        if latest_id != log.pk:
+        if card.last_log_id != log.pk:
             raise StudyError("This question has been answered again since; only the latest answer can be re-rated.")
-        if rating == log.rating:
-            return log
-        plan = plan_review(
-            card_id=card.pk,
-            memory=Memory.from_json(log.card_before),
-            rating=rating,
-            reviewed_at=log.reviewed_at,
-            desired_retention=learner.desired_retention,
-        )
-        log.rating = rating
-        log.rating_changed = True
-        log.state_after = plan.memory.state
-        log.stability_after = plan.memory.stability
-        log.difficulty_after = plan.memory.difficulty
-        log.due_after = plan.memory.due
-        log.scheduled_days = plan.interval_days
-        log.save()
-        apply_memory(card, plan.memory)
-        card.save()
-        log.card = card
-        return log
+        in_force = ReviewLog.objects.with_rating_in_force().get(pk=log.pk)
+        if rating != in_force.rating_in_force:
+            outcome = review(
+                card_id=card.pk,
+                memory=Memory.from_json(log.card_before),
+                tally=CardTally(card.reps - 1, card.lapses, card.is_leech),
+                correct=True,
+                rating=rating,
+                at=log.reviewed_at,
+                desired_retention=learner.desired_retention,
+                zone=learner.zone,
+            )
+            RatingChange.objects.create(
+                log=log,
+                rating=rating,
+                changed_at=max(clock(), log.reviewed_at),
+                state_after=outcome.memory.state,
+                stability_after=outcome.memory.stability,
+                difficulty_after=outcome.memory.difficulty,
+                due_after=outcome.memory.due,
+                scheduled_days=outcome.interval_days,
+            )
+            apply_outcome(card, outcome)
+            card.save()
+            in_force.changed_rating, in_force.changed_due = rating, outcome.memory.due
+        in_force.card = card
+        return in_force
 
 
 def set_required_modules(*, learner: User, module_slugs: list[str]) -> User:
@@ -319,11 +355,28 @@ def start_practice_test(
     return test
 
 
-def finish_practice_test(*, test: PracticeTest, now: dt.datetime) -> PracticeTest:
-    if test.finished_at is None:
-        test.finished_at = now
-        test.save(update_fields=["finished_at"])
+def finish_practice_test(
+    *, learner: User, test_id: int, clock: Callable[[], dt.datetime] = timezone.now
+) -> PracticeTest:
+    """End the learner's practice test now (if it has not ended already), under the test's lock, so that no
+    answer can be recorded after the moment it ended."""
+    with transaction.atomic():
+        test = PracticeTest.objects.select_for_update().filter(pk=test_id, learner=learner).first()
+        if test is None:
+            raise PracticeTest.DoesNotExist
+        if test.ended_at(clock()) is None:
+            _finish(test, clock())
     return test
+
+
+def _finish(test: PracticeTest, moment: dt.datetime) -> None:
+    test.finished_at = moment
+    test.save(update_fields=["finished_at"])
+    transaction.on_commit(
+        lambda: practice_test_finished.send(
+            sender=PracticeTest, learner_id=test.learner_id, test_id=test.pk, finished_at=moment
+        )
+    )
 
 
 def live_question(question_id: int) -> QuestionView:

@@ -23,7 +23,7 @@ from tutor.study.forms import (
     RatingForm,
     StudySettingsForm,
 )
-from tutor.study.models import PracticeMode, PracticePool
+from tutor.study.models import PracticeMode, PracticePool, PracticeTest
 
 
 def _module_choices() -> list[tuple[str, str]]:
@@ -80,23 +80,28 @@ def study_answer(request: HttpRequest) -> HttpResponse:
 
 
 def _answer(request: HttpRequest, *, template: str, answer_url: str, test=None) -> HttpResponse:
-    """Check an answer: validate the token and the form, record it, then show the tutor's feedback."""
+    """Check an answer: validate the token and the form, record it, then show the tutor's feedback.
+
+    A token answers only where it was issued: a daily-study token at /study/answer/, a practice item's token at
+    its own test's answer URL.
+    """
     context = {"answer_url": answer_url, "test": test}
+
+    def refuse(message: str, status: int) -> HttpResponse:
+        return render(request, _card_template(request, template), {**context, "error": message}, status=status)
+
     try:
         attempt = read_attempt(request.POST.get("attempt"), learner_id=request.user.pk)
         question = services.live_question(attempt.question_id)
     except (BadAttempt, services.StudyError) as error:
-        return render(request, _card_template(request, template), {**context, "error": str(error)}, status=400)
+        return refuse(str(error), 400)
     item = None
+    if test is None and attempt.practice_item_id is not None:
+        return refuse("This answer belongs to a practice test. Go back to the test to answer it.", 400)
     if test is not None:
-        item = next((i for i in test.items.all() if i.pk == attempt.practice_item_id), None)
+        item = selectors.practice_item_of(test=test, item_id=attempt.practice_item_id)
         if item is None:
-            return render(
-                request,
-                _card_template(request, template),
-                {**context, "error": "This question is not part of this test."},
-                status=400,
-            )
+            return refuse("This question is not part of this test.", 400)
     form = AnswerForm(question, request.POST)
     if not form.is_valid():
         context |= {"question": question, "form": form, "item": item}
@@ -107,18 +112,29 @@ def _answer(request: HttpRequest, *, template: str, answer_url: str, test=None) 
             question=question,
             answer=form.answer(),
             attempt=attempt.nonce,
-            answered_at=timezone.now(),
             duration_ms=form.cleaned_data["duration_ms"],
             practice_item=item,
         )
+    except services.TestEnded as error:
+        messages.info(request, str(error))
+        return _navigate(request, reverse("practice_review", args=[test.pk]))
     except services.StudyError as error:
-        return render(request, _card_template(request, template), {**context, "error": str(error)}, status=409)
+        return refuse(str(error), 409)
     if test is not None:
-        return _after_practice_answer(request, test, recorded.log)
+        return _after_practice_answer(request, test, item)
     if not request.htmx:
         return redirect("study_feedback", log_id=recorded.log.pk)
     feedback = _feedback_for(request, recorded.log, question)
     return render(request, "study/study.html#card", {**context, "feedback": feedback})
+
+
+def _navigate(request: HttpRequest, url: str) -> HttpResponse:
+    """Send the browser to a whole page: a redirect without JavaScript, a full-page htmx navigation with it."""
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Location"] = url
+        return response
+    return redirect(url)
 
 
 @login_required
@@ -344,26 +360,17 @@ def _test_or_404(request: HttpRequest, test_id: int):
     return test
 
 
-def _expire_if_over_time(test, now) -> bool:
-    if test.deadline and now >= test.deadline and test.finished_at is None:
-        services.finish_practice_test(test=test, now=now)
-        return True
-    return False
-
-
 @login_required
 @require_GET
 def practice_test(request: HttpRequest, test_id: int) -> HttpResponse:
     test = _test_or_404(request, test_id)
     now = timezone.now()
-    if _expire_if_over_time(test, now):
-        messages.info(request, "Time is up: here are your results.")
     items = selectors.practice_items(test)
-    item = next((i for i in items if i.review_log_id is None), None)
-    if test.finished_at or item is None:
-        services.finish_practice_test(test=test, now=now)
+    item = selectors.next_practice_item(items, catalog())
+    if test.ended_at(now) or item is None:
+        # Nothing is written on a GET: a test whose time ran out, or with nothing left to answer, shows its results.
         return redirect("practice_review", test_id=test.pk)
-    question = catalog().questions.get(item.question_id)
+    question = catalog().questions[item.question_id]
     token = issue_attempt(learner_id=request.user.pk, question_id=question.id, practice_item_id=item.pk)
     context = {
         "test": test,
@@ -382,23 +389,14 @@ def practice_test(request: HttpRequest, test_id: int) -> HttpResponse:
 @require_POST
 def practice_answer(request: HttpRequest, test_id: int) -> HttpResponse:
     test = _test_or_404(request, test_id)
-    if test.finished_at or _expire_if_over_time(test, timezone.now()):
-        messages.info(request, "This test is finished; answers after the end are not recorded.")
-        return redirect("practice_review", test_id=test.pk)
     return _answer(
         request, template="study/practice_test.html", answer_url=reverse("practice_answer", args=[test.pk]), test=test
     )
 
 
-def _after_practice_answer(request: HttpRequest, test, log) -> HttpResponse:
+def _after_practice_answer(request: HttpRequest, test, item) -> HttpResponse:
     if test.is_exam:
-        target = reverse("practice_test", args=[test.pk])
-        if request.htmx:
-            response = HttpResponse(status=204)
-            response["HX-Location"] = target
-            return response
-        return redirect(target)
-    item = next(i for i in test.items.all() if i.review_log_id == log.pk)
+        return _navigate(request, reverse("practice_test", args=[test.pk]))
     if not request.htmx:
         return redirect("practice_item", test_id=test.pk, position=item.position)
     return _render_practice_item(request, test, item.position)
@@ -414,7 +412,7 @@ def practice_item(request: HttpRequest, test_id: int, position: int) -> HttpResp
 def _render_practice_item(request: HttpRequest, test, position: int) -> HttpResponse:
     items = selectors.practice_items(test)
     item = next((i for i in items if i.position == position), None)
-    if item is None or item.review_log is None or (test.is_exam and not test.finished_at):
+    if item is None or item.review_log is None or (test.is_exam and not test.ended_at(timezone.now())):
         raise Http404("No feedback to show for this question yet.")
     log = selectors.learner_log(learner=request.user, log_id=item.review_log_id)
     question = catalog().questions.get(item.question_id)
@@ -431,23 +429,23 @@ def _render_practice_item(request: HttpRequest, test, position: int) -> HttpResp
 @login_required
 @require_POST
 def practice_finish(request: HttpRequest, test_id: int) -> HttpResponse:
-    test = _test_or_404(request, test_id)
-    services.finish_practice_test(test=test, now=timezone.now())
-    return redirect("practice_review", test_id=test.pk)
+    try:
+        test = services.finish_practice_test(learner=request.user, test_id=test_id)
+    except PracticeTest.DoesNotExist:
+        raise Http404("No such practice test.") from None
+    return _navigate(request, reverse("practice_review", args=[test.pk]))
 
 
 @login_required
 @require_GET
 def practice_review(request: HttpRequest, test_id: int) -> HttpResponse:
     test = _test_or_404(request, test_id)
-    if test.finished_at is None:
-        _expire_if_over_time(test, timezone.now())
-    if test.finished_at is None:
+    now = timezone.now()
+    items = selectors.practice_items(test)
+    if not test.ended_at(now) and selectors.next_practice_item(items, catalog()) is not None:
         return redirect(test)
     snapshot = catalog()
-    items = selectors.practice_items(test)
     zone = request.user.zone
-    now = timezone.now()
     question_ids = [i.question_id for i in items]
     cards = selectors.cards_by_question(learner=request.user, question_ids=question_ids)
     flagged = selectors.flagged_among(learner=request.user, question_ids=question_ids)

@@ -34,12 +34,13 @@ from tutor.study.models import (
     ReviewContext,
     ReviewLog,
 )
-from tutor.study.scheduler import Memory, plan_review, predicted_recall
+from tutor.study.review import CardTally, ReviewOutcome, rating_for_answer, review
+from tutor.study.scheduler import Memory, predicted_recall
 from tutor.study.selectors import interleaved_new_questions, modules_in_daily_study
 
-# apply_memory and review_timing are how record_answer moves a card on and dates an answer; sharing them keeps
-# seeded cards and logs exactly like recorded ones.
-from tutor.study.services import LEECH_THRESHOLD, apply_memory, review_log, review_timing
+# review, apply_outcome and review_log are how record_answer moves a card on and records an answer; sharing them
+# keeps seeded cards and logs exactly like recorded ones.
+from tutor.study.services import apply_outcome, review_log
 
 UTC = dt.UTC
 # "" is the site's time zone, as for a learner who never chose one.
@@ -202,9 +203,9 @@ class _CardMemory:
 
     card: Card
     memory: Memory = field(default_factory=Memory)
-    reps: int = 0
-    lapses: int = 0
-    last_correct: bool | None = None
+    tally: CardTally = field(default_factory=CardTally)
+    last_outcome: ReviewOutcome | None = None
+    last_log: ReviewLog | None = None
     version: int = 0
 
 
@@ -218,6 +219,8 @@ class LearnerHistory:
     log_cards: list[Card] = field(default_factory=list)
     tests: list[PracticeTest] = field(default_factory=list)
     items: list[PracticeItem] = field(default_factory=list)
+    # Each answered card and its latest log, to point the card at it once both have ids.
+    last_logs: list[tuple[Card, ReviewLog]] = field(default_factory=list)
 
 
 class LearnerSimulation:
@@ -360,16 +363,19 @@ class LearnerSimulation:
         seconds = rng.lognormvariate(math.log(habits.seconds_per_answer), 0.45) * (1.0 if marking.correct else 1.3)
         duration_ms = int(min(seconds, MAX_ANSWER_SECONDS) * 1000)
         answered_at = shown_at + dt.timedelta(milliseconds=duration_ms)
-        rating = Rating.GOOD if marking.correct else Rating.AGAIN
+        rating = rating_for_answer(correct=marking.correct)
         if marking.correct and rng.random() < habits.rerate_chance:
-            # The learner changed the rating on the feedback screen: re-planned from the card before this answer.
+            # The learner chose another rating on the feedback screen; the seeded log records it as given.
             rating = Rating.EASY if recall is None or recall > 0.8 or rng.random() < 0.4 else Rating.HARD
-        plan = plan_review(
+        outcome = review(
             card_id=0,
             memory=memory,
+            tally=simulated.tally,
+            correct=marking.correct,
             rating=rating,
-            reviewed_at=answered_at,
+            at=answered_at,
             desired_retention=habits.desired_retention,
+            zone=self.zone,
         )
         self.attempts += 1
         log = review_log(
@@ -379,25 +385,22 @@ class LearnerSimulation:
             context=ReviewContext.PRACTICE if item is not None else ReviewContext.STUDY,
             answer=answer,
             marking=marking,
-            rating=rating,
             answered_at=answered_at,
             duration_ms=duration_ms,
-            memory=memory,
-            plan=plan,
-            timing=review_timing(memory=memory, answered_at=answered_at, zone=self.zone),
+            outcome=outcome,
         )
         self.history.logs.append(log)
         self.history.log_cards.append(simulated.card)
         if item is not None:
             item.review_log = log
-        if simulated.reps == 0:
+        if simulated.tally.reps == 0:
             simulated.card.created_at = answered_at  # record_answer creates the card when the answer arrives
-        simulated.memory = plan.memory
-        simulated.reps += 1
-        simulated.lapses += not marking.correct
-        simulated.last_correct = marking.correct
+        simulated.memory = outcome.memory
+        simulated.tally = outcome.tally
+        simulated.last_outcome = outcome
+        simulated.last_log = log
         simulated.version += 1
-        heapq.heappush(self.due_heap, (plan.memory.due.timestamp(), question.id, simulated.version))
+        heapq.heappush(self.due_heap, (outcome.memory.due.timestamp(), question.id, simulated.version))
         # Reading the feedback before the next question.
         return answered_at + dt.timedelta(seconds=rng.uniform(3, 12) * (1.0 if marking.correct else 2.0))
 
@@ -411,7 +414,7 @@ class LearnerSimulation:
         elif simulated.memory.state != MemoryState.REVIEW:
             chance = base + 0.02
         else:
-            practice = min(1.0, simulated.reps / 8) - 0.5
+            practice = min(1.0, simulated.tally.reps / 8) - 0.5
             chance = recall + 0.8 * (base - 0.8) - 0.02 + 0.06 * practice
         return min(MOST_LIKELY_RIGHT, max(0.05, chance))
 
@@ -448,12 +451,9 @@ class LearnerSimulation:
     def _finish_cards(self) -> None:
         """Give every card the memory its last answer left, as `record_answer` does after each answer."""
         for simulated in self.cards.values():
-            card = simulated.card
-            apply_memory(card, simulated.memory)
-            card.reps = simulated.reps
-            card.lapses = simulated.lapses
-            card.is_leech = simulated.lapses >= LEECH_THRESHOLD
-            card.last_answer_correct = simulated.last_correct
+            if simulated.last_outcome is not None:
+                apply_outcome(simulated.card, simulated.last_outcome)
+                self.history.last_logs.append((simulated.card, simulated.last_log))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -32,7 +33,7 @@ from tutor.progress.management.demo_population import (
     heavy_habits,
     simulate_learner,
 )
-from tutor.study.models import Card, PracticeItem, PracticeTest, ReviewLog
+from tutor.study.models import LEDGER_DELETE_TRIGGERS, Card, PracticeItem, PracticeTest, RatingChange, ReviewLog
 
 DEFAULT_PASSWORD = "demo-learner-pass"
 HEAVY_USERNAME = "heavy"
@@ -59,12 +60,16 @@ def delete_demo_learners() -> int:
     learner_ids = list(demo_learners().values_list("pk", flat=True))
     if not learner_ids:
         return 0
-    PracticeItem.objects.filter(test__learner_id__in=learner_ids).delete()
-    PracticeTest.objects.filter(learner_id__in=learner_ids).delete()
-    for model in (ReviewLog, Card):
-        rows = model.objects.filter(learner_id__in=learner_ids)
-        rows._raw_delete(rows.db)
-    User.objects.filter(pk__in=learner_ids).delete()
+    # Deleting a learner's history is what account deletion does; the ledger's triggers allow it only so.
+    with transaction.atomic(), pgtrigger.ignore(*LEDGER_DELETE_TRIGGERS):
+        PracticeItem.objects.filter(test__learner_id__in=learner_ids).delete()
+        PracticeTest.objects.filter(learner_id__in=learner_ids).delete()
+        changes = RatingChange.objects.filter(log__learner_id__in=learner_ids)
+        changes._raw_delete(changes.db)
+        for model in (ReviewLog, Card):
+            rows = model.objects.filter(learner_id__in=learner_ids)
+            rows._raw_delete(rows.db)
+        User.objects.filter(pk__in=learner_ids).delete()
     return len(learner_ids)
 
 
@@ -280,6 +285,10 @@ class Command(BaseCommand):
             for log, card in zip(history.logs, history.log_cards, strict=True):
                 log.card_id = card.pk
         ReviewLog.objects.bulk_create(logs, batch_size=batch_size)
+        latest = [(card, log) for h in histories for card, log in h.last_logs]
+        for card, log in latest:
+            card.last_log_id = log.pk
+        Card.objects.bulk_update([card for card, _ in latest], ["last_log"], batch_size=batch_size)
         PracticeItem.objects.bulk_create(items, batch_size=batch_size)
         counts.tests += len(tests)
         counts.cards += len(cards)

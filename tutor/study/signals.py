@@ -1,0 +1,16 @@
+"""What the study loop tells the rest of the app, after the transaction that recorded it has committed.
+
+Apps above `study` (cohorts: assignment completions) listen here instead of being called from it, so the study loop
+knows nothing of them.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# Sent on commit of every newly recorded answer (not of a replay): learner_id, question_id, answered_at, test_id.
+answer_recorded = Signal()
+
+# Sent on commit when a practice test ends by the learner's choice or by its last answer: learner_id, test_id,
+# finished_at.
+practice_test_finished = Signal()
