@@ -355,3 +355,38 @@ def test_broken_yaml_is_reported_with_its_line(tiny_content, load_content):
 
     assert not result.ok
     assert any(p["field"] == "yaml" for p in problems(result)), result.err
+
+
+def test_review_sections_are_sources_cited_by_questions_and_inline(tiny_content, load_content):
+    assert load_content(tiny_content).ok
+
+    discussion = Source.objects.get(key="review:discussion")
+    assert (discussion.kind, discussion.number, discussion.title) == ("section", None, "Discussion")
+    assert discussion.note == "The authors' own reading of the evidence."
+    assert discussion.label == "The review: Discussion"
+    assert Source.objects.get(key="review:table-2").label == "The review: Table 2"
+    assert "review:table-2" in Question.objects.get(qid="alpha-004").sources.values_list("key", flat=True)
+    results = Section.objects.get(anchor="results")
+    assert set(results.sources.values_list("key", flat=True)) == {"upd-phase2-pooled", "review:discussion"}
+    assert 'href="#source-review-discussion"' in results.body_html
+    assert ">review: Discussion</a>" in results.body_html
+
+
+def test_unknown_review_section_is_rejected_inline_and_in_questions(tiny_content, load_content):
+    edit(tiny_content / "alpha" / "module.md", "[@review:discussion]", "[@review:nowhere]")
+    edit(tiny_content / "alpha" / "questions.yaml", "sources: [1, review:table-2]", "sources: [1, review:table-9]")
+
+    result = load_content(tiny_content)
+
+    assert_problem(result, file="alpha/module.md", field="section results", message="unknown source 'review:nowhere'")
+    assert_problem(result, file="alpha/questions.yaml", field="alpha-004.sources", message="'review:table-9'")
+
+
+def test_review_section_key_and_fields_are_checked(tiny_content, load_content):
+    edit(tiny_content / "references.yaml", "key: review:discussion", "key: discussion")
+    edit(tiny_content / "references.yaml", "    heading: Table 2. Results and side effects\n", "")
+
+    result = load_content(tiny_content)
+
+    assert_problem(result, file="references.yaml", field="review_sections[0].key", message="review:lowercase-words")
+    assert_problem(result, file="references.yaml", field="review_sections[1].heading", message="missing")

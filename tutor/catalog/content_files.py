@@ -22,6 +22,7 @@ from tutor.catalog.rendering import CITATION
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 ANCHOR_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 UPDATE_KEY_PATTERN = re.compile(r"^upd-[a-z0-9]+(?:-[a-z0-9]+)*$")
+SECTION_KEY_PATTERN = re.compile(r"^review:[a-z0-9]+(?:-[a-z0-9]+)*$")
 SECTION_HEADING = re.compile(r"^##\s+(?P<title>.+?)\s*(?:\{#(?P<anchor>[^}]*)\})?\s*$")
 
 QUESTION_TYPES = ("single", "multiple", "true_false", "matching", "ordering", "numeric")
@@ -57,6 +58,7 @@ ERROR_FIELDS = {"value", "rationale", "misconception"}
 MODULE_FIELDS = {"title", "order", "summary", "objectives"}
 REVIEW_SOURCE_FIELDS = {"number", "cited_for", "review_section"}
 UPDATE_SOURCE_FIELDS = {"key", "title", "note", "source", "certainty"}
+SECTION_SOURCE_FIELDS = {"key", "heading", "covers"}
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class SourceData:
     citation: str = ""
     review_section: str = ""
     certainty: str = ""
+    line: int = 0
 
 
 @dataclass
@@ -293,9 +296,9 @@ def _read_sources(path: Path, root: Path, problems: list[Problem]) -> dict[str, 
     if data is None:
         return {}
     if not isinstance(data, LineDict):
-        out.add(1, "file", "must be a mapping with `review` and `updates` lists")
+        out.add(1, "file", "must be a mapping with `review`, `review_sections` and `updates` lists")
         return {}
-    out.check_fields(data, {"review", "updates"}, ("review",), "")
+    out.check_fields(data, {"review", "review_sections", "updates"}, ("review",), "")
     sources: dict[str, SourceData] = {}
     for index, entry in enumerate(data.get("review") or []):
         prefix = f"review[{index}]."
@@ -317,6 +320,30 @@ def _read_sources(path: Path, root: Path, problems: list[Problem]) -> dict[str, 
             number=number,
             title=out.text(entry, "cited_for", prefix),
             review_section=out.text(entry, "review_section", prefix),
+        )
+    for index, entry in enumerate(data.get("review_sections") or []):
+        prefix = f"review_sections[{index}]."
+        if not isinstance(entry, LineDict):
+            out.add(_line_of(data, "review_sections"), prefix[:-1], "must be a mapping")
+            continue
+        out.check_fields(entry, SECTION_SOURCE_FIELDS, tuple(sorted(SECTION_SOURCE_FIELDS)), prefix)
+        key = out.text(entry, "key", prefix)
+        if not key:
+            continue
+        if not SECTION_KEY_PATTERN.match(key):
+            out.add(_line_of(entry, "key"), f"{prefix}key", "must look like review:lowercase-words")
+            continue
+        if key in sources:
+            out.add(_line_of(entry, "key"), f"{prefix}key", f"duplicate key {key}")
+        heading = out.text(entry, "heading", prefix)
+        sources[key] = SourceData(
+            key=key,
+            kind="section",
+            number=None,
+            title=heading,
+            note=out.text(entry, "covers", prefix),
+            review_section=heading,
+            line=entry.line,
         )
     for index, entry in enumerate(data.get("updates") or []):
         prefix = f"updates[{index}]."

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from tutor.catalog.source_labels import source_anchor, source_label
+
 
 class QuestionType(models.TextChoices):
     SINGLE = "single", "Single best answer"
@@ -28,6 +30,7 @@ class Bloom(models.TextChoices):
 
 class SourceKind(models.TextChoices):
     REVIEW = "review", "Review reference"
+    SECTION = "section", "The review's own text"
     UPDATE = "update", "Since the review"
 
 
@@ -38,7 +41,11 @@ class Certainty(models.TextChoices):
 
 
 class Source(models.Model):
-    """A reference of the review (by its number) or an entry of the updates (by its upd- key)."""
+    """A reference of the review (by its number), a section of the review's own text (by its review: key, for what
+    the review says without a reference) or an entry of the updates (by its upd- key).
+
+    A review section keeps its heading as printed in `title` and what it covers in `note`.
+    """
 
     key = models.CharField(max_length=64, unique=True)
     kind = models.CharField(max_length=8, choices=SourceKind.choices)
@@ -53,7 +60,7 @@ class Source(models.Model):
         ordering = ["kind", "number", "key"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="update") | Q(number__isnull=False), name="review_source_has_number"
+                condition=~Q(kind="review") | Q(number__isnull=False), name="review_source_has_number"
             ),
         ]
 
@@ -62,11 +69,11 @@ class Source(models.Model):
 
     @property
     def label(self) -> str:
-        return f"Review ref. {self.number}" if self.kind == SourceKind.REVIEW else self.title
+        return source_label(kind=self.kind, number=self.number, title=self.title)
 
     @property
     def anchor(self) -> str:
-        return f"source-{self.key}"
+        return source_anchor(self.key)
 
 
 class Module(models.Model):

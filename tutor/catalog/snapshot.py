@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from tutor.catalog.models import ContentLoad, Module, Option, Question, Section, Source
 from tutor.catalog.rendering import render_inline
+from tutor.catalog.source_labels import source_label
 
 RECHECK_SECONDS = 5.0
 
@@ -29,7 +30,7 @@ class SourceView:
 
     @property
     def label(self) -> str:
-        return f"Review reference [{self.number}]" if self.kind == "review" else self.title
+        return source_label(kind=self.kind, number=self.number, title=self.title)
 
     @property
     def is_secondary(self) -> bool:
