@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.factories import ModuleFactory, QuestionFactory, SectionFactory, SourceFactory, UserFactory
+from tests.factories import (
+    MisconceptionFactory,
+    ModuleFactory,
+    QuestionFactory,
+    SectionFactory,
+    SourceFactory,
+    UserFactory,
+)
 from tutor.study.attempts import issue_attempt
 from tutor.study.models import Card, Flag, ProblemReport, ReviewLog
 
@@ -96,6 +103,18 @@ def test_feedback_names_each_source_by_its_one_label(logged_in, learner, make_qu
 
     assert "<strong>Review reference [16]</strong> — cited by the review for: Phase 2 results" in html
     assert "<strong>The review: MDMA-assisted therapy</strong>" in html and "The dose paragraph." in html
+
+
+def test_feedback_gives_the_bottom_line_and_names_the_mistaken_idea(logged_in, learner, make_question):
+    question = make_question("single", objective="Screen urine before, during and after treatment.")
+    # make_question's option a is wrong, with the factory's misconception a-common-error
+    MisconceptionFactory(slug="a-common-error", label="Trial participants use on the side", corrects=question.section)
+
+    response, _ = post_answer(logged_in, learner, question, {"choice": "a"})
+    html = logged_in.get(response.url).content.decode()
+
+    assert "<strong>Bottom line:</strong> Screen urine before, during and after treatment." in html
+    assert "The mistaken idea: Trial participants use on the side" in html
 
 
 def test_htmx_answer_returns_the_feedback_fragment(logged_in, learner, make_question):

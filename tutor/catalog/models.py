@@ -127,11 +127,15 @@ class Question(models.Model):
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="questions")
     type = models.CharField(max_length=12, choices=QuestionType.choices)
     stem = models.TextField()
+    # The bottom line: the item's educational objective in one sentence, shown with the feedback.
+    objective = models.TextField(blank=True, default="")
     explanation = models.TextField()
     difficulty = models.PositiveSmallIntegerField()
     bloom = models.CharField(max_length=12, choices=Bloom.choices)
     vignette = models.BooleanField(default=False)
     tags = models.JSONField(default=list, blank=True)
+    # The id of the item this one deliberately re-tests with another skill (a declared sibling, not a duplicate).
+    variant_of = models.CharField(max_length=64, blank=True, default="")
     sources = models.ManyToManyField(Source, related_name="questions")
     # Numeric items only.
     numeric_answer = models.FloatField(null=True, blank=True)
@@ -183,6 +187,23 @@ class Option(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question.qid}/{self.key}"
+
+
+class Misconception(models.Model):
+    """A wrong idea an option stands for, named by its slug (stored on Option.misconception), with the words an
+    educator reads and the section that corrects it."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    label = models.CharField(max_length=300)
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="misconceptions")
+    corrects = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="misconceptions")
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class ContentLoad(models.Model):
