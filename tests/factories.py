@@ -9,7 +9,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from tutor.accounts.models import Role, User
-from tutor.catalog.models import Module, Option, Question, QuestionType, Section, Source, SourceKind
+from tutor.catalog.models import Misconception, Module, Option, Question, QuestionType, Section, Source, SourceKind
 
 
 class UserFactory(DjangoModelFactory[User]):
@@ -107,3 +107,14 @@ class OptionFactory(DjangoModelFactory[Option]):
 def fixed_clock(moment: dt.datetime) -> Callable[[], dt.datetime]:
     """A clock that always reads `moment`, for services that read the time themselves (under their locks)."""
     return lambda: moment
+
+
+class MisconceptionFactory(DjangoModelFactory[Misconception]):
+    class Meta:
+        model = Misconception
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"misconception-{n}")
+    label = factory.Sequence(lambda n: f"A mistaken idea number {n}")
+    corrects = factory.SubFactory(SectionFactory)
+    module = factory.SelfAttribute("corrects.module")

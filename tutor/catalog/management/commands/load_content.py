@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tutor.catalog.content_files import read_content
+from tutor.catalog.content import read_content
 from tutor.catalog.snapshot import forget_catalog
 from tutor.catalog.sync import load_content_tree
 
@@ -18,10 +18,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="Validate and show what would change; write nothing.")
         parser.add_argument("--path", type=Path, default=None, help="Content folder (default: CONTENT_DIR).")
+        parser.add_argument(
+            "--sources", type=Path, default=None, help="review.txt and updates.md (default: TUTOR_SOURCE_DIR)."
+        )
 
-    def handle(self, *args, check: bool = False, path: Path | None = None, **options):
+    def handle(self, *args, check: bool = False, path: Path | None = None, sources: Path | None = None, **options):
         root = Path(path or settings.CONTENT_DIR)
-        tree, problems = read_content(root)
+        tree, problems = read_content(root, source_dir=Path(sources or settings.TUTOR_SOURCE_DIR))
+        for warning in tree.warnings:
+            self.stderr.write(warning)
         if problems:
             for problem in problems:
                 self.stderr.write(str(problem))
@@ -37,11 +42,12 @@ class Command(BaseCommand):
                 f"{slug:<{width}}  {q.created:>18} {q.updated:>7} {q.retired:>7} {q.unchanged:>9}"
                 f"   {s.created} created, {s.updated} updated, {s.retired} retired, {s.unchanged} unchanged"
             )
-        m, src = report.modules, report.sources
+        m, src, mis = report.modules, report.sources, report.misconceptions
         self.stdout.write(
             f"modules: {m.created} created, {m.updated} updated, {m.retired} retired, "
             f"{m.unchanged} unchanged; sources: {src.created} created, {src.updated} updated, "
-            f"{src.unchanged} unchanged"
+            f"{src.unchanged} unchanged; misconceptions: {mis.created} created, {mis.updated} updated, "
+            f"{mis.retired} retired, {mis.unchanged} unchanged"
         )
         total = sum(len(module.questions) for module in tree.modules)
         if check:
