@@ -22,6 +22,7 @@ from tutor.catalog.rendering import CITATION
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 ANCHOR_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 UPDATE_KEY_PATTERN = re.compile(r"^upd-[a-z0-9]+(?:-[a-z0-9]+)*$")
+SECTION_KEY_PATTERN = re.compile(r"^review:[a-z0-9]+(?:-[a-z0-9]+)*$")
 SECTION_HEADING = re.compile(r"^##\s+(?P<title>.+?)\s*(?:\{#(?P<anchor>[^}]*)\})?\s*$")
 
 QUESTION_TYPES = ("single", "multiple", "true_false", "matching", "ordering", "numeric")
@@ -39,8 +40,10 @@ COMMON_FIELDS = {
     "bloom",
     "vignette",
     "tags",
+    "objective",
+    "variant_of",
 }
-REQUIRED_COMMON = ("id", "type", "teaches", "sources", "stem", "explanation", "difficulty", "bloom")
+REQUIRED_COMMON = ("id", "type", "teaches", "sources", "stem", "objective", "explanation", "difficulty", "bloom")
 TYPE_FIELDS = {
     "single": ({"options"}, ("options",)),
     "multiple": ({"options"}, ("options",)),
@@ -57,6 +60,8 @@ ERROR_FIELDS = {"value", "rationale", "misconception"}
 MODULE_FIELDS = {"title", "order", "summary", "objectives"}
 REVIEW_SOURCE_FIELDS = {"number", "cited_for", "review_section"}
 UPDATE_SOURCE_FIELDS = {"key", "title", "note", "source", "certainty"}
+SECTION_SOURCE_FIELDS = {"key", "heading", "covers"}
+MISCONCEPTION_FIELDS = {"slug", "label", "corrects"}
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,7 @@ class SourceData:
     citation: str = ""
     review_section: str = ""
     certainty: str = ""
+    line: int = 0
 
 
 @dataclass
@@ -101,6 +107,19 @@ class OptionData:
     match_text: str = ""
     position: int = 0
     numeric_value: float | None = None
+    line: int = 0
+
+
+@dataclass
+class MisconceptionData:
+    """A wrong idea an option can stand for, defined once site-wide, with the section that corrects it."""
+
+    slug: str
+    label: str
+    corrects: str
+    module: str
+    path: str
+    line: int
 
 
 @dataclass
@@ -113,6 +132,8 @@ class QuestionData:
     explanation: str
     difficulty: int
     bloom: str
+    objective: str = ""
+    variant_of: str = ""
     vignette: bool = False
     tags: list[str] = field(default_factory=list)
     options: list[OptionData] = field(default_factory=list)
@@ -127,8 +148,10 @@ class QuestionData:
     def content_fingerprint(self) -> str:
         """A hash of everything a learner sees or is marked on; its change bumps the revision."""
         data = asdict(self)
-        for unseen in ("order", "path", "line"):
+        for unseen in ("order", "path", "line", "variant_of"):
             data.pop(unseen)
+        for option in data["options"]:
+            option.pop("line")
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
@@ -141,6 +164,7 @@ class ModuleData:
     objectives: list[str]
     sections: list[SectionData]
     questions: list[QuestionData]
+    misconceptions: list[MisconceptionData] = field(default_factory=list)
 
 
 @dataclass
@@ -152,6 +176,15 @@ class ContentTree:
     @property
     def source_titles(self) -> dict[str, str]:
         return {key: source.title for key, source in self.sources.items()}
+
+    @property
+    def misconceptions(self) -> dict[str, MisconceptionData]:
+        """Every misconception of every module by slug (the first definition, when one is defined twice)."""
+        found: dict[str, MisconceptionData] = {}
+        for module in self.modules:
+            for misconception in module.misconceptions:
+                found.setdefault(misconception.slug, misconception)
+        return found
 
 
 # --- YAML with line numbers ---------------------------------------------------------------------------------
@@ -271,6 +304,8 @@ def read_content(root: Path) -> tuple[ContentTree, list[Problem]]:
             modules.append(module)
     _check_unique_ids(modules, problems)
     _check_unique_module_orders(modules, root, problems)
+    _check_variants(modules, problems)
+    _check_misconceptions(modules, problems)
     return ContentTree(sources=sources, modules=modules, fingerprint=_fingerprint(root)), problems
 
 
@@ -293,9 +328,9 @@ def _read_sources(path: Path, root: Path, problems: list[Problem]) -> dict[str, 
     if data is None:
         return {}
     if not isinstance(data, LineDict):
-        out.add(1, "file", "must be a mapping with `review` and `updates` lists")
+        out.add(1, "file", "must be a mapping with `review`, `review_sections` and `updates` lists")
         return {}
-    out.check_fields(data, {"review", "updates"}, ("review",), "")
+    out.check_fields(data, {"review", "review_sections", "updates"}, ("review",), "")
     sources: dict[str, SourceData] = {}
     for index, entry in enumerate(data.get("review") or []):
         prefix = f"review[{index}]."
@@ -317,6 +352,30 @@ def _read_sources(path: Path, root: Path, problems: list[Problem]) -> dict[str, 
             number=number,
             title=out.text(entry, "cited_for", prefix),
             review_section=out.text(entry, "review_section", prefix),
+        )
+    for index, entry in enumerate(data.get("review_sections") or []):
+        prefix = f"review_sections[{index}]."
+        if not isinstance(entry, LineDict):
+            out.add(_line_of(data, "review_sections"), prefix[:-1], "must be a mapping")
+            continue
+        out.check_fields(entry, SECTION_SOURCE_FIELDS, tuple(sorted(SECTION_SOURCE_FIELDS)), prefix)
+        key = out.text(entry, "key", prefix)
+        if not key:
+            continue
+        if not SECTION_KEY_PATTERN.match(key):
+            out.add(_line_of(entry, "key"), f"{prefix}key", "must look like review:lowercase-words")
+            continue
+        if key in sources:
+            out.add(_line_of(entry, "key"), f"{prefix}key", f"duplicate key {key}")
+        heading = out.text(entry, "heading", prefix)
+        sources[key] = SourceData(
+            key=key,
+            kind="section",
+            number=None,
+            title=heading,
+            note=out.text(entry, "covers", prefix),
+            review_section=heading,
+            line=entry.line,
         )
     for index, entry in enumerate(data.get("updates") or []):
         prefix = f"updates[{index}]."
@@ -392,6 +451,10 @@ def _read_module(
     questions = (
         _read_questions(questions_path, root, slug, anchors, sources, problems) if questions_path.exists() else []
     )
+    misconceptions_path = folder / "misconceptions.yaml"
+    misconceptions = (
+        _read_misconceptions(misconceptions_path, root, slug, anchors, problems) if misconceptions_path.exists() else []
+    )
     return ModuleData(
         slug=slug,
         title=out.text(front, "title", ""),
@@ -400,7 +463,50 @@ def _read_module(
         objectives=[o.strip() for o in objectives],
         sections=sections,
         questions=questions,
+        misconceptions=misconceptions,
     )
+
+
+def _read_misconceptions(
+    path: Path, root: Path, module: str, anchors: set[str], problems: list[Problem]
+) -> list[MisconceptionData]:
+    out = _Collector(path, root, problems)
+    data = _load_yaml(path, out)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        out.add(1, "file", "must be a list of misconceptions")
+        return []
+    found: list[MisconceptionData] = []
+    for index, entry in enumerate(data):
+        if not isinstance(entry, LineDict):
+            out.add(1, f"[{index}]", "each misconception must be a mapping of fields")
+            continue
+        slug = entry.get("slug")
+        prefix = f"{slug}." if isinstance(slug, str) and slug else f"[{index}]."
+        out.check_fields(entry, MISCONCEPTION_FIELDS, ("slug", "label", "corrects"), prefix)
+        if not isinstance(slug, str) or not ID_PATTERN.match(slug):
+            if "slug" in entry:
+                out.add(_line_of(entry, "slug"), f"{prefix}slug", "must be lowercase words joined by hyphens")
+            continue
+        corrects = out.text(entry, "corrects", prefix)
+        if corrects and corrects not in anchors:
+            out.add(
+                _line_of(entry, "corrects"),
+                f"{prefix}corrects",
+                f"no section of this module has the anchor {corrects!r}",
+            )
+        found.append(
+            MisconceptionData(
+                slug=slug,
+                label=out.text(entry, "label", prefix),
+                corrects=corrects,
+                module=module,
+                path=str(out.path),
+                line=entry.line,
+            )
+        )
+    return found
 
 
 def _shift_lines(mapping: LineDict, offset: int) -> None:
@@ -536,6 +642,10 @@ def _read_question(
     vignette = entry.get("vignette", False)
     if not isinstance(vignette, bool):
         out.add(_line_of(entry, "vignette"), f"{prefix}vignette", "must be true or false")
+    variant_of = entry.get("variant_of")
+    if variant_of is not None and (not isinstance(variant_of, str) or variant_of == qid):
+        out.add(_line_of(entry, "variant_of"), f"{prefix}variant_of", "must be the id of another question")
+        variant_of = None
     tags = entry.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, str) and ID_PATTERN.match(t) for t in tags):
         out.add(_line_of(entry, "tags"), f"{prefix}tags", "must be a list of lowercase-hyphenated tags")
@@ -547,6 +657,8 @@ def _read_question(
         teaches=teaches,
         sources=source_keys,
         stem=out.text(entry, "stem", prefix),
+        objective=out.text(entry, "objective", prefix),
+        variant_of=variant_of or "",
         explanation=out.text(entry, "explanation", prefix),
         difficulty=difficulty if difficulty in (1, 2, 3) else 1,
         bloom=bloom if bloom in BLOOM_LEVELS else "recall",
@@ -646,6 +758,7 @@ def _read_choices(entry: LineDict, question: QuestionData, prefix: str, out: _Co
                 rationale=out.text(item, "rationale", item_prefix),
                 misconception=misconception,
                 position=position,
+                line=_line_of(item, "misconception"),
             )
         )
     if not items:
@@ -691,6 +804,7 @@ def _read_true_false(entry: LineDict, question: QuestionData, prefix: str, out: 
                 rationale=out.text(entry, f"rationale_{name}", prefix),
                 misconception="" if answer is value else misconception,
                 position=0 if value else 1,
+                line=_line_of(entry, "misconception"),
             )
         )
 
@@ -773,7 +887,7 @@ def _read_numeric(entry: LineDict, question: QuestionData, prefix: str, out: _Co
             position=0,
         )
     )
-    errors = _sub_entries(entry, "common_errors", prefix, out, ERROR_FIELDS, ("value", "rationale"))
+    errors = _sub_entries(entry, "common_errors", prefix, out, ERROR_FIELDS, ("value", "rationale", "misconception"))
     for position, item in enumerate(errors, start=1):
         item_prefix = f"{prefix}common_errors[{position - 1}]."
         value = item.get("value")
@@ -795,6 +909,7 @@ def _read_numeric(entry: LineDict, question: QuestionData, prefix: str, out: _Co
                 misconception=out.text(item, "misconception", item_prefix),
                 numeric_value=float(value),
                 position=position,
+                line=_line_of(item, "misconception"),
             )
         )
 
@@ -832,3 +947,67 @@ def _check_unique_module_orders(modules: list[ModuleData], root: Path, problems:
                 )
             )
         seen[module.order] = module.slug
+
+
+def _check_variants(modules: list[ModuleData], problems: list[Problem]) -> None:
+    ids = {question.qid for module in modules for question in module.questions}
+    for module in modules:
+        for question in module.questions:
+            if question.variant_of and question.variant_of not in ids:
+                problems.append(
+                    Problem(
+                        question.path,
+                        question.line,
+                        f"{question.qid}.variant_of",
+                        f"no question has the id {question.variant_of!r}",
+                    )
+                )
+
+
+def _check_misconceptions(modules: list[ModuleData], problems: list[Problem]) -> None:
+    """A slug is defined once across the site, every slug an option names is defined, every defined one is used."""
+    defined: dict[str, MisconceptionData] = {}
+    for module in modules:
+        for misconception in module.misconceptions:
+            first = defined.get(misconception.slug)
+            if first is not None:
+                problems.append(
+                    Problem(
+                        misconception.path,
+                        misconception.line,
+                        f"{misconception.slug}.slug",
+                        f"defined twice: also at {first.path}:{first.line}",
+                    )
+                )
+                continue
+            defined[misconception.slug] = misconception
+    used: set[str] = set()
+    for module in modules:
+        for question in module.questions:
+            for option in question.options:
+                if not option.misconception:
+                    continue
+                used.add(option.misconception)
+                if option.misconception not in defined:
+                    problems.append(
+                        Problem(
+                            question.path,
+                            option.line or question.line,
+                            f"{question.qid}.{_option_field(question, option)}misconception",
+                            f"{option.misconception!r} is not defined in any module's misconceptions.yaml",
+                        )
+                    )
+    for slug, misconception in defined.items():
+        if slug not in used:
+            problems.append(
+                Problem(misconception.path, misconception.line, f"{slug}.slug", "no option names this misconception")
+            )
+
+
+def _option_field(question: QuestionData, option: OptionData) -> str:
+    """Where an option's fields sit in the file: `options[1].`, `common_errors[0].` or the question itself."""
+    if question.type in ("single", "multiple"):
+        return f"options[{option.position}]."
+    if question.type == "numeric":
+        return f"common_errors[{option.position - 1}]."
+    return ""
