@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from tutor.catalog.content_files import ContentTree, ModuleData, QuestionData
+from tutor.catalog.content import ContentTree, ModuleData, QuestionData
 from tutor.catalog.models import ContentLoad, Misconception, Module, Option, Question, Section, Source
 from tutor.catalog.rendering import cited_keys, render_markdown
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tutor.catalog.content_files import read_content
+from tutor.catalog.content import read_content
 from tutor.catalog.snapshot import forget_catalog
 from tutor.catalog.sync import load_content_tree
 
