@@ -6,7 +6,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from tutor.accounts.models import Role, User
-from tutor.catalog.models import Module, Option, Question, QuestionType, Section, Source, SourceKind
+from tutor.catalog.models import Misconception, Module, Option, Question, QuestionType, Section, Source, SourceKind
 
 
 class UserFactory(DjangoModelFactory[User]):
@@ -99,3 +99,14 @@ class OptionFactory(DjangoModelFactory[Option]):
     text = factory.Sequence(lambda n: f"Option {n}")
     rationale = "Why this option is right or wrong."
     misconception = factory.LazyAttribute(lambda o: "" if o.is_correct else "a-common-error")
+
+
+class MisconceptionFactory(DjangoModelFactory[Misconception]):
+    class Meta:
+        model = Misconception
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"misconception-{n}")
+    label = factory.Sequence(lambda n: f"A mistaken idea number {n}")
+    corrects = factory.SubFactory(SectionFactory)
+    module = factory.SelfAttribute("corrects.module")

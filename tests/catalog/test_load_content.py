@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tutor.catalog.models import ContentLoad, Module, Option, Question, Section, Source
+from tutor.catalog.models import ContentLoad, Misconception, Module, Option, Question, Section, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -355,3 +355,157 @@ def test_broken_yaml_is_reported_with_its_line(tiny_content, load_content):
 
     assert not result.ok
     assert any(p["field"] == "yaml" for p in problems(result)), result.err
+
+
+def test_review_sections_are_sources_cited_by_questions_and_inline(tiny_content, load_content):
+    assert load_content(tiny_content).ok
+
+    discussion = Source.objects.get(key="review:discussion")
+    assert (discussion.kind, discussion.number, discussion.title) == ("section", None, "Discussion")
+    assert discussion.note == "The authors' own reading of the evidence."
+    assert discussion.label == "The review: Discussion"
+    assert Source.objects.get(key="review:table-2").label == "The review: Table 2"
+    assert "review:table-2" in Question.objects.get(qid="alpha-004").sources.values_list("key", flat=True)
+    results = Section.objects.get(anchor="results")
+    assert set(results.sources.values_list("key", flat=True)) == {"upd-phase2-pooled", "review:discussion"}
+    assert 'href="#source-review-discussion"' in results.body_html
+    assert ">review: Discussion</a>" in results.body_html
+
+
+def test_unknown_review_section_is_rejected_inline_and_in_questions(tiny_content, load_content):
+    edit(tiny_content / "alpha" / "module.md", "[@review:discussion]", "[@review:nowhere]")
+    edit(tiny_content / "alpha" / "questions.yaml", "sources: [1, review:table-2]", "sources: [1, review:table-9]")
+
+    result = load_content(tiny_content)
+
+    assert_problem(result, file="alpha/module.md", field="section results", message="unknown source 'review:nowhere'")
+    assert_problem(result, file="alpha/questions.yaml", field="alpha-004.sources", message="'review:table-9'")
+
+
+def test_review_section_key_and_fields_are_checked(tiny_content, load_content):
+    edit(tiny_content / "references.yaml", "key: review:discussion", "key: discussion")
+    edit(tiny_content / "references.yaml", "    heading: Table 2. Results and side effects\n", "")
+
+    result = load_content(tiny_content)
+
+    assert_problem(result, file="references.yaml", field="review_sections[0].key", message="review:lowercase-words")
+    assert_problem(result, file="references.yaml", field="review_sections[1].heading", message="missing")
+
+
+def test_objective_variant_and_misconceptions_are_stored(tiny_content, load_content):
+    edit(
+        tiny_content / "alpha" / "questions.yaml",
+        "  objective: Two of the options hold.\n",
+        "  objective: Two of the options hold.\n  variant_of: alpha-001\n",
+    )
+
+    result = load_content(tiny_content)
+
+    assert result.ok, result.err
+    question = Question.objects.get(qid="alpha-001")
+    assert question.objective == "The right one is the one to choose."
+    assert Question.objects.get(qid="alpha-002").variant_of == "alpha-001"
+    wrong_one = Misconception.objects.get(slug="wrong-one")
+    assert (wrong_one.label, wrong_one.module.slug, wrong_one.corrects.anchor) == (
+        "The wrong one looks right at first sight",
+        "alpha",
+        "first",
+    )
+    assert "misconceptions: 3 created" in result.out
+
+
+def test_a_misconception_no_longer_defined_is_retired(tiny_content, load_content):
+    load_content(tiny_content)
+    edit(
+        tiny_content / "alpha" / "misconceptions.yaml",
+        "- slug: wrong-pick\n  label: Any option that sounds plausible is right\n  corrects: first\n",
+        "",
+    )
+    edit(tiny_content / "alpha" / "questions.yaml", "misconception: wrong-pick", "misconception: wrong-one")
+
+    assert load_content(tiny_content).ok
+    assert Misconception.objects.get(slug="wrong-pick").retired
+    assert not Misconception.objects.get(slug="wrong-one").retired
+
+
+def test_objective_is_required(tiny_content, load_content):
+    edit(tiny_content / "alpha" / "questions.yaml", "  objective: The right one is the one to choose.\n", "")
+
+    assert_problem(
+        load_content(tiny_content), file="alpha/questions.yaml", field="alpha-001.objective", message="missing", line=1
+    )
+
+
+@pytest.mark.parametrize("target", ["alpha-999", "alpha-002"])
+def test_variant_of_must_name_another_existing_question(tiny_content, load_content, target):
+    edit(
+        tiny_content / "alpha" / "questions.yaml",
+        "  objective: Two of the options hold.\n",
+        f"  objective: Two of the options hold.\n  variant_of: {target}\n",
+    )
+
+    message = "no question has the id" if target == "alpha-999" else "the id of another question"
+    assert_problem(
+        load_content(tiny_content), file="alpha/questions.yaml", field="alpha-002.variant_of", message=message
+    )
+
+
+def test_misconception_must_be_defined_in_some_module(tiny_content, load_content):
+    edit(tiny_content / "alpha" / "questions.yaml", "misconception: wrong-one", "misconception: never-defined")
+
+    result = load_content(tiny_content)
+
+    assert_problem(
+        result,
+        file="alpha/questions.yaml",
+        field="alpha-001.options[1].misconception",
+        message="'never-defined' is not defined in any module's misconceptions.yaml",
+        line=17,
+    )
+    assert_problem(
+        result,
+        file="alpha/misconceptions.yaml",
+        field="wrong-one.slug",
+        message="no option names this misconception",
+        line=1,
+    )
+
+
+def test_misconception_slug_is_defined_once_and_corrects_a_section_of_its_module(tiny_content, load_content):
+    misconceptions = tiny_content / "alpha" / "misconceptions.yaml"
+    misconceptions.write_text(misconceptions.read_text() + "- slug: wrong-one\n  label: Again\n  corrects: nowhere\n")
+
+    result = load_content(tiny_content)
+
+    assert_problem(
+        result, file="alpha/misconceptions.yaml", field="wrong-one.slug", message="defined twice: also at", line=10
+    )
+    assert_problem(
+        result,
+        file="alpha/misconceptions.yaml",
+        field="wrong-one.corrects",
+        message="no section of this module has the anchor 'nowhere'",
+    )
+
+
+def test_misconception_entries_need_a_label(tiny_content, load_content):
+    edit(tiny_content / "alpha" / "misconceptions.yaml", "  label: Any option that sounds plausible is right\n", "")
+
+    assert_problem(
+        load_content(tiny_content), file="alpha/misconceptions.yaml", field="wrong-pick.label", message="missing"
+    )
+
+
+def test_common_error_needs_a_misconception(tiny_content, load_content):
+    edit(
+        tiny_content / "alpha" / "questions.yaml",
+        "      rationale: The review's figure.\n      misconception: review-rounded-figure\n",
+        "      rationale: The review's figure.\n",
+    )
+
+    assert_problem(
+        load_content(tiny_content),
+        file="alpha/questions.yaml",
+        field="alpha-006.common_errors[0].misconception",
+        message="missing",
+    )

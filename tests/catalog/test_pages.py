@@ -104,15 +104,20 @@ def test_module_page_lists_the_sources_its_sections_and_questions_cite(client):
         note="CAPS-5 fell by 24.4 points.",
         citation="Nature Medicine 2021",
     )
+    review_text = SourceFactory(
+        key="review:discussion", number=None, kind="section", title="Discussion", note="The authors' own reading."
+    )
     SourceFactory(number=40, title="Not cited here")
     section.sources.add(cited_by_text)
-    QuestionFactory(section=section).sources.add(cited_by_question)
+    QuestionFactory(section=section).sources.add(cited_by_question, review_text)
 
     html = client.get(module.get_absolute_url()).content.decode()
 
     assert 'id="source-16"' in html
     assert 'id="source-upd-mapp1"' in html
     assert "CAPS-5 fell by 24.4 points." in html
+    assert 'id="source-review-discussion"' in html
+    assert "The review: Discussion" in html and "The authors&#x27; own reading." in html
     assert "Not cited here" not in html
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory, bulk_answers
-from tests.factories import EducatorFactory, UserFactory
+from tests.factories import EducatorFactory, MisconceptionFactory, UserFactory
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import catalog
 from tutor.cohorts.models import Assignment, AssignmentCompletion, Cohort, Membership
@@ -339,6 +339,23 @@ def test_item_analysis_page_and_a_bad_filter(client, educator, cohort, bank, ans
     assert "1 of 3 questions attempted" in html
     assert latest.status_code == 200 and latest.context["kind"] == "latest"
     assert bad.status_code == 400 and "Choose first or latest attempts." in bad.content.decode()
+
+
+def test_item_analysis_names_misconceptions_in_words(client, educator, cohort, bank, answer):
+    learner = MembershipFactory(cohort=cohort).learner
+    assignment = AssignmentFactory(cohort=cohort, module_slugs=["history"])
+    MisconceptionFactory(
+        slug="history-error-c", label="The ban followed harm to patients", corrects=bank.history_questions[0].section
+    )
+    answer(learner, bank.history_questions[0], "c", timezone.now())
+    client.force_login(educator)
+
+    html = client.get(reverse("item_analysis", args=[assignment.pk])).content.decode()
+    csv = client.get(reverse("item_analysis_csv", args=[assignment.pk])).content.decode()
+
+    assert html.count("The ban followed harm to patients") == 2  # the cohort summary and the question's row
+    assert ">history-error-c<" not in html
+    assert "The ban followed harm to patients" in csv
 
 
 def test_deleting_an_assignment_and_a_cohort(client, educator, cohort, bank):

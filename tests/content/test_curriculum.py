@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tutor.catalog.content_files import ContentTree, ModuleData, QuestionData, read_content
+from tutor.catalog.content import ContentTree, ModuleData, QuestionData, read_content
 from tutor.catalog.rendering import CITATION
 
 SOURCE_DIR = Path(os.environ.get("TUTOR_SOURCE_DIR", settings.BASE_DIR.parent / "shared" / "source"))

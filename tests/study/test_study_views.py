@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.factories import ModuleFactory, QuestionFactory, SectionFactory, UserFactory
+from tests.factories import (
+    MisconceptionFactory,
+    ModuleFactory,
+    QuestionFactory,
+    SectionFactory,
+    SourceFactory,
+    UserFactory,
+)
 from tutor.study.attempts import issue_attempt
 from tutor.study.models import Card, Flag, ProblemReport, ReviewLog
 
@@ -81,6 +88,33 @@ def test_plain_answer_records_and_redirects_to_its_feedback_page(logged_in, lear
     assert "Why a is wrong." in html and "Why b is right." in html
     assert f"{question.section.module.get_absolute_url()}#{question.section.anchor}" in html
     assert "comes back" in html
+
+
+def test_feedback_names_each_source_by_its_one_label(logged_in, learner, make_question):
+    question = make_question("single")
+    question.sources.add(
+        SourceFactory(number=16, title="Phase 2 results"),
+        SourceFactory(key="review:mdma-assisted-therapy", number=None, kind="section", title="MDMA-assisted therapy",
+                      note="The dose paragraph."),
+    )  # fmt: skip
+
+    response, _ = post_answer(logged_in, learner, question, {"choice": "b"})
+    html = logged_in.get(response.url).content.decode()
+
+    assert "<strong>Review reference [16]</strong> — cited by the review for: Phase 2 results" in html
+    assert "<strong>The review: MDMA-assisted therapy</strong>" in html and "The dose paragraph." in html
+
+
+def test_feedback_gives_the_bottom_line_and_names_the_mistaken_idea(logged_in, learner, make_question):
+    question = make_question("single", objective="Screen urine before, during and after treatment.")
+    # make_question's option a is wrong, with the factory's misconception a-common-error
+    MisconceptionFactory(slug="a-common-error", label="Trial participants use on the side", corrects=question.section)
+
+    response, _ = post_answer(logged_in, learner, question, {"choice": "a"})
+    html = logged_in.get(response.url).content.decode()
+
+    assert "<strong>Bottom line:</strong> Screen urine before, during and after treatment." in html
+    assert "The mistaken idea: Trial participants use on the side" in html
 
 
 def test_htmx_answer_returns_the_feedback_fragment(logged_in, learner, make_question):

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from tutor.catalog.models import ContentLoad, Module, Option, Question, Section, Source
+from tutor.catalog.models import ContentLoad, Misconception, Module, Option, Question, Section, Source
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -57,6 +57,13 @@ class SourceAdmin(ReadOnlyAdmin):
     list_display = ("key", "kind", "title", "certainty")
     list_filter = ("kind", "certainty")
     search_fields = ("key", "title", "note")
+
+
+@admin.register(Misconception)
+class MisconceptionAdmin(ReadOnlyAdmin):
+    list_display = ("slug", "label", "module", "corrects", "retired")
+    list_filter = ("module", "retired")
+    search_fields = ("slug", "label")
 
 
 @admin.register(ContentLoad)

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from tutor.catalog.source_labels import source_anchor, source_label
+
 
 class QuestionType(models.TextChoices):
     SINGLE = "single", "Single best answer"
@@ -28,6 +30,7 @@ class Bloom(models.TextChoices):
 
 class SourceKind(models.TextChoices):
     REVIEW = "review", "Review reference"
+    SECTION = "section", "The review's own text"
     UPDATE = "update", "Since the review"
 
 
@@ -38,7 +41,11 @@ class Certainty(models.TextChoices):
 
 
 class Source(models.Model):
-    """A reference of the review (by its number) or an entry of the updates (by its upd- key)."""
+    """A reference of the review (by its number), a section of the review's own text (by its review: key, for what
+    the review says without a reference) or an entry of the updates (by its upd- key).
+
+    A review section keeps its heading as printed in `title` and what it covers in `note`.
+    """
 
     key = models.CharField(max_length=64, unique=True)
     kind = models.CharField(max_length=8, choices=SourceKind.choices)
@@ -53,7 +60,7 @@ class Source(models.Model):
         ordering = ["kind", "number", "key"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="update") | Q(number__isnull=False), name="review_source_has_number"
+                condition=~Q(kind="review") | Q(number__isnull=False), name="review_source_has_number"
             ),
         ]
 
@@ -62,11 +69,11 @@ class Source(models.Model):
 
     @property
     def label(self) -> str:
-        return f"Review ref. {self.number}" if self.kind == SourceKind.REVIEW else self.title
+        return source_label(kind=self.kind, number=self.number, title=self.title)
 
     @property
     def anchor(self) -> str:
-        return f"source-{self.key}"
+        return source_anchor(self.key)
 
 
 class Module(models.Model):
@@ -120,11 +127,15 @@ class Question(models.Model):
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="questions")
     type = models.CharField(max_length=12, choices=QuestionType.choices)
     stem = models.TextField()
+    # The bottom line: the item's educational objective in one sentence, shown with the feedback.
+    objective = models.TextField(blank=True, default="")
     explanation = models.TextField()
     difficulty = models.PositiveSmallIntegerField()
     bloom = models.CharField(max_length=12, choices=Bloom.choices)
     vignette = models.BooleanField(default=False)
     tags = models.JSONField(default=list, blank=True)
+    # The id of the item this one deliberately re-tests with another skill (a declared sibling, not a duplicate).
+    variant_of = models.CharField(max_length=64, blank=True, default="")
     sources = models.ManyToManyField(Source, related_name="questions")
     # Numeric items only.
     numeric_answer = models.FloatField(null=True, blank=True)
@@ -176,6 +187,23 @@ class Option(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question.qid}/{self.key}"
+
+
+class Misconception(models.Model):
+    """A wrong idea an option stands for, named by its slug (stored on Option.misconception), with the words an
+    educator reads and the section that corrects it."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    label = models.CharField(max_length=300)
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="misconceptions")
+    corrects = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="misconceptions")
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class ContentLoad(models.Model):

@@ -1,7 +1,8 @@
 """Markdown to safe HTML for module text, with the curriculum's inline citations.
 
-A citation is written `[@16]` (review reference 16) or `[@upd-mapp1]` (an update) and becomes a link to the
-module's source list. Raw HTML in the Markdown is stripped by the sanitiser.
+A citation is written `[@16]` (review reference 16), `[@review:discussion]` (the review's own text in a section) or
+`[@upd-mapp1]` (an update) and becomes a link to the module's source list. Raw HTML in the Markdown is stripped
+by the sanitiser.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ import markdown
 import nh3
 from django.utils.html import escape
 
-CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*)\]")
-CITATION_GROUP = re.compile(r"(\s?)((?:\[@[a-z0-9][a-z0-9-]*\],?\s?)*\[@[a-z0-9][a-z0-9-]*\])")
+from tutor.catalog.source_labels import citation_text, source_anchor
+
+_KEY = r"(?:review:)?[a-z0-9][a-z0-9-]*"
+CITATION = re.compile(rf"\[@({_KEY})\]")
+CITATION_GROUP = re.compile(rf"(\s?)((?:\[@{_KEY}\],?\s?)*\[@{_KEY}\])")
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "code", "ul", "ol", "li", "blockquote", "a", "h3", "h4",
@@ -30,7 +34,8 @@ def cited_keys(text: str) -> list[str]:
 
 def citation_html(key: str, titles: Mapping[str, str]) -> str:
     title = titles.get(key, key)
-    return f'<a class="cite" href="#source-{escape(key)}" title="{escape(title)}">{escape(key)}</a>'
+    text = citation_text(key, title)
+    return f'<a class="cite" href="#{escape(source_anchor(key))}" title="{escape(title)}">{escape(text)}</a>'
 
 
 def render_markdown(text: str, *, source_titles: Mapping[str, str]) -> str:

@@ -11,8 +11,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from tutor.catalog.models import ContentLoad, Module, Option, Question, Section, Source
+from tutor.catalog.models import ContentLoad, Misconception, Module, Option, Question, Section, Source
 from tutor.catalog.rendering import render_inline
+from tutor.catalog.source_labels import source_label
 
 RECHECK_SECONDS = 5.0
 
@@ -29,7 +30,7 @@ class SourceView:
 
     @property
     def label(self) -> str:
-        return f"Review reference [{self.number}]" if self.kind == "review" else self.title
+        return source_label(kind=self.kind, number=self.number, title=self.title)
 
     @property
     def is_secondary(self) -> bool:
@@ -46,6 +47,8 @@ class OptionView:
     match_text: str
     position: int
     numeric_value: float | None
+    # The misconception in words (its slug when no label is defined), for feedback and item analysis.
+    misconception_label: str = ""
 
     @property
     def text_html(self) -> str:
@@ -63,6 +66,7 @@ class QuestionView:
     type: str
     type_label: str
     stem: str
+    objective: str
     explanation: str
     difficulty: int
     bloom: str
@@ -86,6 +90,10 @@ class QuestionView:
     @property
     def stem_html(self) -> str:
         return render_inline(self.stem)
+
+    @property
+    def objective_html(self) -> str:
+        return render_inline(self.objective)
 
     @property
     def explanation_html(self) -> str:
@@ -138,7 +146,7 @@ class CatalogSnapshot:
 
 
 def build_snapshot() -> CatalogSnapshot:
-    """Read the whole catalog in five queries."""
+    """Read the whole catalog in six queries."""
     latest = ContentLoad.objects.order_by("-id").values_list("id", "fingerprint").first()
     snapshot = CatalogSnapshot(fingerprint=f"{latest[0]}:{latest[1]}" if latest else "empty")
     for module in Module.objects.filter(retired=False).order_by("order"):
@@ -149,6 +157,7 @@ def build_snapshot() -> CatalogSnapshot:
         s.pk: SourceView(s.key, s.kind, s.number, s.title, s.note, s.citation, s.certainty)
         for s in Source.objects.all()
     }
+    labels = dict(Misconception.objects.values_list("slug", "label"))
     options: dict[int, list[OptionView]] = {}
     for option in Option.objects.order_by("question_id", "position"):
         options.setdefault(option.question_id, []).append(
@@ -161,6 +170,7 @@ def build_snapshot() -> CatalogSnapshot:
                 option.match_text,
                 option.position,
                 option.numeric_value,
+                labels.get(option.misconception, option.misconception),
             )
         )
     question_sources: dict[int, list[SourceView]] = {}
@@ -174,6 +184,7 @@ def build_snapshot() -> CatalogSnapshot:
             type=question.type,
             type_label=question.get_type_display(),
             stem=question.stem,
+            objective=question.objective,
             explanation=question.explanation,
             difficulty=question.difficulty,
             bloom=question.bloom,

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from tutor.catalog.content_files import ContentTree, ModuleData, QuestionData
-from tutor.catalog.models import ContentLoad, Module, Option, Question, Section, Source
+from tutor.catalog.content import ContentTree, ModuleData, QuestionData
+from tutor.catalog.models import ContentLoad, Misconception, Module, Option, Question, Section, Source
 from tutor.catalog.rendering import cited_keys, render_markdown
 
 
@@ -35,6 +35,7 @@ class LoadReport:
     sections: dict[str, ChangeCount] = field(default_factory=lambda: defaultdict(ChangeCount))
     modules: ChangeCount = field(default_factory=ChangeCount)
     sources: ChangeCount = field(default_factory=ChangeCount)
+    misconceptions: ChangeCount = field(default_factory=ChangeCount)
     applied: bool = False
 
     @property
@@ -42,6 +43,7 @@ class LoadReport:
         return (
             self.modules.changed
             + self.sources.changed
+            + self.misconceptions.changed
             + sum(c.changed for c in self.questions.values())
             + sum(c.changed for c in self.sections.values())
         )
@@ -50,6 +52,7 @@ class LoadReport:
         return {
             "modules": vars(self.modules),
             "sources": vars(self.sources),
+            "misconceptions": vars(self.misconceptions),
             "questions": {slug: vars(count) for slug, count in self.questions.items()},
             "sections": {slug: vars(count) for slug, count in self.sections.items()},
         }
@@ -71,6 +74,7 @@ def load_content_tree(*, tree: ContentTree, dry_run: bool = False) -> LoadReport
                 seen_modules.add(module.slug)
                 sections = _sync_sections(module, module_data, tree, sources, report)
                 _sync_questions(module, module_data, sections, sources, report)
+                _sync_misconceptions(module, module_data, sections, report)
             _retire_missing(tree, seen_modules, report)
             if report.changed and not dry_run:
                 ContentLoad.objects.create(fingerprint=tree.fingerprint, summary=report.as_dict())
@@ -187,6 +191,8 @@ def _sync_questions(
             "section": sections[question_data.teaches],
             "type": question_data.type,
             "stem": question_data.stem,
+            "objective": question_data.objective,
+            "variant_of": question_data.variant_of,
             "explanation": question_data.explanation,
             "difficulty": question_data.difficulty,
             "bloom": question_data.bloom,
@@ -240,12 +246,36 @@ def _write_options(question: Question, data: QuestionData) -> None:
     )
 
 
+def _sync_misconceptions(module: Module, data: ModuleData, sections: dict[str, Section], report: LoadReport) -> None:
+    existing = {m.slug: m for m in Misconception.objects.filter(slug__in=[m.slug for m in data.misconceptions])}
+    for misconception_data in data.misconceptions:
+        values = {
+            "label": misconception_data.label,
+            "module": module,
+            "corrects": sections[misconception_data.corrects],
+            "retired": False,
+        }
+        misconception = existing.get(misconception_data.slug)
+        if misconception is None:
+            Misconception.objects.create(slug=misconception_data.slug, **values)
+            report.misconceptions.created += 1
+        elif _assign_changed(misconception, values):
+            misconception.save()
+            report.misconceptions.updated += 1
+        else:
+            report.misconceptions.unchanged += 1
+
+
 def _retire_missing(tree: ContentTree, seen_modules: set[str], report: LoadReport) -> None:
     live_ids = {q.qid for module in tree.modules for q in module.questions}
     for question in Question.objects.filter(retired=False).exclude(qid__in=live_ids).select_related("module"):
         question.retired = True
         question.save(update_fields=["retired"])
         report.questions[question.module.slug].retired += 1
+    for misconception in Misconception.objects.filter(retired=False).exclude(slug__in=list(tree.misconceptions)):
+        misconception.retired = True
+        misconception.save(update_fields=["retired"])
+        report.misconceptions.retired += 1
     for module in Module.objects.filter(retired=False).exclude(slug__in=seen_modules):
         module.retired = True
         module.save(update_fields=["retired"])

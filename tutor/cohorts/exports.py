@@ -126,7 +126,7 @@ def item_analysis_csv(analysis: ItemAnalysis) -> HttpResponse:
                 item.flagged,
                 " | ".join(f"{o.label}: {_percent(o.share)}%" for o in item.options if item.attempts),
                 " | ".join(o.label for o in item.top_wrong),
-                " | ".join(item.misconceptions),
+                " | ".join(item.misconception_labels),
             ]
         )
     assignment = analysis.assignment

@@ -544,6 +544,7 @@ class OptionShare:
     share: float
     is_correct: bool
     misconception: str = ""
+    misconception_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -586,12 +587,17 @@ class ItemStats:
     def misconceptions(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(o.misconception for o in self.top_wrong if o.misconception))
 
+    @property
+    def misconception_labels(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(o.misconception_label for o in self.top_wrong if o.misconception))
+
 
 @dataclass(frozen=True)
 class MisconceptionRow:
     tag: str
     times: int
     questions: tuple[QuestionView, ...]
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -666,7 +672,15 @@ def _option_shares(question: QuestionView, counts: Counter, attempts: int, other
 
     if question.type in ("single", "true_false", "multiple"):
         return "choice", tuple(
-            OptionShare(o.key, _plain(o.text), counts[o.key], share(counts[o.key]), o.is_correct, o.misconception)
+            OptionShare(
+                o.key,
+                _plain(o.text),
+                counts[o.key],
+                share(counts[o.key]),
+                o.is_correct,
+                o.misconception,
+                o.misconception_label,
+            )
             for o in question.options
         )
     if question.type in ("matching", "ordering"):
@@ -699,6 +713,7 @@ def _option_shares(question: QuestionView, counts: Counter, attempts: int, other
                     share(counts[o.key]),
                     False,
                     o.misconception,
+                    o.misconception_label,
                 )
             )
     shares.append(OptionShare("", "Any other value", other, share(other), False))
@@ -770,6 +785,7 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
     items = []
     times_by_tag: Counter[str] = Counter()
     questions_by_tag: dict[str, dict[int, QuestionView]] = defaultdict(dict)
+    label_by_tag: dict[str, str] = {}
     for question in questions:
         row = totals.get(question.id, {})
         attempts = row.get("attempts", 0)
@@ -789,8 +805,12 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
             if not option.is_correct and option.count and option.misconception:
                 times_by_tag[option.misconception] += option.count
                 questions_by_tag[option.misconception][question.id] = question
+                label_by_tag[option.misconception] = option.misconception_label or option.misconception
     misconceptions = sorted(
-        (MisconceptionRow(tag, times, tuple(questions_by_tag[tag].values())) for tag, times in times_by_tag.items()),
+        (
+            MisconceptionRow(tag, times, tuple(questions_by_tag[tag].values()), label_by_tag[tag])
+            for tag, times in times_by_tag.items()
+        ),
         key=lambda r: (-r.times, r.tag),
     )
     return ItemAnalysis(assignment=assignment, kind=kind, items=items, misconceptions=misconceptions)

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tutor.catalog.content_files import read_content
+from tutor.catalog.content import read_content
 from tutor.catalog.snapshot import forget_catalog
 from tutor.catalog.sync import load_content_tree
 
@@ -37,11 +37,12 @@ class Command(BaseCommand):
                 f"{slug:<{width}}  {q.created:>18} {q.updated:>7} {q.retired:>7} {q.unchanged:>9}"
                 f"   {s.created} created, {s.updated} updated, {s.retired} retired, {s.unchanged} unchanged"
             )
-        m, src = report.modules, report.sources
+        m, src, mis = report.modules, report.sources, report.misconceptions
         self.stdout.write(
             f"modules: {m.created} created, {m.updated} updated, {m.retired} retired, "
             f"{m.unchanged} unchanged; sources: {src.created} created, {src.updated} updated, "
-            f"{src.unchanged} unchanged"
+            f"{src.unchanged} unchanged; misconceptions: {mis.created} created, {mis.updated} updated, "
+            f"{mis.retired} retired, {mis.unchanged} unchanged"
         )
         total = sum(len(module.questions) for module in tree.modules)
         if check:
