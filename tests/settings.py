@@ -12,3 +12,7 @@ WHITENOISE_AUTOREFRESH = True
 
 # Deterministic intervals, so that tests can state exact due dates.
 STUDY_FUZZ_INTERVALS = False
+
+# Loads in tests read the tiny content tree, so its numbers are checked against the tiny sources beside it
+# (tests/content reads the real sources from the real setting).
+TUTOR_SOURCE_DIR = BASE_DIR / "tests" / "catalog" / "tiny_source"  # noqa: F405

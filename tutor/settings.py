@@ -157,6 +157,8 @@ if DEBUG:
 STUDY_FUZZ_INTERVALS = True
 
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
+# The review and the updates the curriculum is checked against (kept beside the project, not in it).
+TUTOR_SOURCE_DIR = Path(os.environ.get("TUTOR_SOURCE_DIR", BASE_DIR.parent / "shared" / "source"))
 
 # A strict policy: everything from this origin only; scripts need the per-request nonce.
 SECURE_CSP = {

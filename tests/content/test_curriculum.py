@@ -1,6 +1,8 @@
 """Accuracy guards on the real curriculum: it loads, meets the bank's minimums, and every figure traces to a source.
 
-The sources are the review and the updates kept beside the project (`../shared/source`, or TUTOR_SOURCE_DIR).
+The sources are the review and the updates kept beside the project (`../shared/source`, or TUTOR_SOURCE_DIR); they
+are read and their numbers found by the loader's own code (catalog/content/source_texts.py and figures.py), so the
+loader's rule "every number is in a source the item cites" and the guards here share one core.
 """
 
 from __future__ import annotations
@@ -8,53 +10,39 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from tutor import settings as real_settings
 from tutor.catalog.content import ContentTree, ModuleData, QuestionData, read_content
+from tutor.catalog.content.figures import numbers_in
+from tutor.catalog.content.source_texts import SourceTexts, read_source_texts
 from tutor.catalog.rendering import CITATION
 
-SOURCE_DIR = Path(os.environ.get("TUTOR_SOURCE_DIR", settings.BASE_DIR.parent / "shared" / "source"))
+# The test settings point loads at the tiny sources of the tiny tree; the real curriculum needs the real ones.
+SOURCE_DIR = real_settings.TUTOR_SOURCE_DIR
 MODULES = ("history", "mechanisms", "protocol", "risks", "ssri-comparison")
 TYPE_MINIMUMS = {"multiple": 10, "true_false": 10, "matching": 5, "ordering": 5, "numeric": 5}
-NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 WORD = re.compile(r"[a-z0-9]+")
 SHINGLE = 8
 
 
 @pytest.fixture(scope="module")
 def curriculum() -> ContentTree:
-    tree, problems = read_content(settings.CONTENT_DIR)
+    tree, problems = read_content(settings.CONTENT_DIR, source_dir=SOURCE_DIR)
     assert not problems, "\n".join(map(str, problems))
     return tree
 
 
 @pytest.fixture(scope="module")
-def sources_text() -> str:
-    review, updates = SOURCE_DIR / "review.txt", SOURCE_DIR / "updates.md"
-    if not review.exists() or not updates.exists():
+def sources() -> SourceTexts:
+    texts = read_source_texts(SOURCE_DIR)
+    if texts is None:
         if os.environ.get("CI"):
             pytest.fail(f"the curriculum's sources are missing from {SOURCE_DIR}")
         pytest.skip(f"the curriculum's sources are not at {SOURCE_DIR} (set TUTOR_SOURCE_DIR)")
-    return review.read_text(encoding="utf-8") + "\n" + updates.read_text(encoding="utf-8")
-
-
-def numbers_in(text: str) -> set[str]:
-    """Every number in a text, normalised: decimal commas read both as decimals and as separators."""
-    found: set[str] = set()
-    for token in NUMBER.findall(CITATION.sub(" ", text)):
-        found.add(_normal(token.replace(",", ".")))
-        if "," in token:
-            found.update(_normal(part) for part in token.split(","))
-    return found
-
-
-def _normal(token: str) -> str:
-    if "." in token:
-        token = token.rstrip("0").rstrip(".")
-    return token.lstrip("0") or "0"
+    return texts
 
 
 def question_texts(question: QuestionData) -> list[str]:
@@ -149,8 +137,9 @@ def test_negative_stems_are_bold(curriculum):
     assert not offending, "negative words in capitals must be bold (**not**): " + ", ".join(offending)
 
 
-def test_every_number_traces_to_the_review_or_the_updates(curriculum, sources_text):
-    known = numbers_in(sources_text)
+def test_every_number_traces_to_the_review_or_the_updates(curriculum, sources):
+    """Module text anywhere in the sources; items are held to the sources they cite by the loader's rule 1."""
+    known = numbers_in(sources.whole)
     untraced = []
     for module in curriculum.modules:
         for text in module_texts(module):
@@ -162,8 +151,8 @@ def test_every_number_traces_to_the_review_or_the_updates(curriculum, sources_te
     assert not untraced, "numbers not found in the sources:\n" + "\n".join(untraced)
 
 
-def test_no_sentence_is_copied_from_the_review(curriculum, sources_text):
-    review = shingles((SOURCE_DIR / "review.txt").read_text(encoding="utf-8"))
+def test_no_sentence_is_copied_from_the_review(curriculum, sources):
+    review = shingles(sources.review)
     copied = []
     for module in curriculum.modules:
         copied += [
@@ -209,7 +198,7 @@ def test_every_update_is_taught_somewhere(curriculum):
     assert not missing
 
 
-def test_update_keys_match_the_updates_file(curriculum, sources_text):
-    in_file = set(re.findall(r"\*\*(upd-[a-z0-9-]+)\*\*", sources_text))
+def test_update_keys_match_the_updates_file(curriculum, sources):
+    in_file = set(sources.entries)
 
     assert in_file == {key for key in curriculum.sources if key.startswith("upd-")}

@@ -12,6 +12,10 @@ half-valid tree never reaches learners.
   questions       questions.yaml, the common fields
   question_types  the fields and validation of each question type
   bank            checks across modules
+  rules           the writing standard (§4 of the content format): figures in cited sources, near-duplicate
+                  stems, key spread, key length, hedged keys
+  source_texts    review.txt and updates.md split the way citations point into them
+  figures         the numbers of a text
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from tutor.catalog.content.bank import (
 )
 from tutor.catalog.content.modules import read_module
 from tutor.catalog.content.problems import Problem
+from tutor.catalog.content.rules import check_rules
 from tutor.catalog.content.sources import read_sources
 from tutor.catalog.content.tree import (
     ContentTree,
@@ -51,8 +56,12 @@ __all__ = [
 ]
 
 
-def read_content(root: Path) -> tuple[ContentTree, list[Problem]]:
-    """Parse and validate every file under `root`; return the tree and all problems found."""
+def read_content(root: Path, *, source_dir: Path | None = None) -> tuple[ContentTree, list[Problem]]:
+    """Parse and validate every file under `root`; return the tree and all problems found.
+
+    The writing rules (rules.py) run too; the one that checks numbers against the sources needs `source_dir`
+    (review.txt and updates.md) and is skipped, with a warning on the tree, when the folder is absent.
+    """
     root = Path(root)
     problems: list[Problem] = []
     sources = read_sources(root / "references.yaml", root, problems)
@@ -70,7 +79,9 @@ def read_content(root: Path) -> tuple[ContentTree, list[Problem]]:
     check_unique_module_orders(modules, root, problems)
     check_variants(modules, problems)
     check_misconceptions(modules, problems)
-    return ContentTree(sources=sources, modules=modules, fingerprint=_fingerprint(root)), problems
+    tree = ContentTree(sources=sources, modules=modules, fingerprint=_fingerprint(root))
+    problems += check_rules(tree, source_dir, references=f"{root.name}/references.yaml")
+    return tree, problems
 
 
 def _fingerprint(root: Path) -> str:

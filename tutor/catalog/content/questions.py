@@ -121,6 +121,7 @@ def _read_question(
         vignette=vignette is True,
         tags=list(tags),
         line=entry.line,
+        field_lines=dict(entry.lines),
     )
     TYPE_READERS[qtype](entry, question, prefix, out)
     return question

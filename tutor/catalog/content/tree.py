@@ -80,11 +80,16 @@ class QuestionData:
     order: int = 0
     path: str = ""
     line: int = 0
+    field_lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def correct_count(self) -> int:
+        return sum(option.is_correct for option in self.options)
 
     def content_fingerprint(self) -> str:
         """A hash of everything a learner sees or is marked on; its change bumps the revision."""
         data = asdict(self)
-        for unseen in ("order", "path", "line", "variant_of"):
+        for unseen in ("order", "path", "line", "field_lines", "variant_of"):
             data.pop(unseen)
         for option in data["options"]:
             option.pop("line")
@@ -108,6 +113,7 @@ class ContentTree:
     sources: dict[str, SourceData]
     modules: list[ModuleData]
     fingerprint: str
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def source_titles(self) -> dict[str, str]:

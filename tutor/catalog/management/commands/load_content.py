@@ -18,10 +18,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="Validate and show what would change; write nothing.")
         parser.add_argument("--path", type=Path, default=None, help="Content folder (default: CONTENT_DIR).")
+        parser.add_argument(
+            "--sources", type=Path, default=None, help="review.txt and updates.md (default: TUTOR_SOURCE_DIR)."
+        )
 
-    def handle(self, *args, check: bool = False, path: Path | None = None, **options):
+    def handle(self, *args, check: bool = False, path: Path | None = None, sources: Path | None = None, **options):
         root = Path(path or settings.CONTENT_DIR)
-        tree, problems = read_content(root)
+        tree, problems = read_content(root, source_dir=Path(sources or settings.TUTOR_SOURCE_DIR))
+        for warning in tree.warnings:
+            self.stderr.write(warning)
         if problems:
             for problem in problems:
                 self.stderr.write(str(problem))
