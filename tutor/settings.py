@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tutor.study",
     "tutor.progress",
     "tutor.cohorts",
+    "tutor.interop",
 ]
 
 MIDDLEWARE = [

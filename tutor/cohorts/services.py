@@ -26,6 +26,7 @@ from tutor.cohorts.models import (
     new_join_code,
 )
 from tutor.cohorts.selectors import LearnerStatus, assignment_questions, first_moment_complete
+from tutor.cohorts.signals import announce_completions
 from tutor.study.models import ReviewLog
 from tutor.study.services import set_required_modules
 
@@ -256,6 +257,7 @@ def record_completions(
         )
         updated[(assignment.pk, status.learner_id)] = dataclasses.replace(status, completed_at=moment)
     AssignmentCompletion.objects.bulk_create(completions, ignore_conflicts=True)
+    announce_completions(completions, updated)
     return updated
 
 
