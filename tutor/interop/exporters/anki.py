@@ -144,12 +144,15 @@ def note_tags(question: QuestionView) -> list[str]:
     return [f"mdma-at::{module}", f"mdma-at::{module}::{tag(question.section_anchor)}"]
 
 
-def anki_package(questions: Sequence[QuestionView], *, deck_name: str) -> bytes:
-    """An .apkg holding one deck of the given questions."""
+def anki_package(questions: Sequence[QuestionView], *, deck_name: str, timestamp: float | None = None) -> bytes:
+    """An .apkg holding one deck of the given questions, stamped `timestamp` (now by default).
+
+    Anki updates an existing note only when the imported one is newer, so each export carries its own time.
+    """
     deck = genanki.Deck(deck_id(deck_name), deck_name)
     for question in questions:
         deck.add_note(question_note(question))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "deck.apkg"
-        genanki.Package(deck).write_to_file(str(path))
+        genanki.Package(deck).write_to_file(str(path), timestamp=timestamp)
         return path.read_bytes()
