@@ -192,15 +192,16 @@ def validated_launch(request) -> DjangoMessageLaunch:
     """Validate a launch POST: state, the id_token's signature against the platform JWKS, expiry, nonce (once),
     registration, audience, deployment and message type. Raises LaunchRefused with the reason."""
     lti_request, session_service, storage = _services(request, post_only=True)
-    launch = DjangoMessageLaunch(
-        lti_request,
-        DatabaseToolConf(),
-        session_service=session_service,
-        launch_data_storage=storage,
-        requests_session=http_session(),
-    )
-    launch.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat"]})
     try:
+        # The state cookie set at login must come back with the launch; without it the constructor refuses.
+        launch = DjangoMessageLaunch(
+            lti_request,
+            DatabaseToolConf(),
+            session_service=session_service,
+            launch_data_storage=storage,
+            requests_session=http_session(),
+        )
+        launch.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat"]})
         # Not atomic on purpose: a nonce spent by a refused launch stays spent.
         launch.validate()
     except LtiException as error:
