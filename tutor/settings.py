@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tutor.study",
     "tutor.progress",
     "tutor.cohorts",
+    "tutor.interop",
 ]
 
 MIDDLEWARE = [

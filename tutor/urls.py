@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("tutor.study.urls")),
     path("", include("tutor.progress.urls")),
     path("", include("tutor.cohorts.urls")),
+    path("", include("tutor.interop.urls")),
     path("account/", include("tutor.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

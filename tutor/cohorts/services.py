@@ -32,6 +32,7 @@ from tutor.cohorts.selectors import (
     assignment_statuses,
     first_moment_complete,
 )
+from tutor.cohorts.signals import announce_completions
 from tutor.study.models import ReviewLog
 from tutor.study.services import set_required_modules
 
@@ -300,6 +301,7 @@ def record_completions(
         )
         updated[(assignment.pk, status.learner_id)] = dataclasses.replace(status, completed_at=moment)
     AssignmentCompletion.objects.bulk_create(completions, ignore_conflicts=True)
+    announce_completions(completions, updated)
     return updated
 
 
