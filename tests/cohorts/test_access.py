@@ -69,6 +69,7 @@ def assignment_data(world) -> dict:
 
 # route name -> (method, url kwargs from the world, POST data from the world, query string)
 ROUTES = {
+    "progress_dashboard": ("get", lambda w: {}, None, ""),
     "cohort_list": ("get", lambda w: {}, None, ""),
     "cohort_join": ("get", lambda w: {}, None, ""),
     "cohort_join?code": ("get", lambda w: {}, None, "?code=K7QM4XPA"),
@@ -111,6 +112,7 @@ ROUTES = {
 # fmt: off
 MATRIX = [
     # route                       anonymous learner other_l educator co_teach other_ed staff
+    ("progress_dashboard",          302,    200,    200,    200,     200,     200,     200),
     ("cohort_list",                 302,    200,    200,    200,     200,     200,     200),
     ("cohort_join",                 302,    200,    200,    200,     200,     200,     200),
     ("cohort_join?code",            302,    200,    200,    200,     200,     200,     200),

@@ -3,6 +3,7 @@ from django.urls import path
 from tutor.cohorts import views
 
 urlpatterns = [
+    path("progress/", views.progress_page, name="progress_dashboard"),
     # Learners (and educators' own list of cohorts)
     path("cohorts/", views.cohort_list, name="cohort_list"),
     path("cohorts/join/", views.cohort_join, name="cohort_join"),

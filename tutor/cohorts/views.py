@@ -28,6 +28,7 @@ from tutor.cohorts.forms import (
 )
 from tutor.cohorts.models import Assignment, Cohort, EducatorInvite
 from tutor.cohorts.selectors import AttemptKind
+from tutor.progress.views import dashboard_context
 
 
 def _today(now: dt.datetime) -> dt.date:
@@ -55,6 +56,21 @@ def _assignment_or_404(request: HttpRequest, assignment_id: int) -> Assignment:
 
 def _educators_only(request: HttpRequest) -> HttpResponse:
     return render(request, "cohorts/educators_only.html", status=403)
+
+
+# --- Pages of other apps that show cohort data ---------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def progress_page(request: HttpRequest) -> HttpResponse:
+    """The learner's progress page (the progress app's figures) with their assignments beside them, composed here
+    because cohorts is the highest app involved."""
+    context = dashboard_context(request)
+    context["assignment_statuses"] = selectors.learner_assignments(
+        learner=request.user, snapshot=catalog(), now=timezone.now()
+    )
+    return render(request, "progress/dashboard.html", context)
 
 
 # --- Learners: their cohorts, joining and leaving ------------------------------------------------------------
@@ -229,25 +245,6 @@ def _dashboard(
         else:
             status = 400
     rows = selectors.sorted_rows(overview.rows, sort)
-    columns = [("name", "Learner"), ("last_active", "Last active"), ("overdue", "Overdue")]
-    columns += [(f"assignment-{a.pk}", a.title) for a in overview.assignments]
-    sort_options = [
-        ("name", "Name, A to Z"),
-        ("-name", "Name, Z to A"),
-        ("last_active", "Last active, longest ago first"),
-        ("-last_active", "Last active, most recent first"),
-        ("-overdue", "Most overdue first"),
-        ("overdue", "Least overdue first"),
-    ]
-    for a in overview.assignments:
-        sort_options += [(f"assignment-{a.pk}", f"{a.title}: least done first")]
-        sort_options += [(f"-assignment-{a.pk}", f"{a.title}: most done first")]
-    headers = []
-    for key, label in columns:
-        current = sort or "name"
-        aria_sort = "ascending" if current == key else "descending" if current == f"-{key}" else None
-        next_sort = f"-{key}" if current == key else key
-        headers.append({"key": key, "label": label, "aria_sort": aria_sort, "next": next_sort})
     return render(
         request,
         "cohorts/dashboard.html",
@@ -256,8 +253,8 @@ def _dashboard(
             "co_teachers": list(cohort.co_teachers.all()),
             "overview": overview,
             "rows": rows,
-            "headers": headers,
-            "sort_options": sort_options,
+            "headers": selectors.sort_headers(overview.assignments, sort),
+            "sort_options": selectors.sort_options(overview.assignments),
             "sort": sort or "name",
             "sort_form": sort_form,
             "overdue_groups": _overdue_by_assignment(overview.assignments, rows),

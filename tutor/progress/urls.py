@@ -3,7 +3,6 @@ from django.urls import path
 from tutor.progress import views
 
 urlpatterns = [
-    path("progress/", views.dashboard, name="progress_dashboard"),
     path("progress/export/reviews.csv", views.export_reviews_csv, name="export_reviews_csv"),
     path("progress/export/my-data.json", views.export_json, name="export_json"),
 ]

@@ -9,7 +9,6 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -19,9 +18,9 @@ from tutor.progress.exports import learner_data, review_rows
 from tutor.study.selectors import start_of_learner_day
 
 
-@login_required
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard_context(request: HttpRequest) -> dict:
+    """What the progress page shows of the learner's own study. The page itself is composed in the cohorts app's
+    view (`tutor.cohorts.views.progress_page`), which adds the learner's assignments: cohorts sit above progress."""
     learner, snapshot, now = request.user, catalog(), timezone.now()
     day_start = start_of_learner_day(learner, now)
     today = day_start.date()
@@ -54,7 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reviews_all": sum(a.reviews for a in activity.values()),
         "reviews_today": activity[today].reviews if today in activity else 0,
     }
-    return render(request, "progress/dashboard.html", context)
+    return context
 
 
 class _Echo:

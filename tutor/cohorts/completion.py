@@ -1,0 +1,175 @@
+"""The completion rule of an assignment, as plain functions a clinician-educator can read: who is done, who is
+overdue, when an exam counts, and the first moment a learner met the rule. No database here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import TextChoices
+
+from tutor.cohorts.models import Assignment
+from tutor.progress.selectors import ModuleProgress
+
+
+class AssignmentStatus(TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETE = "complete", "Complete"
+    OVERDUE = "overdue", "Overdue"
+
+
+# Sort order for "who needs attention": overdue first, complete last.
+STATUS_RANK = {
+    AssignmentStatus.OVERDUE: 0,
+    AssignmentStatus.NOT_STARTED: 1,
+    AssignmentStatus.IN_PROGRESS: 2,
+    AssignmentStatus.COMPLETE: 3,
+}
+
+
+@dataclass(frozen=True)
+class LearnerStatus:
+    """Where one learner stands on one assignment."""
+
+    assignment: Assignment
+    learner_id: int
+    status: str
+    modules: tuple[ModuleProgress, ...]
+    exam_best: float | None = None
+    exam_passed_at: dt.datetime | None = None
+    completed_at: dt.datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return AssignmentStatus(self.status).label
+
+    @property
+    def question_total(self) -> int:
+        return sum(m.question_total for m in self.modules)
+
+    @property
+    def answered(self) -> int:
+        return sum(m.seen for m in self.modules)
+
+    @property
+    def right_latest(self) -> int:
+        return sum(m.right_latest for m in self.modules)
+
+    @property
+    def answered_share(self) -> float:
+        return self.answered / self.question_total if self.question_total else 0.0
+
+    @property
+    def percent(self) -> int:
+        """Percent of the assignment's questions answered at least once."""
+        return math.floor(self.answered_share * 100)
+
+    @property
+    def accuracy(self) -> float | None:
+        """Share right among latest answers, over all the assignment's modules (the rule applies per module)."""
+        return self.right_latest / self.answered if self.answered else None
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == AssignmentStatus.COMPLETE
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == AssignmentStatus.OVERDUE
+
+    @property
+    def is_late(self) -> bool:
+        return self.completed_at is not None and self.completed_at > self.assignment.due_at
+
+    @property
+    def awaits_recording(self) -> bool:
+        """The rule is met now but no completion has been stored yet."""
+        return self.is_complete and self.completed_at is None
+
+    @property
+    def sort_key(self) -> tuple:
+        return (STATUS_RANK[self.status], self.answered_share, self.accuracy or 0.0)
+
+
+def answers_meet_target(*, seen: int, right: int, total: int, target_percent: int) -> bool:
+    """Every question answered at least once, and the latest answers at least `target_percent` right.
+
+    Integer arithmetic, so that 4 right of 5 meets a target of 80% exactly.
+    """
+    return total > 0 and seen >= total and right * 100 >= target_percent * seen
+
+
+@dataclass(frozen=True)
+class ExamResult:
+    learner_id: int
+    module_slugs: tuple[str, ...]
+    finished_at: dt.datetime
+    items: int
+    right: int
+
+    @property
+    def score(self) -> float:
+        return self.right / self.items if self.items else 0.0
+
+    def covers(self, assignment: Assignment) -> bool:
+        """A test drawn from every module (no module chosen) covers any assignment."""
+        return not self.module_slugs or set(assignment.module_slugs) <= set(self.module_slugs)
+
+    def counts_for(self, assignment: Assignment, *, min_items: int) -> bool:
+        """An exam counts when it was taken after the assignment opened, over all its modules, with enough
+        questions (one flagged question is not an exam)."""
+        return self.items >= max(1, min_items) and self.finished_at >= assignment.opens_at and self.covers(assignment)
+
+    def passes(self, assignment: Assignment, *, min_items: int) -> bool:
+        return (
+            assignment.exam_pass_mark is not None
+            and self.counts_for(assignment, min_items=min_items)
+            and self.right * 100 >= assignment.exam_pass_mark * self.items
+        )
+
+
+def first_moment_complete(
+    *,
+    answers: Iterable[tuple[int, bool, dt.datetime]],
+    module_of: dict[int, int],
+    module_totals: dict[int, int],
+    target_percent: int,
+    exam_passed_at: dt.datetime | None,
+    requires_exam: bool,
+) -> dt.datetime | None:
+    """Replay one learner's answers (question id, correct, time; oldest first) to find when the rule was first met.
+
+    Only answers to the assignment's live questions are given; `module_of` maps them to their modules. Runs once per
+    learner and assignment, when a completion is first recorded, over that learner's answers in those modules only.
+    """
+    latest: dict[int, bool] = {}
+    seen: Counter[int] = Counter()
+    right: Counter[int] = Counter()
+    events = [(at, question_id, correct) for question_id, correct, at in answers]
+    if requires_exam:
+        if exam_passed_at is None:
+            return None
+        events.append((exam_passed_at, None, None))
+    events.sort(key=lambda event: (event[0], event[1] is None))
+    for at, question_id, correct in events:
+        if question_id is not None:
+            module_id = module_of[question_id]
+            if question_id not in latest:
+                seen[module_id] += 1
+            elif latest[question_id]:
+                right[module_id] -= 1
+            latest[question_id] = correct
+            if correct:
+                right[module_id] += 1
+        if requires_exam and at < exam_passed_at:
+            continue
+        if all(
+            answers_meet_target(seen=seen[m], right=right[m], total=total, target_percent=target_percent)
+            for m, total in module_totals.items()
+        ):
+            return at
+    return None

@@ -1,0 +1,53 @@
+"""Reads for cohorts, one module per sub-domain: access, statuses, the dashboard, the recall forecast and item
+analysis. The completion rule itself is plain logic in `tutor.cohorts.completion`."""
+
+from __future__ import annotations
+
+from tutor.cohorts.completion import (  # noqa: F401
+    STATUS_RANK,
+    AssignmentStatus,
+    ExamResult,
+    LearnerStatus,
+    answers_meet_target,
+    first_moment_complete,
+)
+from tutor.cohorts.selectors.access import (  # noqa: F401
+    cohort_member,
+    learner_membership,
+    learner_memberships,
+    member_ids,
+    taught_assignment,
+    taught_cohort,
+    taught_cohorts,
+    taught_cohorts_with_counts,
+)
+from tutor.cohorts.selectors.dashboard import (  # noqa: F401
+    CohortOverview,
+    LearnerRow,
+    cohort_overview,
+    learner_drilldown_progress,
+    sort_headers,
+    sort_keys,
+    sort_options,
+    sorted_rows,
+)
+from tutor.cohorts.selectors.forecast import FORECAST_EXPLANATION, ModuleForecast, recall_forecast  # noqa: F401
+from tutor.cohorts.selectors.item_analysis import (  # noqa: F401
+    DISCRIMINATION_FLAG,
+    DISCRIMINATION_MIN_ATTEMPTS,
+    AttemptKind,
+    ItemAnalysis,
+    ItemStats,
+    MisconceptionRow,
+    OptionShare,
+    discrimination_by_question,
+    item_analysis,
+    pearson,
+)
+from tutor.cohorts.selectors.statuses import (  # noqa: F401
+    assignment_modules,
+    assignment_questions,
+    assignment_statuses,
+    finished_exams,
+    learner_assignments,
+)

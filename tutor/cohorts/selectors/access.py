@@ -1,0 +1,65 @@
+"""Who may see what: objects of others are simply not found, so a view answers 404 and an id tells nothing about
+who owns it."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from tutor.accounts.models import User
+from tutor.cohorts.models import Assignment, Cohort, Membership
+from tutor.study.models import ReviewLog
+
+
+def taught_cohorts(educator: User) -> QuerySet[Cohort]:
+    """Cohorts the user owns or co-teaches; none unless the user is an educator."""
+    if not educator.is_authenticated or not educator.is_educator:
+        return Cohort.objects.none()
+    co_teaching = Cohort.co_teachers.through.objects.filter(cohort_id=OuterRef("pk"), user_id=educator.pk)
+    return Cohort.objects.filter(Q(owner=educator) | Exists(co_teaching))
+
+
+def taught_cohort(*, educator: User, cohort_id: int) -> Cohort | None:
+    return taught_cohorts(educator).select_related("owner").filter(pk=cohort_id).first()
+
+
+def taught_assignment(*, educator: User, assignment_id: int) -> Assignment | None:
+    return (
+        Assignment.objects.select_related("cohort")
+        .filter(pk=assignment_id, cohort__in=taught_cohorts(educator).values("pk"))
+        .first()
+    )
+
+
+def cohort_member(*, cohort: Cohort, learner_id: int) -> Membership | None:
+    """A learner of the cohort with their last answer's time, or None when they are not in it."""
+    return with_last_active(Membership.objects.filter(cohort=cohort, learner_id=learner_id)).first()
+
+
+def learner_membership(*, learner: User, cohort_id: int) -> Membership | None:
+    return Membership.objects.select_related("cohort").filter(learner=learner, cohort_id=cohort_id).first()
+
+
+def taught_cohorts_with_counts(educator: User) -> list[Cohort]:
+    return list(
+        taught_cohorts(educator)
+        .select_related("owner")
+        .annotate(
+            learner_count=Count("memberships", distinct=True),
+            assignment_count=Count("assignments", distinct=True),
+        )
+        .order_by("name", "id")
+    )
+
+
+def learner_memberships(learner: User) -> list[Membership]:
+    return list(Membership.objects.filter(learner=learner).select_related("cohort", "cohort__owner"))
+
+
+def member_ids(cohort_id: int) -> QuerySet:
+    """The cohort's learner ids as a subquery, so that no list of ids travels to the database and back."""
+    return Membership.objects.filter(cohort_id=cohort_id).values("learner_id")
+
+
+def with_last_active(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
+    latest = ReviewLog.objects.filter(learner_id=OuterRef("learner_id")).order_by("-reviewed_at")
+    return memberships.select_related("learner").annotate(last_active=Subquery(latest.values("reviewed_at")[:1]))

@@ -1,0 +1,141 @@
+"""Where each learner stands on each assignment, in a fixed number of queries however many learners there are."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
+
+from tutor.accounts.models import User
+from tutor.catalog.snapshot import CatalogSnapshot, ModuleView, QuestionView
+from tutor.cohorts.completion import (
+    AssignmentStatus,
+    ExamResult,
+    LearnerStatus,
+    answers_meet_target,
+)
+from tutor.cohorts.models import Assignment, AssignmentCompletion
+from tutor.progress.selectors import ModuleProgress, module_progress
+from tutor.study.models import PracticeMode, PracticeTest
+
+
+def assignment_modules(assignment: Assignment, snapshot: CatalogSnapshot) -> list[ModuleView]:
+    """The assignment's modules still in the catalog, in the curriculum's order."""
+    modules = (snapshot.module_by_slug(slug) for slug in assignment.module_slugs)
+    return sorted((m for m in modules if m is not None), key=lambda m: m.order)
+
+
+def assignment_questions(assignment: Assignment, snapshot: CatalogSnapshot) -> list[QuestionView]:
+    """The live questions of the assignment's modules, in module then bank order."""
+    order = {m.id: rank for rank, m in enumerate(assignment_modules(assignment, snapshot))}
+    questions = [q for q in snapshot.live_questions if q.module_id in order]
+    return sorted(questions, key=lambda q: (order[q.module_id], q.order, q.id))
+
+
+def finished_exams(*, learner_ids: list[int], since: dt.datetime, now: dt.datetime) -> dict[int, list[ExamResult]]:
+    """Exam-mode practice tests of the learners that ended since a moment (finished, or their time ran out before
+    `now`), with their scores, in one query."""
+    rows = (
+        PracticeTest.objects.filter(learner_id__in=learner_ids, mode=PracticeMode.EXAM)
+        .filter(Q(finished_at__isnull=False) | Q(deadline__lte=now))
+        .annotate(ended=Coalesce("finished_at", "deadline"))
+        .filter(ended__gte=since)
+        .annotate(item_total=Count("items"), item_right=Count("items", filter=Q(items__review_log__correct=True)))
+        .values_list("learner_id", "module_slugs", "ended", "item_total", "item_right")
+        .order_by("ended")
+    )
+    exams: dict[int, list[ExamResult]] = defaultdict(list)
+    for learner_id, slugs, finished_at, items, right in rows:
+        exams[learner_id].append(ExamResult(learner_id, tuple(slugs or ()), finished_at, items, right))
+    return exams
+
+
+def assignment_statuses(
+    *,
+    assignments: Iterable[Assignment],
+    learner_ids: Iterable[int],
+    snapshot: CatalogSnapshot,
+    now: dt.datetime,
+    progress: dict[int, dict[int, ModuleProgress]] | None = None,
+) -> dict[tuple[int, int], LearnerStatus]:
+    """(assignment id, learner id) -> LearnerStatus, in three queries at most (progress, completions, exams).
+
+    A learner whose rule is met now but whose completion is not stored yet is COMPLETE without a date: pass the
+    result through `services.record_completions` to store and date it.
+    """
+    assignments, learner_ids = list(assignments), list(learner_ids)
+    if not assignments or not learner_ids:
+        return {}
+    if progress is None:
+        progress = module_progress(learner_ids=learner_ids, snapshot=snapshot, now=now, today_ends=now)
+    completed = {
+        (assignment_id, learner_id): completed_at
+        for assignment_id, learner_id, completed_at in AssignmentCompletion.objects.filter(
+            assignment_id__in=[a.pk for a in assignments], learner_id__in=learner_ids
+        ).values_list("assignment_id", "learner_id", "completed_at")
+    }
+    exam_assignments = [a for a in assignments if a.requires_exam]
+    exams = (
+        finished_exams(learner_ids=learner_ids, since=min(a.opens_at for a in exam_assignments), now=now)
+        if exam_assignments
+        else {}
+    )
+    statuses: dict[tuple[int, int], LearnerStatus] = {}
+    for assignment in assignments:
+        modules = assignment_modules(assignment, snapshot)
+        exam_min = assignment.exam_questions_needed(len(assignment_questions(assignment, snapshot)))
+        for learner_id in learner_ids:
+            mine = tuple(progress[learner_id][m.id] for m in modules)
+            exam_best = exam_passed_at = None
+            if assignment.requires_exam:
+                counted = [e for e in exams.get(learner_id, ()) if e.counts_for(assignment, min_items=exam_min)]
+                exam_best = max((e.score for e in counted), default=None)
+                exam_passed_at = next(
+                    (e.finished_at for e in counted if e.passes(assignment, min_items=exam_min)), None
+                )
+            completed_at = completed.get((assignment.pk, learner_id))
+            rule_met = (
+                bool(mine)
+                and all(
+                    answers_meet_target(
+                        seen=m.seen,
+                        right=m.right_latest,
+                        total=m.question_total,
+                        target_percent=assignment.target_accuracy,
+                    )
+                    for m in mine
+                )
+                and (not assignment.requires_exam or exam_passed_at is not None)
+            )
+            if completed_at is not None or rule_met:
+                status = AssignmentStatus.COMPLETE
+            elif now >= assignment.due_at:
+                status = AssignmentStatus.OVERDUE
+            elif any(m.seen for m in mine) or exam_best is not None:
+                status = AssignmentStatus.IN_PROGRESS
+            else:
+                status = AssignmentStatus.NOT_STARTED
+            statuses[(assignment.pk, learner_id)] = LearnerStatus(
+                assignment=assignment,
+                learner_id=learner_id,
+                status=status,
+                modules=mine,
+                exam_best=exam_best,
+                exam_passed_at=exam_passed_at,
+                completed_at=completed_at,
+            )
+    return statuses
+
+
+def learner_assignments(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime) -> list[LearnerStatus]:
+    """The learner's assignments from all their cohorts, with status, soonest due first."""
+    assignments = list(
+        Assignment.objects.filter(cohort__memberships__learner=learner)
+        .select_related("cohort")
+        .order_by("due_on", "id")
+    )
+    statuses = assignment_statuses(assignments=assignments, learner_ids=[learner.pk], snapshot=snapshot, now=now)
+    return [statuses[(a.pk, learner.pk)] for a in assignments]
