@@ -43,6 +43,7 @@ class User(AbstractUser):
                 condition=models.Q(desired_retention__gte=0.80, desired_retention__lte=0.97),
                 name="desired_retention_in_range",
             ),
+            models.CheckConstraint(condition=models.Q(new_per_day__lte=200), name="new_per_day_at_most_200"),
         ]
 
     @property

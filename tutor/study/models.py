@@ -60,6 +60,7 @@ class Card(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["learner", "question"], name="one_card_per_learner_question"),
+            models.CheckConstraint(condition=Q(state__gte=1, state__lte=3), name="card_state_is_a_memory_state"),
         ]
         indexes = [
             models.Index(fields=["learner", "due"], name="card_learner_due"),
@@ -97,7 +98,10 @@ class ReviewLog(models.Model):
     UPDATE of a log row, and any DELETE except during account deletion.
     """
 
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs")
+    # No index of its own: every index below starts with the learner.
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs", db_index=False
+    )
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="logs")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="review_logs")
     question_revision = models.PositiveIntegerField()
@@ -132,7 +136,7 @@ class ReviewLog(models.Model):
     objects = ReviewLogQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-reviewed_at", "-id"]
+        # No default ordering: the largest table is sorted only where a reader asks for an order.
         indexes = [
             models.Index(fields=["learner", "-reviewed_at"], name="log_learner_time"),
             models.Index(fields=["learner", "state_before", "first_review_of_day"], name="log_learner_retention"),
@@ -141,6 +145,10 @@ class ReviewLog(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(score__gte=0, score__lte=1), name="score_between_0_and_1"),
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=4), name="log_rating_1_to_4"),
+            models.CheckConstraint(
+                condition=Q(state_before__gte=0, state_before__lte=3, state_after__gte=1, state_after__lte=3),
+                name="log_states_are_memory_states",
+            ),
         ]
         triggers = [
             pgtrigger.Protect(name="review_log_append_only", operation=pgtrigger.Update),
@@ -204,9 +212,7 @@ class Flag(models.Model):
 class ProblemReport(models.Model):
     """A learner's report of a problem with a question, for content admins."""
 
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="problem_reports"
-    )
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="problem_reports")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="problem_reports")
     question_revision = models.PositiveIntegerField()
     text = models.TextField()
@@ -245,6 +251,12 @@ class PracticeTest(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mode=PracticeMode.EXAM) | Q(deadline__isnull=True, time_limit_minutes__isnull=True),
+                name="practice_deadline_only_in_exam_mode",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -1,0 +1,50 @@
+"""The database keeps the study data true by itself: rules that hold whatever code writes the rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from tests.factories import QuestionFactory, UserFactory
+from tutor.study.models import Card, PracticeTest, ProblemReport
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
+
+
+def refused(make) -> bool:
+    try:
+        with transaction.atomic():
+            make()
+    except IntegrityError:
+        return True
+    return False
+
+
+def test_a_card_is_always_in_a_memory_state(learner):
+    question = QuestionFactory()
+    assert refused(lambda: Card.objects.create(learner=learner, question=question, state=0, due=NOW, created_at=NOW))
+    assert refused(lambda: Card.objects.create(learner=learner, question=question, state=7, due=NOW, created_at=NOW))
+
+
+def test_only_an_exam_has_a_time_limit(learner):
+    def tutor_test_with_deadline():
+        PracticeTest.objects.create(
+            learner=learner, mode="tutor", pool="all", title="T", created_at=NOW, deadline=NOW, time_limit_minutes=5
+        )
+
+    assert refused(tutor_test_with_deadline)
+    PracticeTest.objects.create(
+        learner=learner, mode="exam", pool="all", title="E", created_at=NOW, deadline=NOW, time_limit_minutes=5
+    )
+
+
+def test_new_questions_per_day_are_bounded():
+    assert refused(lambda: UserFactory(new_per_day=500))
+
+
+def test_a_problem_report_has_its_author():
+    question = QuestionFactory()
+    assert refused(lambda: ProblemReport.objects.create(learner=None, question=question, question_revision=1, text="x"))
