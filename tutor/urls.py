@@ -12,3 +12,8 @@ urlpatterns = [
     path("account/", include("tutor.accounts.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "tutor.web.errors.bad_request"
+handler403 = "tutor.web.errors.permission_denied"
+handler404 = "tutor.web.errors.page_not_found"
+handler500 = "tutor.web.errors.server_error"
