@@ -34,9 +34,15 @@ class DeleteAccountForm(forms.Form):
         error_messages={"required": "Tick the box to confirm."},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, cohorts_to_delete: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if cohorts_to_delete:
+            # Cohorts nobody else teaches are deleted with the account: only with a tick that names them.
+            self.fields["delete_cohorts"] = forms.BooleanField(
+                label=f"Also delete {', '.join(cohorts_to_delete)}, with their assignments and memberships.",
+                error_messages={"required": "Tick the box to confirm that these cohorts may be deleted."},
+            )
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]

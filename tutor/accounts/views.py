@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tutor.accounts.forms import DeleteAccountForm, SignUpForm
-from tutor.accounts.services import create_account, delete_account
+from tutor.accounts.services import create_account
 from tutor.web.errors import error_response
 from tutor.web.next_url import safe_next_url
 from tutor.web.throttle import client_ip, over_limit
@@ -62,13 +62,22 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_my_account(request: HttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    # Cohorts point at their owner, so an educator's account is settled with them (cohorts stand above accounts:
+    # imported here, where the page is composed, never from accounts' models or services).
+    from tutor.cohorts.selectors import owned_cohort_handovers
+    from tutor.cohorts.services import delete_educator_account
+
+    handovers = owned_cohort_handovers(request.user)
+    to_delete = [h.cohort.name for h in handovers if h.successor is None]
+    form = DeleteAccountForm(request.POST or None, user=request.user, cohorts_to_delete=to_delete)
+    context = {"form": form, "handovers": handovers}
     if request.method == "POST":
         if form.is_valid():
             user = request.user
+            # Delete first, then log out: a failure leaves the person signed in with everything as it was.
+            delete_educator_account(user=user, delete_unshared_cohorts=bool(form.cleaned_data.get("delete_cohorts")))
             logout(request)
-            delete_account(user=user)
             messages.success(request, "Your account and all your data have been deleted.")
             return redirect("home")
-        return render(request, "registration/delete_account.html", {"form": form}, status=400)
-    return render(request, "registration/delete_account.html", {"form": form})
+        return render(request, "registration/delete_account.html", context, status=400)
+    return render(request, "registration/delete_account.html", context)

@@ -79,6 +79,23 @@ def taught_cohorts_with_counts(educator: User) -> list[Cohort]:
     )
 
 
+@dataclass(frozen=True)
+class CohortHandover:
+    """What becomes of a cohort when its owner deletes their account: it goes to `successor`, or (None) is deleted."""
+
+    cohort: Cohort
+    successor: User | None
+
+
+def owned_cohort_handovers(owner: User) -> list[CohortHandover]:
+    """Each cohort `owner` owns, and its successor: the co-teacher first in alphabetical order, if it has one."""
+    cohorts = Cohort.objects.filter(owner=owner).prefetch_related("co_teachers").order_by("name", "id")
+    return [
+        CohortHandover(cohort, min(cohort.co_teachers.all(), key=lambda u: u.username.lower(), default=None))
+        for cohort in cohorts
+    ]
+
+
 def learner_memberships(learner: User) -> list[Membership]:
     return list(Membership.objects.filter(learner=learner).select_related("cohort", "cohort__owner"))
 
