@@ -250,3 +250,15 @@ def test_settings_accept_utc_as_a_choice(client):
     )
 
     assert response.status_code == 302
+
+
+# --- Found by the URL fuzz test: an id too large for the database ----------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/cohorts/{}/leave/", "/practice/{}/finish/", "/study/answers/{}/rating/"])
+def test_an_id_too_large_for_the_database_is_a_404(client, path):
+    client.force_login(UserFactory())
+
+    response = client.post(path.format("9" * 30))
+
+    assert response.status_code == 404
