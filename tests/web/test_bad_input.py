@@ -262,3 +262,20 @@ def test_an_id_too_large_for_the_database_is_a_404(client, path):
     response = client.post(path.format("9" * 30))
 
     assert response.status_code == 404
+
+
+def test_every_post_only_page_names_the_page_a_login_returns_to(client):
+    """A `next` can point at any POST-only URL (a session expired mid-form): each must map to a page to GET."""
+    import re
+
+    from tests.web.test_fuzz_urls import ROUTES
+    from tutor.web.next_url import GET_PAGE_FOR
+
+    client.force_login(UserFactory())
+    post_only = []
+    for name, route in ROUTES:
+        path = "/" + re.sub(r"<(?:(\w+):)?\w+>", lambda m: "1" if m.group(1) in ("id", "int") else "risks", route)
+        if client.get(path).status_code == 405:
+            post_only.append(name)
+
+    assert post_only and sorted(set(post_only) - set(GET_PAGE_FOR)) == []
