@@ -28,6 +28,16 @@ def fresh_catalog():
     forget_catalog()
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Sessions and throttling counts live in the cache (local memory in tests): each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def tiny_content(tmp_path: Path) -> Path:
     """A private copy of the tiny content tree that a test may edit."""

@@ -8,10 +8,16 @@ Environment variables (all optional for local use):
     CSRF_TRUSTED_ORIGINS   comma-separated origins (https://tutor.example.org) when behind a proxy.
     TIME_ZONE              the site's time zone, the default for learners who have not chosen one.
     SECURE_SSL_REDIRECT    "1" to redirect plain HTTP to HTTPS in production.
+    TRUSTED_PROXY          "1" when a TLS-terminating proxy sets X-Forwarded-Proto and X-Forwarded-For; never
+                           otherwise, or any client could claim HTTPS or another address.
+    REDIS_URL              e.g. redis://127.0.0.1:6379/0: the cache for sessions and throttling, shared by every
+                           worker. Without it each process keeps its own in memory (fine for one developer).
+    LOGIN_FAILURE_LIMIT, SIGN_UP_LIMIT_PER_HOUR, JOIN_CODE_LIMIT_PER_HOUR   throttling limits (see README).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import warnings
 from pathlib import Path
@@ -63,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "pgtrigger",
+    "axes",
     "tutor.accounts",
     "tutor.catalog",
     "tutor.study",
@@ -74,6 +81,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body, the cookies or the database: NUL bytes, foreign charsets, HEAD.
+    "tutor.web.middleware.RequestGuardMiddleware",
+    "tutor.web.middleware.PrivateCacheMiddleware",
+    "tutor.web.middleware.HtmxLoginRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,9 +93,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tutor.web.faults.DatabaseFaultMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tutor.urls"
+CSRF_FAILURE_VIEW = "tutor.web.errors.csrf_failure"
 WSGI_APPLICATION = "tutor.wsgi.application"
 
 TEMPLATES = [
@@ -119,6 +134,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username and address before a password is ever hashed.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -130,9 +150,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Signed-cookie sessions spare every request a session query; the auth hash still ends a session on logout
-# or password change.
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+# Server-side sessions, so that logging out ends the session everywhere (a copied cookie stops working). Read from
+# the cache, written through to the database: as fast as cookies on a hit, and they survive a cache restart.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tutor"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -179,11 +204,32 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Throttling. Log-in (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from one address,
+# that pair waits AXES_COOLOFF_TIME; a right password resets the count. Counts live in Redis when there is one, else
+# in the database (a per-process memory cache would let each worker count on its own).
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler" if REDIS_URL else "axes.handlers.database.AxesDatabaseHandler"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tutor.web.errors.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "tutor.web.throttle.client_ip"
+AXES_VERBOSE = False
+# Sign-up and join codes (tutor.web.throttle): attempts per address, and per account for join codes, per hour.
+SIGN_UP_LIMIT_PER_HOUR = int(os.environ.get("SIGN_UP_LIMIT_PER_HOUR", "10"))
+JOIN_CODE_LIMIT_PER_HOUR = int(os.environ.get("JOIN_CODE_LIMIT_PER_HOUR", "20"))
+
+# Only a configured proxy may say that a request came over HTTPS or from which address: without one, anyone could
+# send X-Forwarded-Proto or X-Forwarded-For themselves.
+TRUSTED_PROXY = env_flag("TRUSTED_PROXY", False)
+if TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_flag("CSRF_COOKIE_SECURE", True)
     SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", False)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
     SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", False)
@@ -193,4 +239,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every reset at INFO; only lockouts (WARNING) are worth a line.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

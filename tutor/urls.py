@@ -1,5 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from tutor.web.converters import IdConverter
+
+register_converter(IdConverter, "id")  # before the apps' URLconfs below are imported
 
 admin.site.site_header = "MDMA-AT Tutor administration"
 admin.site.site_title = "MDMA-AT Tutor admin"
@@ -13,3 +17,8 @@ urlpatterns = [
     path("account/", include("tutor.accounts.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "tutor.web.errors.bad_request"
+handler403 = "tutor.web.errors.permission_denied"
+handler404 = "tutor.web.errors.page_not_found"
+handler500 = "tutor.web.errors.server_error"

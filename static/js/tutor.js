@@ -71,6 +71,37 @@
     }
   });
 
+  // A failed request must never be a dead click: say what happened in the page's live region.
+  function announce(text) {
+    var region = document.getElementById("live-status");
+    if (!region) { return; }
+    region.textContent = "";
+    // A fresh text node after a pause, so that screen readers announce the same message twice in a row.
+    window.setTimeout(function () { region.textContent = text; }, 50);
+  }
+
+  function serverMessage(xhr) {
+    try {
+      var doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+      var alert = doc.querySelector("[role=alert]") || doc.querySelector("main p.lead");
+      return alert ? alert.textContent.trim() : "";
+    } catch (error) { return ""; }
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    announce(serverMessage(xhr) || "Something went wrong (error " + xhr.status + "). Try again in a moment.");
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    announce("The tutor could not be reached, so nothing was sent. Check your connection and try again.");
+  });
+
+  document.addEventListener("htmx:beforeRequest", function () {
+    var region = document.getElementById("live-status");
+    if (region) { region.textContent = ""; }
+  });
+
   function tickTimers() {
     document.querySelectorAll(".timer[data-deadline]").forEach(function (timer) {
       var left = Math.max(0, Math.round((Date.parse(timer.dataset.deadline) - Date.now()) / 1000));

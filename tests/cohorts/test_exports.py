@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def read_csv(response) -> list[list[str]]:
-    body = response.content
+    body = b"".join(response.streaming_content)
     assert body.startswith("\ufeff".encode())
     return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 

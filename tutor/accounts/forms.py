@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
 from tutor.accounts.models import User
+from tutor.accounts.time_zones import TimeZoneField
 
 
 class SignUpForm(UserCreationForm):
@@ -11,18 +12,15 @@ class SignUpForm(UserCreationForm):
 
     email = forms.EmailField(required=False, help_text="Optional. Used only to help you recover your account.")
     # Filled in by the browser's script with its own time zone, so that study days start at the learner's midnight.
-    time_zone = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+    time_zone = TimeZoneField(widget=forms.HiddenInput)
 
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
 
-    def clean_time_zone(self) -> str:
-        """A zone the browser reported, if it is a real one; otherwise the site's (an empty value)."""
-        import zoneinfo
-
-        zone = self.cleaned_data.get("time_zone", "").strip()
-        return zone if zone in zoneinfo.available_timezones() else ""
+    @property
+    def zone_fell_back(self) -> bool:
+        return self.fields["time_zone"].fell_back
 
 
 class DeleteAccountForm(forms.Form):
@@ -36,9 +34,15 @@ class DeleteAccountForm(forms.Form):
         error_messages={"required": "Tick the box to confirm."},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, cohorts_to_delete: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if cohorts_to_delete:
+            # Cohorts nobody else teaches are deleted with the account: only with a tick that names them.
+            self.fields["delete_cohorts"] = forms.BooleanField(
+                label=f"Also delete {', '.join(cohorts_to_delete)}, with their assignments and memberships.",
+                error_messages={"required": "Tick the box to confirm that these cohorts may be deleted."},
+            )
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]

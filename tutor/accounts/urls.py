@@ -5,7 +5,7 @@ from tutor.accounts import views
 
 urlpatterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
-    path("log-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("log-in/", views.LogInView.as_view(), name="login"),
     path("log-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("delete/", views.delete_my_account, name="delete_account"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

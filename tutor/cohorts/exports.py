@@ -1,54 +1,19 @@
-"""CSV exports that open cleanly in a spreadsheet: UTF-8 with a byte-order mark (so Excel reads the accents), one
-header row, ISO dates (YYYY-MM-DD) in the site's time zone, shares as plain percentages.
-
-Text that a spreadsheet could take for a formula (starting with =, +, -, @ or a tab) is prefixed with an apostrophe,
-so that an exported name or stem can never run as a formula on an educator's computer.
+"""CSV exports of a cohort's results and item analysis: ISO dates (YYYY-MM-DD) in the site's time zone, shares as
+plain percentages. The file itself (encoding, header, the formula guard) is `tutor.web.csv_export.csv_response`.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-from collections.abc import Iterable
-
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.text import slugify
 
 from tutor.cohorts.models import Assignment
 from tutor.cohorts.selectors import ItemAnalysis, LearnerRow
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str | int | float:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+from tutor.web.csv_export import csv_response
 
 
 def _percent(share: float | None) -> float | str:
     return "" if share is None else round(share * 100, 1)
-
-
-def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
-    return response
 
 
 def results_csv(assignment: Assignment, rows: list[LearnerRow]) -> HttpResponse:

@@ -11,6 +11,15 @@ from tutor.accounts.models import Role, User
 from tutor.cohorts.models import DEFAULT_TARGET_ACCURACY, Assignment, Cohort
 from tutor.cohorts.selectors import AttemptKind
 
+# How far ahead a chosen date may lie. A course runs for months, not decades; the bound also keeps a typing slip
+# (9999-12-31) out of the database. Past dates have their own rules (an assignment may have opened long ago).
+DATE_HORIZON = dt.timedelta(days=5 * 365)
+OUT_OF_RANGE = "Choose a day within five years from today."
+
+
+def within_horizon(day: dt.date | None, today: dt.date) -> bool:
+    return day is None or day <= today + DATE_HORIZON
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -107,6 +116,8 @@ class JoinCodeForm(forms.Form):
         day = self.cleaned_data["expires_on"]
         if day is not None and day < self.today:
             raise forms.ValidationError("Choose today or a later day.")
+        if not within_horizon(day, self.today):
+            raise forms.ValidationError(OUT_OF_RANGE)
         return day
 
 
@@ -188,6 +199,9 @@ class AssignmentForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("opens_on", "due_on"):
+            if not within_horizon(cleaned.get(name), self.today) and name in self.changed_data:
+                self.add_error(name, OUT_OF_RANGE)
         opens_on, due_on = cleaned.get("opens_on"), cleaned.get("due_on")
         if opens_on and due_on and due_on < opens_on:
             self.add_error("due_on", "The due date must be on or after the open date.")

@@ -30,14 +30,22 @@ def new_invite_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+# Days the arithmetic below is done within. Forms keep new dates within a few years; this keeps a stored date at the
+# edge of the calendar (9999-12-31) from overflowing a datetime, in any zone, on any page that reads it.
+FIRST_DAY = dt.date(1, 1, 3)
+LAST_DAY = dt.date(9999, 12, 29)
+
+
 def start_of_day(day: dt.date) -> dt.datetime:
     """Midnight at the start of `day` in the site's time zone."""
+    day = min(max(day, FIRST_DAY), LAST_DAY)
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
     """Midnight at the end of `day` in the site's time zone (the first moment after it)."""
-    return start_of_day(day + dt.timedelta(days=1))
+    # Adding a day to an aware datetime is wall-clock arithmetic: midnight the next day, whatever the DST change.
+    return start_of_day(day) + dt.timedelta(days=1)
 
 
 class EducatorInvite(models.Model):

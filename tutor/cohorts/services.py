@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from tutor.accounts import services as account_services
 from tutor.accounts.models import Role, User
 from tutor.catalog.snapshot import CatalogSnapshot, catalog
 from tutor.cohorts.models import (
@@ -31,6 +32,7 @@ from tutor.cohorts.selectors import (
     assignment_questions,
     assignment_statuses,
     first_moment_complete,
+    owned_cohort_handovers,
 )
 from tutor.cohorts.signals import announce_completions
 from tutor.study.models import ReviewLog
@@ -107,6 +109,26 @@ def delete_cohort(*, cohort: Cohort) -> None:
     learner_ids = _member_ids(cohort)
     cohort.delete()
     sync_required_modules(learner_ids=learner_ids)
+
+
+@transaction.atomic
+def delete_educator_account(*, user: User, delete_unshared_cohorts: bool) -> None:
+    """Delete an account that may own cohorts, all or nothing.
+
+    A cohort with a co-teacher passes to one (the first by username), who stops being listed as a co-teacher; a
+    cohort with none is deleted with its assignments, only if the owner confirmed it. Learners keep their history.
+    """
+    for handover in owned_cohort_handovers(user):
+        cohort = handover.cohort
+        if handover.successor is not None:
+            cohort.owner = handover.successor
+            cohort.save(update_fields=["owner"])
+            cohort.co_teachers.remove(handover.successor)
+        elif delete_unshared_cohorts:
+            delete_cohort(cohort=cohort)
+        else:
+            raise CohortError(f"{cohort.name} has no co-teacher to take it over: confirm that it may be deleted.")
+    account_services.delete_account(user=user)
 
 
 def rotate_join_code(*, cohort: Cohort, expires_on: dt.date | None) -> Cohort:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,6 +30,8 @@ from tutor.cohorts.forms import (
 from tutor.cohorts.models import Assignment, Cohort, EducatorInvite
 from tutor.cohorts.selectors import AttemptKind
 from tutor.progress.views import dashboard_context
+from tutor.web.errors import error_response
+from tutor.web.throttle import client_ip, over_limit
 
 
 def _today(now: dt.datetime) -> dt.date:
@@ -101,11 +104,26 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _too_many_join_codes(request: HttpRequest) -> bool:
+    """Every code looked up counts (a GET shows whether a code exists), per account and per address."""
+    return over_limit(
+        action="join-code",
+        keys=[f"user:{request.user.pk}", f"ip:{client_ip(request)}"],
+        limit=settings.JOIN_CODE_LIMIT_PER_HOUR,
+        window_seconds=3600,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def cohort_join(request: HttpRequest) -> HttpResponse:
     """Join by code. A join link (?code=…) shows the cohort first; joining itself is always a POST."""
     now = timezone.now()
+    code_given = request.method == "POST" or "code" in request.GET
+    if code_given and _too_many_join_codes(request):
+        return error_response(
+            request, 429, "Too many join codes were tried in the last hour. Check the code with your educator."
+        )
     if request.method == "POST":
         form = JoinCohortForm(request.POST)
         if form.is_valid():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 
@@ -16,6 +15,7 @@ from tutor.catalog.snapshot import catalog
 from tutor.progress import charts, selectors
 from tutor.progress.exports import learner_data, review_rows
 from tutor.study.selectors import start_of_learner_day
+from tutor.web.csv_export import csv_response
 
 
 def dashboard_context(request: HttpRequest) -> dict:
@@ -56,23 +56,12 @@ def dashboard_context(request: HttpRequest) -> dict:
     return context
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 @require_GET
 def export_reviews_csv(request: HttpRequest) -> StreamingHttpResponse:
     """Every answer the learner gave, one row each, streamed so that a long history never sits in memory."""
-    writer = csv.writer(_Echo())
     rows = review_rows(learner=request.user, snapshot=catalog())
-    response = StreamingHttpResponse(
-        ("\ufeff" if index == 0 else "") + writer.writerow(row) for index, row in enumerate(rows)
-    )
-    response["Content-Type"] = "text/csv; charset=utf-8"
-    response["Content-Disposition"] = f'attachment; filename="mdma-at-tutor-reviews-{timezone.now():%Y-%m-%d}.csv"'
-    return response
+    return csv_response(f"mdma-at-tutor-reviews-{timezone.now():%Y-%m-%d}.csv", next(rows), rows)
 
 
 @login_required

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-import zoneinfo
 
 from django import forms
 
+from tutor.accounts.time_zones import TimeZoneField, normalize_zone
 from tutor.catalog.snapshot import QuestionView
 from tutor.study.models import PracticeMode, PracticePool, Rating
 
@@ -15,11 +15,32 @@ NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 MAX_DURATION_MS = 24 * 3600 * 1000
 
 
+class MillisecondsField(forms.Field):
+    """How long the learner took, as the page's script measured it: ASCII digits only, capped at a day.
+
+    The value is a hint for statistics, never a reason to refuse the answer it comes with, so anything else
+    (unicode digits, signs, a 5,000-digit number, garbage) is dropped as unknown rather than answered with a 400.
+    """
+
+    widget = forms.HiddenInput
+    DIGITS = re.compile(r"[0-9]{1,12}")
+
+    def __init__(self, *, maximum: int, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.maximum = maximum
+
+    def to_python(self, value) -> int | None:
+        text = value.strip() if isinstance(value, str) else ""
+        if not self.DIGITS.fullmatch(text):
+            return None
+        return min(int(text), self.maximum)
+
+
 class AnswerForm(forms.Form):
     """The answer to one question; its fields depend on the question's type."""
 
     attempt = forms.CharField(widget=forms.HiddenInput)
-    duration_ms = forms.CharField(required=False, widget=forms.HiddenInput)
+    duration_ms = MillisecondsField(maximum=MAX_DURATION_MS)
 
     def __init__(self, question: QuestionView, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,10 +88,6 @@ class AnswerForm(forms.Form):
             raise forms.ValidationError("Enter a number, such as 54.2.")
         return value
 
-    def clean_duration_ms(self) -> int | None:
-        raw = self.cleaned_data.get("duration_ms") or ""
-        return min(int(raw), MAX_DURATION_MS) if raw.isdigit() else None
-
     def clean(self):
         cleaned = super().clean()
         if self.question.type == "ordering":
@@ -103,11 +120,6 @@ class RatingForm(forms.Form):
 RETENTION_CHOICES = [(f"{r / 100:.2f}", f"{r}%") for r in range(80, 98)]
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
-    return [("", "The site's time zone"), *[(z, z.replace("_", " ")) for z in zones]]
-
-
 class StudySettingsForm(forms.Form):
     desired_retention = forms.TypedChoiceField(
         label="How well do you want to remember?",
@@ -130,16 +142,22 @@ class StudySettingsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Modules an educator assigned to you are always included.",
     )
-    time_zone = forms.ChoiceField(
+    time_zone = TimeZoneField(
         label="Your time zone",
-        required=False,
         help_text="Your study day starts at midnight here; it decides when today's new questions reset.",
     )
 
     def __init__(self, *args, module_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["modules"].choices = module_choices
-        self.fields["time_zone"].choices = time_zone_choices()
+        stored = self.initial.get("time_zone", "")
+        zone, known = normalize_zone(stored)
+        self.initial["time_zone"] = zone
+        if not known:
+            # A zone saved before the list was unified (or set in the admin): shown as the site's, never unsavable.
+            self.fields[
+                "time_zone"
+            ].help_text = f"“{stored}” is not a time zone we know, so the site's time zone is used. Choose yours here."
 
 
 class PracticeTestForm(forms.Form):

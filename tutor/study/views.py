@@ -24,6 +24,7 @@ from tutor.study.forms import (
     StudySettingsForm,
 )
 from tutor.study.models import PracticeMode, PracticePool, PracticeTest
+from tutor.web.next_url import safe_next_url
 
 
 def _module_choices() -> list[tuple[str, str]]:
@@ -166,7 +167,7 @@ def change_rating(request: HttpRequest, log_id: int) -> HttpResponse:
         messages.error(request, "Choose Again, Hard, Good or Easy.")
         status = 400
     if not request.htmx:
-        return redirect(request.POST.get("next") or reverse("study_feedback", args=[log.pk]))
+        return redirect(safe_next_url(request, request.POST.get("next"), reverse("study_feedback", args=[log.pk])))
     question = catalog().questions.get(log.question_id)
     feedback = _feedback_for(request, log, question)
     return render(request, "study/_feedback.html", {"feedback": feedback}, status=status)
@@ -236,8 +237,7 @@ def flag_question(request: HttpRequest, qid: str) -> HttpResponse:
     if request.htmx:
         return render(request, "study/_flag_button.html", {"question": question, "flagged": flagged})
     messages.success(request, "Flagged for practice." if flagged else "Flag removed.")
-    next_url = request.POST.get("next", "")
-    return redirect(next_url if next_url.startswith("/") and not next_url.startswith("//") else question_url(question))
+    return redirect(safe_next_url(request, request.POST.get("next"), question_url(question)))
 
 
 def question_url(question: QuestionView) -> str:

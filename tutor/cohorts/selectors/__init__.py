@@ -12,10 +12,12 @@ from tutor.cohorts.completion import (  # noqa: F401
     first_moment_complete,
 )
 from tutor.cohorts.selectors.access import (  # noqa: F401
+    CohortHandover,
     cohort_member,
     learner_membership,
     learner_memberships,
     member_ids,
+    owned_cohort_handovers,
     taught_assignment,
     taught_cohort,
     taught_cohorts,

@@ -3,6 +3,8 @@ who owns it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from tutor.accounts.models import User
@@ -49,6 +51,23 @@ def taught_cohorts_with_counts(educator: User) -> list[Cohort]:
         )
         .order_by("name", "id")
     )
+
+
+@dataclass(frozen=True)
+class CohortHandover:
+    """What becomes of a cohort when its owner deletes their account: it goes to `successor`, or (None) is deleted."""
+
+    cohort: Cohort
+    successor: User | None
+
+
+def owned_cohort_handovers(owner: User) -> list[CohortHandover]:
+    """Each cohort `owner` owns, and its successor: the co-teacher first in alphabetical order, if it has one."""
+    cohorts = Cohort.objects.filter(owner=owner).prefetch_related("co_teachers").order_by("name", "id")
+    return [
+        CohortHandover(cohort, min(cohort.co_teachers.all(), key=lambda u: u.username.lower(), default=None))
+        for cohort in cohorts
+    ]
 
 
 def learner_memberships(learner: User) -> list[Membership]:
