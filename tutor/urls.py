@@ -1,9 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path, register_converter
-
-from tutor.web.converters import IdConverter
-
-register_converter(IdConverter, "id")  # before the apps' URLconfs below are imported
+from django.urls import include, path
 
 admin.site.site_header = "MDMA-AT Tutor administration"
 admin.site.site_title = "MDMA-AT Tutor admin"

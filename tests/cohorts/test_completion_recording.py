@@ -70,8 +70,8 @@ def test_a_new_assignment_records_who_has_already_met_it(bank, membership, answe
         answer(learner, question, "a", NOW)
 
     services.create_assignment(
+        actor=membership.cohort.owner,
         cohort=membership.cohort,
-        created_by=membership.cohort.owner,
         title="Risks",
         module_slugs=["risks"],
         opens_on=dt.date(2026, 11, 20),

@@ -24,7 +24,7 @@ def refreshed(user):
 def test_an_educator_creates_a_cohort_with_a_readable_code_and_co_teachers():
     owner, colleague = EducatorFactory(), EducatorFactory()
 
-    cohort = services.create_cohort(owner=owner, name="Spring 2027", co_teachers=[colleague, owner], now=NOW)
+    cohort = services.create_cohort(actor=owner, name="Spring 2027", co_teachers=[colleague, owner], now=NOW)
 
     assert len(cohort.join_code) == 8 and set(cohort.join_code) <= set(JOIN_CODE_ALPHABET)
     assert list(cohort.co_teachers.all()) == [colleague]
@@ -33,7 +33,7 @@ def test_an_educator_creates_a_cohort_with_a_readable_code_and_co_teachers():
 
 def test_a_learner_cannot_create_a_cohort():
     with pytest.raises(services.CohortError):
-        services.create_cohort(owner=UserFactory(), name="Mine", now=NOW)
+        services.create_cohort(actor=UserFactory(), name="Mine", now=NOW)
 
 
 def test_joining_with_a_code_typed_loosely_and_leaving(bank):
@@ -44,7 +44,7 @@ def test_joining_with_a_code_typed_loosely_and_leaving(bank):
     again = services.join_cohort(learner=learner, code="K7QM4XPA", now=NOW)
 
     assert membership == again and membership.cohort == cohort and membership.joined_at == NOW
-    services.leave_cohort(membership=membership)
+    services.leave_cohort(actor=learner, membership=membership)
     assert not Membership.objects.exists()
 
 
@@ -69,7 +69,7 @@ def test_rotating_the_code_retires_the_old_one_and_keeps_members():
     cohort = CohortFactory(join_code="K7QM4XPA")
     member = MembershipFactory(cohort=cohort)
 
-    services.rotate_join_code(cohort=cohort, expires_on=dt.date(2026, 12, 31))
+    services.rotate_join_code(actor=cohort.owner, cohort=cohort, expires_on=dt.date(2026, 12, 31))
 
     cohort.refresh_from_db()
     assert cohort.join_code != "K7QM4XPA" and cohort.join_code_expires_on == dt.date(2026, 12, 31)
@@ -102,7 +102,7 @@ def test_assigned_modules_follow_the_learner_in_and_out_of_daily_study(bank):
     membership = services.join_cohort(learner=learner, code="K7QM4XPA", now=NOW)
     assert refreshed(learner).modules_required == ["history", "risks"]
 
-    services.leave_cohort(membership=membership)
+    services.leave_cohort(actor=learner, membership=membership)
     assert refreshed(learner).modules_required == ["history"]
 
 
@@ -111,8 +111,8 @@ def test_assignment_changes_update_every_members_required_modules(bank):
     learners = [MembershipFactory(cohort=cohort).learner for _ in range(2)]
 
     assignment = services.create_assignment(
+        actor=cohort.owner,
         cohort=cohort,
-        created_by=cohort.owner,
         title="Risks",
         module_slugs=["risks"],
         opens_on=dt.date(2026, 11, 24),
@@ -124,6 +124,7 @@ def test_assignment_changes_update_every_members_required_modules(bank):
     assert [refreshed(learner).modules_required for learner in learners] == [["risks"], ["risks"]]
 
     services.update_assignment(
+        actor=cohort.owner,
         assignment=assignment,
         title="Both",
         module_slugs=["history", "risks"],
@@ -134,7 +135,7 @@ def test_assignment_changes_update_every_members_required_modules(bank):
     )
     assert refreshed(learners[0]).modules_required == ["history", "risks"]
 
-    services.delete_assignment(assignment=assignment)
+    services.delete_assignment(actor=cohort.owner, assignment=assignment)
     assert refreshed(learners[1]).modules_required == []
 
 
@@ -144,11 +145,11 @@ def test_removing_a_learner_or_deleting_the_cohort_drops_its_modules(bank):
     removed, stays = (MembershipFactory(cohort=cohort) for _ in range(2))
     services.sync_required_modules(learner_ids=[removed.learner_id, stays.learner_id])
 
-    services.leave_cohort(membership=removed)
+    services.leave_cohort(actor=cohort.owner, membership=removed)
     assert refreshed(removed.learner).modules_required == []
     assert refreshed(stays.learner).modules_required == ["risks"]
 
-    services.delete_cohort(cohort=cohort)
+    services.delete_cohort(actor=cohort.owner, cohort=cohort)
     assert refreshed(stays.learner).modules_required == []
 
 

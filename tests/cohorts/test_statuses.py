@@ -155,6 +155,7 @@ def test_changing_the_rule_works_completions_out_again(bank, membership, assignm
     assert recorded(assignment, learner, NOW + HOUR).is_complete
 
     services.update_assignment(
+        actor=assignment.cohort.owner,
         assignment=assignment,
         title=assignment.title,
         module_slugs=["risks"],
@@ -175,6 +176,7 @@ def test_changing_only_the_due_date_keeps_completions(bank, membership, assignme
     recorded(assignment, learner, NOW + HOUR)
 
     services.update_assignment(
+        actor=assignment.cohort.owner,
         assignment=assignment,
         title="Renamed",
         module_slugs=["risks"],

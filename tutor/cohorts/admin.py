@@ -11,7 +11,7 @@ from django.utils.html import format_html
 
 from tutor.accounts.models import Role, User
 from tutor.cohorts import services
-from tutor.cohorts.models import Assignment, Cohort, EducatorInvite, EducatorInviteUse, Membership
+from tutor.cohorts.models import Assignment, Cohort, EducatorAction, EducatorInvite, EducatorInviteUse, Membership
 
 
 class EducatorInviteUseInline(admin.TabularInline):
@@ -95,8 +95,27 @@ class CohortAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def delete_model(self, request, obj):
-        services.delete_cohort(cohort=obj)
+        services.delete_cohort(actor=request.user, cohort=obj)
 
     def delete_queryset(self, request, queryset):
         for cohort in queryset:
-            services.delete_cohort(cohort=cohort)
+            services.delete_cohort(actor=request.user, cohort=cohort)
+
+
+@admin.register(EducatorAction)
+class EducatorActionAdmin(admin.ModelAdmin):
+    """The audit trail of educators' changes: read only, written by the cohort services."""
+
+    list_display = ("at", "actor_name", "verb", "cohort_name", "subject", "detail")
+    list_filter = ("verb",)
+    search_fields = ("actor_name", "cohort_name", "subject")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

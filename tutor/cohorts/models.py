@@ -228,3 +228,35 @@ class AssignmentCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} completed {self.assignment} at {self.completed_at:%Y-%m-%d %H:%M}"
+
+
+class EducatorAction(models.Model):
+    """One change an educator made to a cohort or an assignment, kept so that a programme can see who changed what
+    and when. Names are copied in, so the record stays readable after the cohort or the account is gone."""
+
+    class Verb(models.TextChoices):
+        COHORT_CREATED = "cohort_created", "Created the cohort"
+        COHORT_EDITED = "cohort_edited", "Edited the cohort"
+        COHORT_DELETED = "cohort_deleted", "Deleted the cohort"
+        COHORT_HANDED_OVER = "cohort_handed_over", "Handed the cohort over"
+        CODE_ROTATED = "code_rotated", "Renewed the join code"
+        LEARNER_REMOVED = "learner_removed", "Removed a learner"
+        ASSIGNMENT_CREATED = "assignment_created", "Created an assignment"
+        ASSIGNMENT_EDITED = "assignment_edited", "Edited an assignment"
+        ASSIGNMENT_DELETED = "assignment_deleted", "Deleted an assignment"
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor_name = models.CharField(max_length=150)
+    cohort = models.ForeignKey(Cohort, on_delete=models.SET_NULL, null=True, related_name="actions")
+    cohort_name = models.CharField(max_length=120)
+    verb = models.CharField(max_length=24, choices=Verb.choices)
+    subject = models.CharField(max_length=200, blank=True, help_text="The assignment or learner concerned, if any.")
+    detail = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["cohort", "-at"], name="action_cohort_time")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name}: {self.get_verb_display()} ({self.cohort_name}) at {self.at:%Y-%m-%d %H:%M}"

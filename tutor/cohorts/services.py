@@ -18,10 +18,12 @@ from django.utils import timezone
 from tutor.accounts import services as account_services
 from tutor.accounts.models import Role, User
 from tutor.catalog.snapshot import CatalogSnapshot, catalog
+from tutor.cohorts import permissions
 from tutor.cohorts.models import (
     Assignment,
     AssignmentCompletion,
     Cohort,
+    EducatorAction,
     EducatorInvite,
     EducatorInviteUse,
     Membership,
@@ -80,33 +82,55 @@ def _member_ids(cohort: Cohort) -> list[int]:
 # --- Cohorts -------------------------------------------------------------------------------------------------
 
 
+def _audit(actor: User, cohort: Cohort, verb: str, *, subject: str = "", detail: str = "") -> None:
+    """Keep a record of an educator's change (the action's own audit trail, written in its transaction)."""
+    EducatorAction.objects.create(
+        actor=actor,
+        actor_name=actor.get_username(),
+        cohort=cohort if cohort.pk else None,
+        cohort_name=cohort.name,
+        verb=verb,
+        subject=subject[:200],
+        detail=detail[:300],
+        at=timezone.now(),
+    )
+
+
 @transaction.atomic
 def create_cohort(
-    *, owner: User, name: str, description: str = "", co_teachers: Iterable[User] = (), now: dt.datetime
+    *, actor: User, name: str, description: str = "", co_teachers: Iterable[User] = (), now: dt.datetime
 ) -> Cohort:
-    """A new cohort with a fresh join code; the owner must be an educator."""
-    if not owner.is_educator:
-        raise CohortError("Only educators can create cohorts.")
+    """A new cohort owned by the acting educator, with a fresh join code."""
+    try:
+        permissions.require_educator(actor)
+    except permissions.NotAllowed as refusal:
+        raise CohortError(str(refusal)) from refusal
     cohort = Cohort.objects.create(
-        owner=owner, name=name, description=description, join_code=_unused_join_code(), created_at=now
+        owner=actor, name=name, description=description, join_code=_unused_join_code(), created_at=now
     )
-    cohort.co_teachers.set([teacher for teacher in co_teachers if teacher.pk != owner.pk])
+    cohort.co_teachers.set([teacher for teacher in co_teachers if teacher.pk != actor.pk])
+    _audit(actor, cohort, EducatorAction.Verb.COHORT_CREATED)
     return cohort
 
 
 @transaction.atomic
-def update_cohort(*, cohort: Cohort, name: str, description: str, co_teachers: Iterable[User]) -> Cohort:
+def update_cohort(*, actor: User, cohort: Cohort, name: str, description: str, co_teachers: Iterable[User]) -> Cohort:
+    permissions.require_teacher(actor, cohort)
     cohort.name = name
     cohort.description = description
     cohort.save(update_fields=["name", "description"])
     cohort.co_teachers.set([teacher for teacher in co_teachers if teacher.pk != cohort.owner_id])
+    _audit(actor, cohort, EducatorAction.Verb.COHORT_EDITED)
     return cohort
 
 
 @transaction.atomic
-def delete_cohort(*, cohort: Cohort) -> None:
-    """Delete a cohort with its memberships and assignments; its learners keep their own study history."""
+def delete_cohort(*, actor: User, cohort: Cohort) -> None:
+    """Delete a cohort with its memberships and assignments (its owner only); its learners keep their own study
+    history."""
+    permissions.require_owner(actor, cohort)
     learner_ids = _member_ids(cohort)
+    _audit(actor, cohort, EducatorAction.Verb.COHORT_DELETED)
     cohort.delete()
     sync_required_modules(learner_ids=learner_ids)
 
@@ -124,18 +148,22 @@ def delete_educator_account(*, user: User, delete_unshared_cohorts: bool) -> Non
             cohort.owner = handover.successor
             cohort.save(update_fields=["owner"])
             cohort.co_teachers.remove(handover.successor)
+            _audit(user, cohort, EducatorAction.Verb.COHORT_HANDED_OVER, subject=handover.successor.get_username())
         elif delete_unshared_cohorts:
-            delete_cohort(cohort=cohort)
+            delete_cohort(actor=user, cohort=cohort)
         else:
             raise CohortError(f"{cohort.name} has no co-teacher to take it over: confirm that it may be deleted.")
     account_services.delete_account(user=user)
 
 
-def rotate_join_code(*, cohort: Cohort, expires_on: dt.date | None) -> Cohort:
+@transaction.atomic
+def rotate_join_code(*, actor: User, cohort: Cohort, expires_on: dt.date | None) -> Cohort:
     """Replace the join code (the old one stops working at once) and set the new one's last day, if any."""
+    permissions.require_teacher(actor, cohort)
     cohort.join_code = _unused_join_code()
     cohort.join_code_expires_on = expires_on
     cohort.save(update_fields=["join_code", "join_code_expires_on"])
+    _audit(actor, cohort, EducatorAction.Verb.CODE_ROTATED, detail=f"last day {expires_on}" if expires_on else "")
     return cohort
 
 
@@ -165,9 +193,12 @@ def join_cohort(*, learner: User, code: str, now: dt.datetime) -> Membership:
 
 
 @transaction.atomic
-def leave_cohort(*, membership: Membership) -> None:
-    """The learner leaves (or is removed by an educator); their answers and progress stay theirs."""
+def leave_cohort(*, actor: User, membership: Membership) -> None:
+    """The learner leaves, or one of the cohort's educators removes them; their answers and progress stay theirs."""
     learner_id = membership.learner_id
+    if actor.pk != learner_id:
+        permissions.require_teacher(actor, membership.cohort)
+        _audit(actor, membership.cohort, EducatorAction.Verb.LEARNER_REMOVED, subject=membership.learner.get_username())
     membership.delete()
     sync_required_modules(learner_ids=[learner_id])
 
@@ -178,8 +209,8 @@ def leave_cohort(*, membership: Membership) -> None:
 @transaction.atomic
 def create_assignment(
     *,
+    actor: User,
     cohort: Cohort,
-    created_by: User,
     title: str,
     module_slugs: list[str],
     opens_on: dt.date,
@@ -189,9 +220,10 @@ def create_assignment(
     now: dt.datetime,
     exam_min_questions: int | None = None,
 ) -> Assignment:
+    permissions.require_teacher(actor, cohort)
     assignment = Assignment.objects.create(
         cohort=cohort,
-        created_by=created_by,
+        created_by=actor,
         title=title,
         module_slugs=sorted(set(module_slugs)),
         opens_on=opens_on,
@@ -203,12 +235,14 @@ def create_assignment(
     )
     sync_required_modules(learner_ids=_member_ids(cohort))
     backfill_completions(assignment=assignment, at=now)
+    _audit(actor, cohort, EducatorAction.Verb.ASSIGNMENT_CREATED, subject=assignment.title)
     return assignment
 
 
 @transaction.atomic
 def update_assignment(
     *,
+    actor: User,
     assignment: Assignment,
     title: str,
     module_slugs: list[str],
@@ -219,6 +253,8 @@ def update_assignment(
     exam_min_questions: int | None = None,
 ) -> Assignment:
     """Change an assignment. If its completion rule changes, stored completions are dropped and worked out again."""
+    permissions.require_teacher(actor, assignment.cohort)
+    before = _assignment_terms(assignment)
     module_slugs = sorted(set(module_slugs))
     modules_changed = module_slugs != sorted(assignment.module_slugs)
     rule_changed = modules_changed or (opens_on, target_accuracy, exam_pass_mark, exam_min_questions) != (
@@ -241,11 +277,37 @@ def update_assignment(
         sync_required_modules(learner_ids=_member_ids(assignment.cohort))
     if rule_changed:
         backfill_completions(assignment=assignment, at=timezone.now())
+    changes = [f"{name}: {old} → {new}" for name, old, new in _changed_terms(before, _assignment_terms(assignment))]
+    _audit(
+        actor,
+        assignment.cohort,
+        EducatorAction.Verb.ASSIGNMENT_EDITED,
+        subject=assignment.title,
+        detail="; ".join(changes),
+    )
     return assignment
 
 
+def _assignment_terms(assignment: Assignment) -> dict[str, object]:
+    return {
+        "title": assignment.title,
+        "modules": ", ".join(assignment.module_slugs),
+        "opens": assignment.opens_on,
+        "due": assignment.due_on,
+        "target": assignment.target_accuracy,
+        "pass mark": assignment.exam_pass_mark,
+        "exam size": assignment.exam_min_questions,
+    }
+
+
+def _changed_terms(before: dict[str, object], after: dict[str, object]) -> list[tuple[str, object, object]]:
+    return [(name, before[name], after[name]) for name in before if before[name] != after[name]]
+
+
 @transaction.atomic
-def delete_assignment(*, assignment: Assignment) -> None:
+def delete_assignment(*, actor: User, assignment: Assignment) -> None:
+    permissions.require_teacher(actor, assignment.cohort)
+    _audit(actor, assignment.cohort, EducatorAction.Verb.ASSIGNMENT_DELETED, subject=assignment.title)
     learner_ids = _member_ids(assignment.cohort)
     assignment.delete()
     sync_required_modules(learner_ids=learner_ids)

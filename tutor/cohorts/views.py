@@ -158,7 +158,7 @@ def cohort_leave(request: HttpRequest, cohort_id: int) -> HttpResponse:
     membership = selectors.learner_membership(learner=request.user, cohort_id=cohort_id)
     if membership is None:
         raise Http404("You are not in this cohort.")
-    services.leave_cohort(membership=membership)
+    services.leave_cohort(actor=request.user, membership=membership)
     messages.success(request, f"You left {membership.cohort.name}. Your answers and progress stay yours.")
     return redirect("cohort_list")
 
@@ -196,7 +196,7 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             cohort = services.create_cohort(
-                owner=request.user,
+                actor=request.user,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
                 co_teachers=form.cleaned_data["co_teachers"],
@@ -216,6 +216,7 @@ def cohort_edit(request: HttpRequest, cohort_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             services.update_cohort(
+                actor=request.user,
                 cohort=cohort,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
@@ -234,7 +235,7 @@ def cohort_delete(request: HttpRequest, cohort_id: int) -> HttpResponse:
     if cohort.owner_id != request.user.pk:
         return render(request, "cohorts/owner_only.html", {"cohort": cohort}, status=403)
     if request.method == "POST":
-        services.delete_cohort(cohort=cohort)
+        services.delete_cohort(actor=request.user, cohort=cohort)
         messages.success(request, f"{cohort.name} was deleted. Its learners keep their own progress.")
         return redirect("cohort_list")
     return render(request, "cohorts/confirm_delete.html", {"cohort": cohort, "thing": cohort})
@@ -300,7 +301,7 @@ def cohort_rotate_code(request: HttpRequest, cohort_id: int) -> HttpResponse:
     form = JoinCodeForm(request.POST, today=_today(timezone.now()))
     if not form.is_valid():
         return _dashboard(request, cohort, code_form=form, status=400)
-    services.rotate_join_code(cohort=cohort, expires_on=form.cleaned_data["expires_on"])
+    services.rotate_join_code(actor=request.user, cohort=cohort, expires_on=form.cleaned_data["expires_on"])
     messages.success(request, f"New join code: {cohort.join_code}. The old code no longer works.")
     return redirect(cohort)
 
@@ -336,7 +337,7 @@ def cohort_remove_learner(request: HttpRequest, cohort_id: int, learner_id: int)
     membership = selectors.cohort_member(cohort=cohort, learner_id=learner_id)
     if membership is None:
         raise Http404("No such learner in this cohort.")
-    services.leave_cohort(membership=membership)
+    services.leave_cohort(actor=request.user, membership=membership)
     messages.success(request, f"{membership.learner.get_username()} was removed from {cohort.name}.")
     return redirect(cohort)
 
@@ -360,8 +361,8 @@ def assignment_create(request: HttpRequest, cohort_id: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             assignment = services.create_assignment(
+                actor=request.user,
                 cohort=cohort,
-                created_by=request.user,
                 title=data["title"],
                 module_slugs=data["modules"],
                 opens_on=data["opens_on"],
@@ -393,6 +394,7 @@ def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             services.update_assignment(
+                actor=request.user,
                 assignment=assignment,
                 title=data["title"],
                 module_slugs=data["modules"],
@@ -413,7 +415,7 @@ def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
 def assignment_delete(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = _assignment_or_404(request, assignment_id)
     if request.method == "POST":
-        services.delete_assignment(assignment=assignment)
+        services.delete_assignment(actor=request.user, assignment=assignment)
         messages.success(request, f"{assignment.title} was deleted.")
         return redirect(assignment.cohort)
     return render(request, "cohorts/confirm_delete.html", {"cohort": assignment.cohort, "thing": assignment})

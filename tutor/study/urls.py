@@ -1,5 +1,6 @@
 from django.urls import path
 
+import tutor.web.converters  # noqa: F401  (registers the `id` path converter)
 from tutor.study import views
 
 urlpatterns = [

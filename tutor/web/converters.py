@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from django.urls import register_converter
+
 MAX_ID = 2**63 - 1
 
 
@@ -17,3 +19,7 @@ class IdConverter:
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+# Registered on import: every URLconf that uses `<id:…>` imports this module first, whichever is loaded first.
+register_converter(IdConverter, "id")
