@@ -9,7 +9,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from tutor.accounts.models import Role, User
-from tutor.catalog.models import Misconception, Module, Option, Question, QuestionType, Section, Source, SourceKind
+from tutor.catalog.models import Misconception, Module, Option, Question, Section, Source, SourceKind
 
 
 class UserFactory(DjangoModelFactory[User]):
@@ -77,7 +77,7 @@ class QuestionFactory(DjangoModelFactory[Question]):
     qid = factory.Sequence(lambda n: f"q-{n:04d}")
     section = factory.SubFactory(SectionFactory)
     module = factory.SelfAttribute("section.module")
-    type = QuestionType.SINGLE
+    type = "single"
     stem = factory.Sequence(lambda n: f"Question stem {n}?")
     explanation = "Because of the evidence."
     difficulty = 2
@@ -87,7 +87,7 @@ class QuestionFactory(DjangoModelFactory[Question]):
     @factory.post_generation
     def options(obj, create, extracted, **kwargs):
         """A single-answer question gets one right and three wrong options unless told otherwise."""
-        if not create or obj.type != QuestionType.SINGLE or extracted is False:
+        if not create or obj.type != "single" or extracted is False:
             return
         for position, key in enumerate("abcd"):
             OptionFactory(question=obj, key=key, position=position, is_correct=key == "a")

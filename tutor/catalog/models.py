@@ -11,15 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from tutor.catalog.source_labels import source_anchor, source_label
-
-
-class QuestionType(models.TextChoices):
-    SINGLE = "single", "Single best answer"
-    MULTIPLE = "multiple", "Multiple response"
-    TRUE_FALSE = "true_false", "True or false"
-    MATCHING = "matching", "Matching"
-    ORDERING = "ordering", "Ordering"
-    NUMERIC = "numeric", "Numeric"
+from tutor.questions.registry import type_choices
 
 
 class Bloom(models.TextChoices):
@@ -125,7 +117,8 @@ class Question(models.Model):
     qid = models.CharField("id", max_length=64, unique=True)
     module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="questions")
-    type = models.CharField(max_length=12, choices=QuestionType.choices)
+    # The types are those of the registry (tutor/questions); a callable, so that a new type needs no migration.
+    type = models.CharField(max_length=12, choices=type_choices)
     stem = models.TextField()
     # The bottom line: the item's educational objective in one sentence, shown with the feedback.
     objective = models.TextField(blank=True, default="")

@@ -10,10 +10,15 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tutor.catalog.models import ContentLoad, Misconception, Module, Option, Question, Section, Source
 from tutor.catalog.rendering import render_inline
 from tutor.catalog.source_labels import source_label
+from tutor.questions.registry import question_type
+
+if TYPE_CHECKING:
+    from tutor.questions.base import QuestionTypeSpec
 
 RECHECK_SECONDS = 5.0
 
@@ -86,6 +91,11 @@ class QuestionView:
     unit: str
     distractors: tuple[str, ...]
     order: int
+
+    @property
+    def type_spec(self) -> QuestionTypeSpec:
+        """What this question's type does (its form, marking, partials …), from the registry."""
+        return question_type(self.type)
 
     @property
     def stem_html(self) -> str:
@@ -182,7 +192,7 @@ def build_snapshot() -> CatalogSnapshot:
             id=question.pk,
             qid=question.qid,
             type=question.type,
-            type_label=question.get_type_display(),
+            type_label=question_type(question.type).label,
             stem=question.stem,
             objective=question.objective,
             explanation=question.explanation,

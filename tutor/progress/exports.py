@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tutor.catalog.snapshot import CatalogSnapshot
+from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
 from tutor.study.models import Card, Flag, PracticeTest, ProblemReport, Rating, ReviewLog
 
 REVIEW_COLUMNS = [
@@ -26,7 +26,7 @@ def review_rows(*, learner, snapshot: CatalogSnapshot) -> Iterator[list]:
             question.module_slug if question else "",
             log.question_revision,
             log.context,
-            _answer_text(log.answer),
+            _answer_text(question, log.answer),
             str(log.correct),
             str(log.partial),
             round(log.score, 4),
@@ -41,18 +41,9 @@ def review_rows(*, learner, snapshot: CatalogSnapshot) -> Iterator[list]:
         ]
 
 
-def _answer_text(answer: dict) -> str:
-    if "choice" in answer:
-        return str(answer["choice"])
-    if "choices" in answer:
-        return " ".join(answer["choices"])
-    if "value" in answer:
-        return f"{answer['value']:g}"
-    if "matches" in answer:
-        return " ".join(f"{k}={v}" for k, v in sorted(answer["matches"].items()))
-    if "order" in answer:
-        return " ".join(f"{k}={v}" for k, v in sorted(answer["order"].items()))
-    return ""
+def _answer_text(question: QuestionView | None, answer: dict) -> str:
+    """The answer in a few words, as its type writes it ("b", "a c", "a=b b=c", "54.2")."""
+    return question.type_spec.answer_text(answer) if question is not None else ""
 
 
 def learner_data(*, learner, snapshot: CatalogSnapshot) -> dict:

@@ -57,26 +57,9 @@ class TutorFeedback:
         return self.marking.parts
 
     @property
-    def ordered_parts(self) -> tuple[PartResult, ...]:
-        return tuple(sorted(self.marking.parts, key=lambda part: part.option.position))
-
-    @property
-    def numeric_answer_text(self) -> str:
-        q = self.question
-        answer = f"{q.numeric_answer:g}{q.unit}"
-        if q.numeric_tolerance:
-            answer += f" (answers within ±{q.numeric_tolerance:g}{q.unit} count)"
-        return answer
-
-    @property
-    def given_value(self) -> str:
-        value = self.log.answer.get("value")
-        return f"{value:g}{self.question.unit}" if isinstance(value, int | float) else ""
-
-    @property
-    def numeric_rationale(self) -> str:
-        answer = next((o for o in self.question.options if o.is_correct), None)
-        return answer.rationale_html if answer else ""
+    def details(self) -> dict:
+        """What the type's feedback partial shows beyond the marking (the right value of a numeric item …)."""
+        return self.question.type_spec.feedback_details(self.question, self.log.answer, self.marking)
 
     @property
     def ratings(self) -> list[tuple[int, str, str, bool]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 
 from django import forms
@@ -11,7 +10,6 @@ from tutor.accounts.time_zones import TimeZoneField, normalize_zone
 from tutor.catalog.snapshot import QuestionView
 from tutor.study.models import PracticeMode, PracticePool, Rating
 
-NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 MAX_DURATION_MS = 24 * 3600 * 1000
 
 
@@ -37,7 +35,7 @@ class MillisecondsField(forms.Field):
 
 
 class AnswerForm(forms.Form):
-    """The answer to one question; its fields depend on the question's type."""
+    """The answer to one question; its fields, checks and answer come from the question's type."""
 
     attempt = forms.CharField(widget=forms.HiddenInput)
     duration_ms = MillisecondsField(maximum=MAX_DURATION_MS)
@@ -45,70 +43,19 @@ class AnswerForm(forms.Form):
     def __init__(self, question: QuestionView, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.question = question
-        keyed = [(o.key, o.text) for o in question.options]
-        if question.type in ("single", "true_false"):
-            self.fields["choice"] = forms.ChoiceField(
-                choices=keyed, widget=forms.RadioSelect, error_messages={"required": "Choose an answer."}
-            )
-        elif question.type == "multiple":
-            self.fields["choices"] = forms.MultipleChoiceField(
-                choices=keyed,
-                widget=forms.CheckboxSelectMultiple,
-                error_messages={"required": "Choose at least one answer."},
-            )
-        elif question.type == "matching":
-            choices = [("", "Choose a match…"), *question.match_choices]
-            for option in question.options:
-                self.fields[f"match_{option.key}"] = forms.ChoiceField(
-                    label=option.text, choices=choices, error_messages={"required": "Choose a match."}
-                )
-        elif question.type == "ordering":
-            places = [("", "Place…")] + [(str(n), str(n)) for n in range(1, len(question.options) + 1)]
-            for option in question.options:
-                self.fields[f"order_{option.key}"] = forms.ChoiceField(
-                    label=option.text, choices=places, error_messages={"required": "Give this item a place."}
-                )
-        elif question.type == "numeric":
-            self.fields["value"] = forms.CharField(
-                label="Your answer",
-                max_length=32,
-                error_messages={"required": "Enter a number."},
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-            )
+        self.fields.update(question.type_spec.form_fields(question))
         for field in self.fields.values():
             field.error_messages["invalid_choice"] = "That answer does not belong to this question."
             field.error_messages["invalid_list"] = "That answer does not belong to this question."
 
-    def clean_value(self) -> float:
-        raw = self.cleaned_data["value"].strip().replace(" ", "").rstrip("%")
-        if not NUMBER.match(raw):
-            raise forms.ValidationError("Enter a number, such as 54.2 (digits, one decimal point or comma).")
-        value = float(raw.replace(",", "."))
-        if not math.isfinite(value):
-            raise forms.ValidationError("Enter a number, such as 54.2.")
-        return value
-
     def clean(self):
         cleaned = super().clean()
-        if self.question.type == "ordering":
-            places = [cleaned.get(f"order_{o.key}") for o in self.question.options]
-            given = [p for p in places if p]
-            if len(given) == len(places) and len(set(given)) != len(given):
-                raise forms.ValidationError("Give each item a different place: each number can be used once.")
+        self.question.type_spec.clean(self.question, cleaned)
         return cleaned
 
     def answer(self) -> dict:
-        """The validated answer as stored on the review log (see tutor.study.marking)."""
-        data, qtype = self.cleaned_data, self.question.type
-        if qtype in ("single", "true_false"):
-            return {"choice": data["choice"]}
-        if qtype == "multiple":
-            return {"choices": sorted(data["choices"])}
-        if qtype == "matching":
-            return {"matches": {o.key: data[f"match_{o.key}"] for o in self.question.options}}
-        if qtype == "ordering":
-            return {"order": {o.key: int(data[f"order_{o.key}"]) for o in self.question.options}}
-        return {"value": data["value"]}
+        """The validated answer as stored on the review log (see the question's type in tutor/questions)."""
+        return self.question.type_spec.answer(self.question, self.cleaned_data)
 
 
 class RatingForm(forms.Form):

@@ -9,8 +9,8 @@ half-valid tree never reaches learners.
   tree            the dataclasses
   sources         references.yaml
   modules         module.md, its sections and misconceptions.yaml
-  questions       questions.yaml, the common fields
-  question_types  the fields and validation of each question type
+  questions       questions.yaml, the common fields; each type's own fields are read by its module in
+                  tutor/questions (the registry)
   bank            checks across modules
   rules           the writing standard (§4 of the content format): figures in cited sources, near-duplicate
                   stems, key spread, key length, hedged keys

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tutor.catalog.content.problems import Problem
-from tutor.catalog.content.tree import MisconceptionData, ModuleData, OptionData, QuestionData
+from tutor.catalog.content.tree import MisconceptionData, ModuleData, QuestionData
+from tutor.questions.registry import question_type
 
 
 def check_unique_ids(modules: list[ModuleData], problems: list[Problem]) -> None:
@@ -87,7 +88,7 @@ def check_misconceptions(modules: list[ModuleData], problems: list[Problem]) -> 
                         Problem(
                             question.path,
                             option.line or question.line,
-                            f"{question.qid}.{_option_field(question, option)}misconception",
+                            f"{question.qid}.{question_type(question.type).option_field(option)}misconception",
                             f"{option.misconception!r} is not defined in any module's misconceptions.yaml",
                         )
                     )
@@ -96,11 +97,3 @@ def check_misconceptions(modules: list[ModuleData], problems: list[Problem]) -> 
             problems.append(
                 Problem(misconception.path, misconception.line, f"{slug}.slug", "no option names this misconception")
             )
-
-
-def _option_field(question: QuestionData, option: OptionData) -> str:
-    """Where an option's fields sit in the file: `options[1].`, `common_errors[0].` or the question itself."""
-    if question.type in ("single", "multiple"):
-        return f"options[{option.position}]."
-    if question.type == "numeric":
-        return f"common_errors[{option.position - 1}]."

@@ -1,13 +1,13 @@
-"""questions.yaml: the fields every question has; the fields of each type are read by question_types."""
+"""questions.yaml: the fields every question has; the fields of each type are read by its module in tutor/questions."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from tutor.catalog.content.problems import Collector, Problem, read_yaml_file
-from tutor.catalog.content.question_types import QUESTION_TYPES, TYPE_FIELDS, TYPE_READERS
 from tutor.catalog.content.tree import ID_PATTERN, QuestionData, SourceData
 from tutor.catalog.content.yaml_lines import LineDict, line_of
+from tutor.questions.registry import all_types, question_type, type_names
 
 BLOOM_LEVELS = ("recall", "understand", "apply")
 COMMON_FIELDS = {
@@ -68,18 +68,17 @@ def _read_question(
             "must be lowercase letters, digits and hyphens, e.g. hist-001",
         )
     qtype = entry.get("type")
-    if qtype not in QUESTION_TYPES:
+    names = type_names()
+    if not isinstance(qtype, str) or qtype not in names:
         out.add(
             line_of(entry, "type"),
             f"{prefix}type",
-            "missing" if qtype is None else f"{qtype!r} is not one of {', '.join(QUESTION_TYPES)}",
+            "missing" if qtype is None else f"{qtype!r} is not one of {', '.join(names)}",
         )
-        out.check_fields(
-            entry, COMMON_FIELDS | set().union(*(f for f, _ in TYPE_FIELDS.values())), REQUIRED_COMMON, prefix
-        )
+        out.check_fields(entry, COMMON_FIELDS.union(*(spec.fields for spec in all_types())), REQUIRED_COMMON, prefix)
         return None
-    allowed, required = TYPE_FIELDS[qtype]
-    out.check_fields(entry, COMMON_FIELDS | allowed, REQUIRED_COMMON + required, prefix)
+    spec = question_type(qtype)
+    out.check_fields(entry, COMMON_FIELDS | spec.fields, REQUIRED_COMMON + spec.required, prefix)
 
     teaches = out.text(entry, "teaches", prefix)
     if teaches and teaches not in anchors:
@@ -123,7 +122,7 @@ def _read_question(
         line=entry.line,
         field_lines=dict(entry.lines),
     )
-    TYPE_READERS[qtype](entry, question, prefix, out)
+    spec.read(entry, question, prefix, out)
     return question
 
 

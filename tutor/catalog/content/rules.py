@@ -1,7 +1,7 @@
 """The writing standard the loader enforces on a parsed tree (content format, second edition, §4).
 
 Each rule returns problems as `file:line: field: message`. Rule 6 (objective, rationales, misconception labels)
-is enforced where the fields are read: questions, question_types and bank.
+is enforced where the fields are read: questions, each type's module (tutor/questions) and bank.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from tutor.catalog.content.figures import numbers_in
 from tutor.catalog.content.problems import Problem
 from tutor.catalog.content.source_texts import SourceTexts, read_source_texts
 from tutor.catalog.content.tree import ContentTree, ModuleData, QuestionData
+from tutor.questions.registry import question_type
 
 SIMILAR_STEMS = 0.8  # share of matching words above which two stems are near-duplicates
 MAX_KEY_SHARE = 0.4  # no letter keyed, and the key not the longest option, in more than this share
@@ -84,21 +85,9 @@ def item_texts(question: QuestionData) -> Iterator[tuple[str, str, int | None]]:
     yield "explanation", question.explanation, None
     for index, distractor in enumerate(question.distractors):
         yield f"distractors[{index}]", distractor, None
-    names = {"single": "options", "multiple": "options", "matching": "pairs", "ordering": "items"}
+    spec = question_type(question.type)
     for option in question.options:
-        if question.type == "true_false":
-            yield f"rationale_{option.key}", option.rationale, None
-            continue
-        if question.type in names:
-            prefix = f"{names[question.type]}[{option.position}]."
-        else:
-            prefix = "" if option.is_correct else f"common_errors[{option.position - 1}]."
-        line = option.line or None
-        yield f"{prefix}{'prompt' if question.type == 'matching' else 'text'}", option.text, line
-        yield f"{prefix}answer", option.match_text, line
-        yield f"{prefix}rationale", option.rationale, line
-        if option.numeric_value is not None:
-            yield f"{prefix}{'answer' if option.is_correct else 'value'}", f"{option.numeric_value:g}", line
+        yield from spec.option_texts(option)
 
 
 def check_figures_in_cited_sources(tree: ContentTree, texts: SourceTexts) -> list[Problem]:

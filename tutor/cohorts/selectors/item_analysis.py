@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -19,6 +18,7 @@ from tutor.cohorts.selectors.access import (
 from tutor.cohorts.selectors.statuses import (
     assignment_questions,
 )
+from tutor.questions.base import OptionShare, plain_label
 from tutor.study.marking import mark_answer
 from tutor.study.models import MemoryState, ReviewLog
 
@@ -32,20 +32,6 @@ class AttemptKind(TextChoices):
 
 
 @dataclass(frozen=True)
-class OptionShare:
-    """How often one option was chosen (choice items), one part was right (matching, ordering), or one value given
-    (numeric items)."""
-
-    key: str
-    label: str
-    count: int
-    share: float
-    is_correct: bool
-    misconception: str = ""
-    misconception_label: str = ""
-
-
-@dataclass(frozen=True)
 class ItemStats:
     question: QuestionView
     attempts: int
@@ -54,11 +40,13 @@ class ItemStats:
     discrimination: float | None
     options: tuple[OptionShare, ...]
     option_kind: str
+    # What the shares are of, when it needs saying (matching and ordering count the parts answered right).
+    shares_note: str = ""
 
     @property
     def stem_text(self) -> str:
         """The stem without Markdown marks, for tables and exports."""
-        return _plain(self.question.stem, limit=10_000)
+        return plain_label(self.question.stem, limit=10_000)
 
     @property
     def facility(self) -> float | None:
@@ -148,71 +136,6 @@ def discrimination_by_question(rows: Iterable[tuple[int, int, float]], question_
     return result
 
 
-def _plain(text: str, limit: int = 90) -> str:
-    text = " ".join(re.sub(r"[*_`]", "", text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _format_number(value: float) -> str:
-    return f"{value:g}"
-
-
-def _option_shares(question: QuestionView, counts: Counter, attempts: int, other: int = 0) -> tuple[str, tuple]:
-    """Shares per option for one question from counts keyed by option key."""
-
-    def share(count: int) -> float:
-        return count / attempts if attempts else 0.0
-
-    if question.type in ("single", "true_false", "multiple"):
-        return "choice", tuple(
-            OptionShare(
-                o.key,
-                _plain(o.text),
-                counts[o.key],
-                share(counts[o.key]),
-                o.is_correct,
-                o.misconception,
-                o.misconception_label,
-            )
-            for o in question.options
-        )
-    if question.type in ("matching", "ordering"):
-        shares = []
-        for o in question.options:
-            if question.type == "matching":
-                label = f"{_plain(o.text, 45)} → {_plain(o.match_text, 45)}"
-            else:
-                label = f"{o.position + 1}. {_plain(o.text)}"
-            shares.append(OptionShare(o.key, label, counts[o.key], share(counts[o.key]), True))
-        return "part", tuple(shares)
-    unit = f" {question.unit}" if question.unit else ""
-    tolerance = f" ± {_format_number(question.numeric_tolerance)}" if question.numeric_tolerance else ""
-    shares = [
-        OptionShare(
-            "answer",
-            f"{_format_number(question.numeric_answer)}{tolerance}{unit}",
-            counts["answer"],
-            share(counts["answer"]),
-            True,
-        )
-    ]
-    for o in question.options:
-        if not o.is_correct and o.numeric_value is not None:
-            shares.append(
-                OptionShare(
-                    o.key,
-                    f"{_format_number(o.numeric_value)}{unit}",
-                    counts[o.key],
-                    share(counts[o.key]),
-                    False,
-                    o.misconception,
-                    o.misconception_label,
-                )
-            )
-    shares.append(OptionShare("", "Any other value", other, share(other), False))
-    return "value", tuple(shares)
-
-
 def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: str = AttemptKind.FIRST) -> ItemAnalysis:
     """Per-question statistics over the cohort's current learners, one attempt per learner and question.
 
@@ -221,7 +144,8 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
       1. attempts, right answers and mean score per question (SQL aggregate);
       2. how often each option was chosen, for single-answer and true/false items (SQL, grouped by the answer's key);
       3. (learner, question, score) rows for the discrimination index, which needs each learner's total;
-      4. the answers to multiple-response, matching, ordering and numeric items, marked part by part in Python.
+      4. the answers to the other items (multiple-response, matching, ordering, numeric), marked part by part
+         in Python by their type, which says which options each answer counts for.
     Rows of 3 and 4 number at most learners times questions of the assignment.
     """
     questions = assignment_questions(assignment, snapshot)
@@ -241,10 +165,9 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
         .annotate(attempts=Count("id"), right=Count("id", filter=Q(correct=True)), mean_score=Avg("score"))
         .order_by()
     }
-    choice_ids = [q.id for q in questions if q.type in ("single", "true_false")]
-    other_ids = [q.id for q in questions if q.type not in ("single", "true_false")]
+    choice_ids = [q.id for q in questions if q.type_spec.choice_in_answer]
+    other_ids = [q.id for q in questions if not q.type_spec.choice_in_answer]
     counts: dict[int, Counter] = defaultdict(Counter)
-    others: Counter[int] = Counter()
     if choice_ids:
         chosen = (
             logs.filter(question_id__in=choice_ids)
@@ -264,16 +187,7 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
                 marking = mark_answer(question, answer)
             except (KeyError, TypeError, ValueError, AttributeError):
                 continue  # an answer stored under an older revision of the question: counted in totals only
-            if question.type == "multiple":
-                counts[question_id].update(o.key for o in marking.chosen)
-            elif question.type in ("matching", "ordering"):
-                counts[question_id].update(part.option.key for part in marking.parts if part.correct)
-            elif marking.correct:
-                counts[question_id]["answer"] += 1
-            elif marking.closest_error is not None:
-                counts[question_id][marking.closest_error.key] += 1
-            else:
-                others[question_id] += 1
+            counts[question_id].update(question.type_spec.counted_keys(marking))
 
     items = []
     times_by_tag: Counter[str] = Counter()
@@ -282,7 +196,8 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
     for question in questions:
         row = totals.get(question.id, {})
         attempts = row.get("attempts", 0)
-        option_kind, options = _option_shares(question, counts[question.id], attempts, others[question.id])
+        spec = question.type_spec
+        options = spec.option_shares(question, counts[question.id], attempts)
         items.append(
             ItemStats(
                 question=question,
@@ -291,7 +206,8 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
                 mean_score=row.get("mean_score"),
                 discrimination=discrimination.get(question.id),
                 options=options,
-                option_kind=option_kind,
+                option_kind=spec.share_kind,
+                shares_note=spec.shares_note,
             )
         )
         for option in options:

@@ -1,4 +1,5 @@
 """One small module per export format. Each takes catalog QuestionViews and returns bytes; none touches the database.
+What is particular to a question type is written by the type (tutor/questions/<type>.py) with the format's toolkit.
 
 Formats for learning-management systems are registered in `BANK_FORMATS` (name -> how to write a bank) so that the
 educator's page and `manage.py export_bank` offer the same ones.

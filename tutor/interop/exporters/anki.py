@@ -14,16 +14,12 @@ from pathlib import Path
 
 import genanki
 
-from tutor.catalog.models import QuestionType
 from tutor.catalog.snapshot import QuestionView
 from tutor.interop.exporters.common import (
     APP_NAME,
     general_feedback_html,
     html,
     number_text,
-    numeric_answer,
-    numeric_errors,
-    ordered_items,
     tag,
 )
 
@@ -67,56 +63,26 @@ def deck_id(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:7], "big") + 1
 
 
+class Anki:
+    """What a question type writes its card's fields with (tutor/questions/<type>.py, `anki_*`)."""
+
+    html = staticmethod(html)
+    number_text = staticmethod(number_text)
+
+
+ANKI = Anki()
+
+
 def options_html(question: QuestionView) -> str:
-    match question.type:
-        case QuestionType.MATCHING:
-            prompts = "".join(f"<li>{html(o.text)}</li>" for o in question.options)
-            answers = sorted([o.match_text for o in question.options] + list(question.distractors), key=str.lower)
-            pool = "".join(f"<li>{html(a)}</li>" for a in answers)
-            return f'<p>Match:</p><ol class="options">{prompts}</ol><p>with:</p><ul>{pool}</ul>'
-        case QuestionType.ORDERING:
-            shuffled = sorted(question.options, key=lambda o: o.key)  # keys are not in the right order's sense
-            items = "".join(f"<li>{html(o.text)}</li>" for o in shuffled)
-            return f'<p>Put in order:</p><ul class="options">{items}</ul>'
-        case QuestionType.NUMERIC:
-            return f"<p>Answer as a number{f' ({html(question.unit)})' if question.unit else ''}.</p>"
-        case _:
-            items = "".join(f"<li>{html(o.text)}</li>" for o in question.options)
-            return f'<ol class="options" type="A">{items}</ol>'
+    return question.type_spec.anki_options(ANKI, question)
 
 
 def answer_html(question: QuestionView) -> str:
-    match question.type:
-        case QuestionType.MATCHING:
-            pairs = "".join(f"<li>{html(o.text)} → {html(o.match_text)}</li>" for o in question.options)
-            return f"<ul>{pairs}</ul>"
-        case QuestionType.ORDERING:
-            return "<ol>" + "".join(f"<li>{html(o.text)}</li>" for o in ordered_items(question)) + "</ol>"
-        case QuestionType.NUMERIC:
-            value = number_text(question.numeric_answer or 0.0)
-            tolerance = f" (± {number_text(question.numeric_tolerance)})" if question.numeric_tolerance else ""
-            return f"<p>{html(value)}{html(question.unit)}{html(tolerance)}</p>"
-        case _:
-            return "<ul>" + "".join(f"<li>{html(o.text)}</li>" for o in question.correct_options) + "</ul>"
+    return question.type_spec.anki_answer(ANKI, question)
 
 
 def rationales_html(question: QuestionView) -> str:
-    if question.type == QuestionType.NUMERIC:
-        rows = []
-        answer = numeric_answer(question)
-        if answer is not None:
-            rows.append(f"<li>{html(number_text(question.numeric_answer or 0.0))}: {html(answer.rationale)}</li>")
-        rows += [
-            f"<li>{html(number_text(o.numeric_value))}: {html(o.rationale)}</li>" for o in numeric_errors(question)
-        ]
-    elif question.type == QuestionType.MATCHING:
-        rows = [f"<li>{html(o.text)} → {html(o.match_text)}: {html(o.rationale)}</li>" for o in question.options]
-    else:
-        rows = [
-            f"<li>{'✓' if o.is_correct and question.type != QuestionType.ORDERING else '•'} {html(o.text)}: "
-            f"{html(o.rationale)}</li>"
-            for o in (ordered_items(question) if question.type == QuestionType.ORDERING else question.options)
-        ]
+    rows = question.type_spec.anki_rationales(ANKI, question)
     return f'<ul class="rationales">{"".join(rows)}</ul>' if rows else ""
 
 

@@ -56,19 +56,6 @@ def general_feedback_text(question: QuestionView) -> str:
     return " ".join(lines)
 
 
-def ordered_items(question: QuestionView):
-    """Ordering items in their right order."""
-    return sorted(question.options, key=lambda option: option.position)
-
-
-def numeric_answer(question: QuestionView):
-    return next((o for o in question.options if o.key == "answer"), None)
-
-
-def numeric_errors(question: QuestionView):
-    return [o for o in question.options if o.key != "answer" and o.numeric_value is not None]
-
-
 def tag(text: str) -> str:
     """A tag that every format accepts: lowercase words joined by hyphens."""
     return TAG_UNSAFE.sub("-", text.lower()).strip("-")

@@ -1,8 +1,9 @@
 """QTI 2.1 items in an IMS content package (a zip with imsmanifest.xml), for Canvas, Blackboard and other LMSs.
 
-One assessmentItem file per question: choiceInteraction (single, multiple, true/false), matchInteraction
-(matching; distractors are extra answers), orderInteraction (ordering) and textEntryInteraction with a float
-response (numeric; the tolerance is an absolute `equal` tolerance). Per-option feedback is a modalFeedback shown for
+One assessmentItem file per question, written by its type (`qti_item` in tutor/questions/<type>.py) with the Qti
+toolkit below: choiceInteraction (single, multiple, true/false), matchInteraction (matching; distractors are extra
+answers), orderInteraction (ordering) and textEntryInteraction with a float response (numeric; the tolerance is an
+absolute `equal` tolerance). Per-option feedback is a modalFeedback shown for
 the chosen option; the explanation and sources are a modalFeedback shown after every answer.
 """
 
@@ -13,15 +14,11 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Sequence
 
-from tutor.catalog.models import QuestionType
 from tutor.catalog.snapshot import QuestionView
 from tutor.interop.exporters.common import (
     APP_NAME,
     general_feedback_text,
     number_text,
-    numeric_answer,
-    numeric_errors,
-    ordered_items,
     plain,
 )
 
@@ -80,7 +77,7 @@ def _declarations(item: ET.Element, cardinality: str, base_type: str, correct: l
     return response
 
 
-def _processing(item: ET.Element, match: ET.Element, *, feedback_from_response: bool) -> None:
+def _processing(item: ET.Element, match: ET.Element, *, feedback_from_response: bool) -> ET.Element:
     processing = _sub(item, "responseProcessing")
     condition = _sub(processing, "responseCondition")
     when = _sub(condition, "responseIf")
@@ -96,6 +93,7 @@ def _processing(item: ET.Element, match: ET.Element, *, feedback_from_response: 
         {"baseType": "identifier"},
         "general",
     )
+    return processing
 
 
 def _match_correct() -> ET.Element:
@@ -124,9 +122,9 @@ def _item(question: QuestionView) -> ET.Element:
     return item
 
 
-def choice_item(question: QuestionView) -> ET.Element:
+def choice_item(question: QuestionView, *, single: bool, shuffle: bool) -> ET.Element:
+    """A choiceInteraction (single, multiple, true/false): feedback for each option chosen, then the explanation."""
     item = _item(question)
-    single = question.type != QuestionType.MULTIPLE
     correct = [choice_id(o.key) for o in question.options if o.is_correct]
     _declarations(item, "single" if single else "multiple", "identifier", correct)
     body = _sub(item, "itemBody")
@@ -135,7 +133,7 @@ def choice_item(question: QuestionView) -> ET.Element:
         "choiceInteraction",
         {
             "responseIdentifier": "RESPONSE",
-            "shuffle": "false" if question.type == QuestionType.TRUE_FALSE else "true",
+            "shuffle": "true" if shuffle else "false",
             "maxChoices": "1" if single else "0",
         },
     )
@@ -149,100 +147,31 @@ def choice_item(question: QuestionView) -> ET.Element:
     return item
 
 
-def match_item(question: QuestionView) -> ET.Element:
-    item = _item(question)
-    pairs = [f"P_{o.key} {choice_id(o.key)}" for o in question.options]
-    _declarations(item, "multiple", "directedPair", pairs)
-    body = _sub(item, "itemBody")
-    count = str(len(question.options))
-    interaction = _sub(
-        body, "matchInteraction", {"responseIdentifier": "RESPONSE", "shuffle": "true", "maxAssociations": count}
-    )
-    _sub(interaction, "prompt", text=plain(question.stem))
-    prompts = _sub(interaction, "simpleMatchSet")
-    for option in question.options:
-        _sub(prompts, "simpleAssociableChoice", {"identifier": f"P_{option.key}", "matchMax": "1"}, plain(option.text))
-    answers = _sub(interaction, "simpleMatchSet")
-    for option in question.options:
-        _sub(
-            answers, "simpleAssociableChoice", {"identifier": choice_id(option.key), "matchMax": "1"}, option.match_text
-        )
-    for index, distractor in enumerate(question.distractors, start=1):
-        _sub(answers, "simpleAssociableChoice", {"identifier": f"X_{index}", "matchMax": "1"}, distractor)
-    _processing(item, _match_correct(), feedback_from_response=False)
-    why = " ".join(f"{plain(o.text)} → {o.match_text}: {plain(o.rationale)}" for o in question.options)
-    _feedback(item, "EXPLANATION", "general", f"{general_feedback_text(question)} {why}")
-    return item
+class Qti:
+    """What a question type writes its QTI item with (tutor/questions/<type>.py, `qti_item`)."""
+
+    item = staticmethod(_item)
+    declarations = staticmethod(_declarations)
+    processing = staticmethod(_processing)
+    match_correct = staticmethod(_match_correct)
+    feedback = staticmethod(_feedback)
+    sub = staticmethod(_sub)
+    choice_id = staticmethod(choice_id)
+    choice_item = staticmethod(choice_item)
+    general_feedback = staticmethod(general_feedback_text)
+    plain = staticmethod(plain)
+    number_text = staticmethod(number_text)
+
+    @staticmethod
+    def element(name: str, attrs: dict[str, str] | None = None) -> ET.Element:
+        return ET.Element(q(name), attrs or {})
 
 
-def order_item(question: QuestionView) -> ET.Element:
-    item = _item(question)
-    right = ordered_items(question)
-    _declarations(item, "ordered", "identifier", [choice_id(o.key) for o in right])
-    body = _sub(item, "itemBody")
-    interaction = _sub(body, "orderInteraction", {"responseIdentifier": "RESPONSE", "shuffle": "true"})
-    _sub(interaction, "prompt", text=plain(question.stem))
-    for option in right:
-        _sub(interaction, "simpleChoice", {"identifier": choice_id(option.key)}, plain(option.text))
-    _processing(item, _match_correct(), feedback_from_response=False)
-    why = " ".join(f"{plain(o.text)}: {plain(o.rationale)}" for o in right)
-    _feedback(item, "EXPLANATION", "general", f"{general_feedback_text(question)} {why}")
-    return item
-
-
-def numeric_item(question: QuestionView) -> ET.Element:
-    item = _item(question)
-    answer = number_text(question.numeric_answer or 0.0)
-    _declarations(item, "single", "float", [answer])
-    body = _sub(item, "itemBody")
-    paragraph = _sub(body, "p", text=plain(question.stem) + " ")
-    entry = _sub(paragraph, "textEntryInteraction", {"responseIdentifier": "RESPONSE", "expectedLength": "8"})
-    if question.unit:
-        entry.tail = f" {question.unit}"
-    tolerance = number_text(question.numeric_tolerance or 0.0)
-    equal = ET.Element(q("equal"), {"toleranceMode": "absolute", "tolerance": f"{tolerance} {tolerance}"})
-    _sub(equal, "variable", {"identifier": "RESPONSE"})
-    _sub(equal, "correct", {"identifier": "RESPONSE"})
-    _processing(item, equal, feedback_from_response=False)
-    # Feedback for the right value and each common wrong value, chosen by matching the response.
-    processing = item.find(q("responseProcessing"))
-    values = [("right", question.numeric_answer, question.numeric_tolerance or 0.0)]
-    values += [(f"error_{i}", o.numeric_value, 0.0) for i, o in enumerate(numeric_errors(question), start=1)]
-    for identifier, value, tol in values:
-        condition = _sub(processing, "responseCondition")
-        when = _sub(condition, "responseIf")
-        close = _sub(
-            when, "equal", {"toleranceMode": "absolute", "tolerance": f"{number_text(tol)} {number_text(tol)}"}
-        )
-        _sub(close, "variable", {"identifier": "RESPONSE"})
-        _sub(close, "baseValue", {"baseType": "float"}, number_text(value))
-        _sub(
-            _sub(when, "setOutcomeValue", {"identifier": "FEEDBACK"}),
-            "baseValue",
-            {"baseType": "identifier"},
-            identifier,
-        )
-    right = numeric_answer(question)
-    if right is not None:
-        _feedback(item, "FEEDBACK", "right", right.rationale)
-    for index, error in enumerate(numeric_errors(question), start=1):
-        _feedback(item, "FEEDBACK", f"error_{index}", error.rationale)
-    _feedback(item, "EXPLANATION", "general", general_feedback_text(question))
-    return item
-
-
-WRITERS = {
-    QuestionType.SINGLE: choice_item,
-    QuestionType.MULTIPLE: choice_item,
-    QuestionType.TRUE_FALSE: choice_item,
-    QuestionType.MATCHING: match_item,
-    QuestionType.ORDERING: order_item,
-    QuestionType.NUMERIC: numeric_item,
-}
+QTI = Qti()
 
 
 def item_xml(question: QuestionView) -> bytes:
-    item = WRITERS[QuestionType(question.type)](question)
+    item = question.type_spec.qti_item(QTI, question)
     ET.indent(item)
     return ET.tostring(item, encoding="utf-8", xml_declaration=True)
 

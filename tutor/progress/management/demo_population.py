@@ -18,7 +18,6 @@ import heapq
 import math
 import random
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
@@ -168,33 +167,9 @@ class AnswerBank:
 
 
 def _answers(question: QuestionView) -> tuple[dict, list[dict]]:
-    """The right answer and wrong ones in the JSON shape the answer form produces (see tutor.study.marking)."""
-    options = question.options
-    if question.type in ("single", "true_false"):
-        right = next((o.key for o in options if o.is_correct), options[0].key)
-        return {"choice": right}, [{"choice": o.key} for o in options if not o.is_correct]
-    if question.type == "multiple":
-        chosen = {o.key for o in options if o.is_correct}
-        flips = [sorted(chosen ^ {o.key}) for o in options]  # one option too many or too few
-        return {"choices": sorted(chosen)}, [{"choices": keys} for keys in flips if keys]
-    if question.type == "matching":
-        right = {o.key: o.key for o in options}
-        wrong = []
-        for first, second in pairwise(options):
-            wrong.append({"matches": {**right, first.key: second.key, second.key: first.key}})
-        for index, _ in enumerate(question.distractors, start=1):
-            wrong.append({"matches": {**right, options[-1].key: f"extra-{index}"}})
-        return {"matches": right}, wrong
-    if question.type == "ordering":
-        right = {o.key: o.position + 1 for o in options}
-        wrong = []
-        for first, second in pairwise(options):
-            wrong.append({"order": {**right, first.key: right[second.key], second.key: right[first.key]}})
-        return {"order": right}, wrong
-    value = question.numeric_answer or 0.0
-    errors = [{"value": o.numeric_value} for o in options if not o.is_correct and o.numeric_value is not None]
-    slip = (question.numeric_tolerance or 0.0) + max(1.0, abs(value) * 0.1)
-    return {"value": value}, errors or [{"value": round(value + slip, 1)}, {"value": round(value - slip, 1)}]
+    """The right answer and wrong ones in the JSON shape the answer form produces, as the question's type says."""
+    spec = question.type_spec
+    return spec.right_answer(question), spec.wrong_answers(question)
 
 
 @dataclass(eq=False)
