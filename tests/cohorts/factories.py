@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from types import SimpleNamespace
 
 import factory
 from factory.django import DjangoModelFactory
 
 from tests.factories import EducatorFactory, UserFactory
 from tutor.cohorts.models import Assignment, Cohort, Membership
-from tutor.study.models import Card, MemoryState, Rating, ReviewLog
+from tutor.questions.base import Marking
+from tutor.study.models import Card, ReviewContext, ReviewLog
+from tutor.study.review import CardTally, rating_for_answer, review
+from tutor.study.scheduler import Memory
+from tutor.study.services import apply_outcome, review_log
 
 _attempts = itertools.count(1)
 
@@ -54,51 +59,45 @@ def card_and_log(
     at: dt.datetime,
     answer: dict | None = None,
     score: float | None = None,
-    stability: float = 3.0,
 ) -> tuple[Card, ReviewLog]:
-    """An unsaved card after one first answer, and the answer's log (save the card first, then the log)."""
-    days = at.timestamp() / 86400
-    card = Card(
-        learner_id=learner_id,
-        question_id=question_id,
-        state=MemoryState.REVIEW,
-        stability=stability,
-        difficulty=5.0,
-        due=at + dt.timedelta(days=stability),
-        last_review=at,
-        last_review_days=days,
-        reps=1,
-        lapses=0 if correct else 1,
-        last_answer_correct=correct,
-        created_at=at,
-    )
-    log = ReviewLog(
-        learner_id=learner_id,
-        question_id=question_id,
-        question_revision=1,
-        attempt=f"test-attempt-{next(_attempts)}",
-        answer=answer if answer is not None else {"choice": "a" if correct else "b"},
+    """An unsaved card after one first answer, and the answer's log (save the card first, then the log), made by
+    the same review core and log builder as a recorded answer: only the locking and the saving are skipped."""
+    outcome = review(
+        card_id=0,
+        memory=Memory(),
+        tally=CardTally(),
         correct=correct,
-        score=(1.0 if correct else 0.0) if score is None else score,
-        rating=Rating.GOOD if correct else Rating.AGAIN,
-        reviewed_at=at,
-        state_before=MemoryState.NEW,
-        state_after=MemoryState.REVIEW,
-        stability_after=stability,
-        difficulty_after=5.0,
-        due_after=at + dt.timedelta(days=stability),
-        scheduled_days=stability,
-        card_before={},
+        rating=rating_for_answer(correct=correct),
+        at=at,
+        desired_retention=0.9,
+        zone=dt.UTC,
+    )
+    card = Card(learner_id=learner_id, question_id=question_id, due=at, created_at=at)
+    apply_outcome(card, outcome)
+    log = review_log(
+        learner_id=learner_id,
+        question=SimpleNamespace(id=question_id, revision=1),
+        attempt=f"test-attempt-{next(_attempts)}",
+        context=ReviewContext.STUDY,
+        answer=answer if answer is not None else {"choice": "a" if correct else "b"},
+        marking=Marking(correct=correct, score=(1.0 if correct else 0.0) if score is None else score),
+        answered_at=at,
+        duration_ms=None,
+        outcome=outcome,
     )
     return card, log
 
 
 def bulk_answers(rows: list[tuple[int, int, bool, dt.datetime]]) -> None:
-    """Write a first answer for each (learner id, question id, correct, time) in two statements."""
+    """Write a first answer for each (learner id, question id, correct, time) in three statements (cards, logs, and
+    each card pointed at its log)."""
     pairs = [
         card_and_log(learner_id, question_id, correct=correct, at=at) for learner_id, question_id, correct, at in rows
     ]
     cards = Card.objects.bulk_create([card for card, _ in pairs])
     for card, (_, log) in zip(cards, pairs, strict=True):
         log.card_id = card.pk
-    ReviewLog.objects.bulk_create([log for _, log in pairs])
+    logs = ReviewLog.objects.bulk_create([log for _, log in pairs])
+    for card, log in zip(cards, logs, strict=True):
+        card.last_log_id = log.pk
+    Card.objects.bulk_update(cards, ["last_log"])
