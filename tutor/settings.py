@@ -214,7 +214,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tutor.web.errors.login_locked_out"
-AXES_CLIENT_IP_CALLABLE = "tutor.web.throttle.client_ip"
+AXES_CLIENT_IP_CALLABLE = "tutor.web.throttle.client_address"
 AXES_VERBOSE = False
 # Sign-up and join codes (tutor.web.throttle): attempts per address, and per account for join codes, per hour.
 SIGN_UP_LIMIT_PER_HOUR = int(os.environ.get("SIGN_UP_LIMIT_PER_HOUR", "10"))

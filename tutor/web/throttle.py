@@ -6,18 +6,30 @@ configured cache (Redis in production, shared by every worker; local memory on a
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The caller's address: the proxy's X-Forwarded-For (its last hop) only when a trusted proxy is configured."""
+def client_address(request: HttpRequest) -> str | None:
+    """The caller's IP address, or None when there is no valid one: the proxy's X-Forwarded-For (its last hop) only
+    when a trusted proxy is configured. django-axes stores it in an address column, so it must be an address."""
+    candidate = request.META.get("REMOTE_ADDR", "")
     if settings.TRUSTED_PROXY:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+            candidate = forwarded[-1]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The caller's address as a throttling key ("unknown" when there is none)."""
+    return client_address(request) or "unknown"
 
 
 def over_limit(*, action: str, keys: list[str], limit: int, window_seconds: int) -> bool:
