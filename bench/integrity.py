@@ -98,10 +98,13 @@ def main() -> int:
 
         tally = Tally()
         run_clients(port, tabs, tally, seconds=args.seconds, seed=args.seed)
-        print_integrity(tally, learners)
+        problems = print_integrity(tally, learners)
 
         fault = run_fault(port, tabs, args, database)
-        print_fault(fault, args)
+        problems += print_fault(fault, args)
+        if args.check and problems:
+            print("\nIntegrity check failed:\n  " + "\n  ".join(problems))
+            return 1
     finally:
         if server is not None:
             stop_gunicorn(server)
@@ -122,6 +125,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=int, default=20, help="Seconds of racing load (default 20).")
     parser.add_argument("--fault-seconds", type=int, default=5, help="Seconds the database is read-only (default 5).")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="Exit 1 unless every answer counted once, no history is out of order, no 5xx other than the fault's "
+        "503s, and answers are saved again within 5 s of the fault's end (the short run CI makes).",
+    )
     parser.add_argument(
         "--postgres",
         default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
@@ -232,7 +241,7 @@ def post_with_location(port: int, session: Session, token: str, rng: random.Rand
 # --- what the history looks like -----------------------------------------------------------------------------
 
 
-def print_integrity(tally: Tally, learners: list[str]) -> None:
+def print_integrity(tally: Tally, learners: list[str]) -> list[str]:
     from django.db.models import Count
 
     from tutor.study.models import Card, ReviewLog
@@ -266,6 +275,16 @@ def print_integrity(tally: Tally, learners: list[str]) -> None:
     print(f"  negative elapsed times:                               {negative}")
     print(f"  cards not carrying their latest answer:               {stale}")
     print(f"  5xx responses:                                        {server_errors}")
+    problems = []
+    if len(tally.accepted_logs) != written:
+        problems.append(f"{len(tally.accepted_logs)} answers accepted but {written} logs written")
+    if duplicated or inversions or negative or stale or server_errors:
+        problems.append(
+            f"duplicated {duplicated}, inversions {inversions}, negative {negative}, stale {stale}, 5xx {server_errors}"
+        )
+    if not tally.accepted_logs or not tally.replays:
+        problems.append("the run recorded no answers or no double submits: it proves nothing")
+    return problems
 
 
 # --- a read-only database ------------------------------------------------------------------------------------
@@ -339,7 +358,7 @@ def run_fault(port: int, tabs: dict[str, tuple[Session, Session]], args, databas
     return report
 
 
-def print_fault(report: FaultReport, args) -> None:
+def print_fault(report: FaultReport, args) -> list[str]:
     print()
     print(f"Read-only database for {args.fault_seconds} s (new sessions read-only, open connections cut)")
     print(f"  responses during the fault: {dict(sorted(report.during.items()))}")
@@ -348,6 +367,14 @@ def print_fault(report: FaultReport, args) -> None:
     print(f"  first answer saved again:   {recovered} after the fault ended")
     others = sum(n for status, n in (report.during + report.after).items() if status >= 500 and status != 503)
     print(f"  5xx other than 503:         {others}")
+    problems = []
+    if others:
+        problems.append(f"{others} responses other than 503 failed during or after the fault")
+    if report.during.get(503, 0) == 0:
+        problems.append("no 503 during the fault: the fault did not reach the app")
+    if report.recovered_after is None or report.recovered_after > 5:
+        problems.append(f"answers saved again only after {recovered}")
+    return problems
 
 
 if __name__ == "__main__":

@@ -135,4 +135,4 @@ def test_practice_settings_and_history_pages_are_accessible(
     check_accessibility(page)
     page.get_by_label(re.compile("New questions per day")).fill("5")
     page.get_by_role("button", name="Save settings").click()
-    assert "saved" in page.get_by_role("status").inner_text()
+    assert "saved" in page.get_by_role("status").filter(has_text="saved").inner_text()
