@@ -67,6 +67,9 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def get_absolute_url(self) -> str:
+        return reverse("source_detail", kwargs={"key": self.key})
+
     @property
     def label(self) -> str:
         return source_label(kind=self.kind, number=self.number, title=self.title)
