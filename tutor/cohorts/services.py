@@ -28,8 +28,8 @@ from tutor.cohorts.models import (
 )
 from tutor.cohorts.selectors import (
     LearnerStatus,
-    assignment_questions,
     assignment_statuses,
+    counted_assignment_questions,
     first_moment_complete,
 )
 from tutor.cohorts.signals import announce_completions
@@ -271,7 +271,7 @@ def record_completions(
     pending = [status for status in updated.values() if status.awaits_recording]
     if not pending:
         return updated
-    questions = {s.assignment.pk: assignment_questions(s.assignment, snapshot) for s in pending}
+    questions = {s.assignment.pk: counted_assignment_questions(s.assignment, snapshot) for s in pending}
     question_ids = {q.id for qs in questions.values() for q in qs}
     answers: dict[int, list[tuple[int, bool, dt.datetime]]] = defaultdict(list)
     rows = (

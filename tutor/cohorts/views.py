@@ -430,7 +430,7 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "forecast_explanation": selectors.FORECAST_EXPLANATION,
             "due_passed": now >= assignment.due_at,
             "exam_questions_needed": assignment.exam_questions_needed(
-                len(selectors.assignment_questions(assignment, snapshot))
+                len(selectors.counted_assignment_questions(assignment, snapshot))
             ),
         },
     )
