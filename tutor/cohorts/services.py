@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,8 +32,10 @@ from tutor.cohorts.selectors import (
     assignment_statuses,
     counted_assignment_questions,
     first_moment_complete,
+    taught_cohorts,
 )
 from tutor.cohorts.signals import announce_completions
+from tutor.study.misconceptions import learners_holding, start_misconception_practice
 from tutor.study.models import ReviewLog
 from tutor.study.services import set_required_modules
 
@@ -328,3 +331,17 @@ def redeem_educator_invite(*, user: User, token: str, now: dt.datetime) -> User:
     user.role = Role.EDUCATOR
     user.save(update_fields=["role"])
     return user
+
+
+def assign_misconception_practice(*, educator: User, assignment: Assignment, slug: str, now: dt.datetime) -> int:
+    """Give every member of the assignment's cohort for whom the idea is still active a short practice test of the
+    questions that target it; returns how many tests were made. Only the cohort's educators may."""
+    if not taught_cohorts(educator).filter(pk=assignment.cohort_id).exists():
+        raise PermissionDenied("Only the cohort's educators can assign practice.")
+    holders = learners_holding(learner_ids=_member_ids(assignment.cohort), slugs=[slug]).get(slug, [])
+    made = 0
+    for row in holders:
+        if row.is_active:
+            start_misconception_practice(learner=row.learner, slug=slug, now=now)
+            made += 1
+    return made

@@ -31,5 +31,10 @@ urlpatterns = [
         views.assignment_results_csv,
         name="assignment_results_csv",
     ),
+    path(
+        "educator/assignments/<int:assignment_id>/ideas/<slug:slug>/assign-practice/",
+        views.assign_misconception_practice,
+        name="assign_misconception_practice",
+    ),
     path("educator/assignments/<int:assignment_id>/items.csv", views.item_analysis_csv, name="item_analysis_csv"),
 ]

@@ -29,6 +29,7 @@ from tutor.cohorts.forms import (
 from tutor.cohorts.models import Assignment, Cohort, EducatorInvite
 from tutor.cohorts.selectors import AttemptKind
 from tutor.progress.views import dashboard_context
+from tutor.study.services import StudyError
 
 
 def _today(now: dt.datetime) -> dt.date:
@@ -468,6 +469,22 @@ def item_analysis(request: HttpRequest, assignment_id: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def assign_misconception_practice(request: HttpRequest, assignment_id: int, slug: str) -> HttpResponse:
+    """Give each member still holding a wrong idea a short practice test on it."""
+    assignment = _assignment_or_404(request, assignment_id)
+    try:
+        made = services.assign_misconception_practice(
+            educator=request.user, assignment=assignment, slug=slug, now=timezone.now()
+        )
+    except StudyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Practice assigned to {made} learner{'s' if made != 1 else ''}.")
+    return redirect("item_analysis", assignment_id=assignment.pk)
 
 
 @login_required

@@ -24,6 +24,7 @@ from tutor.study.item_statistics import (  # noqa: F401  (re-exported: the cohor
     pearson,
 )
 from tutor.study.marking import mark_answer
+from tutor.study.misconceptions import learners_holding
 from tutor.study.models import MemoryState, ReviewLog
 
 
@@ -92,11 +93,26 @@ class ItemStats:
 
 
 @dataclass(frozen=True)
+class MisconceptionLearner:
+    """A cohort member who has chosen the idea, across all their answers."""
+
+    learner_id: int
+    name: str
+    times_chosen: int
+    is_active: bool
+
+
+@dataclass(frozen=True)
 class MisconceptionRow:
     tag: str
     times: int
     questions: tuple[QuestionView, ...]
     label: str = ""
+    learners: tuple[MisconceptionLearner, ...] = ()
+
+    @property
+    def active_learners(self) -> tuple[MisconceptionLearner, ...]:
+        return tuple(learner for learner in self.learners if learner.is_active)
 
 
 @dataclass(frozen=True)
@@ -184,11 +200,12 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
     """Per-question statistics over the cohort's current learners, one attempt per learner and question.
 
     First attempts (the default) are the answers given while the card was new, before any feedback, as a test
-    would see them; latest attempts show what the cohort answers now. Four queries at most:
+    would see them; latest attempts show what the cohort answers now. Five queries at most:
       1. attempts, right answers and mean score per question (SQL aggregate);
       2. how often each option was chosen, for single-answer and true/false items (SQL, grouped by the answer's key);
       3. (learner, question, score) rows for the discrimination index, which needs each learner's total;
-      4. the answers to multiple-response, matching, ordering and numeric items, marked part by part in Python.
+      4. the answers to multiple-response, matching, ordering and numeric items, marked part by part in Python;
+      5. the members who have chosen each misconception (their own running counts), when any was chosen.
     Rows of 3 and 4 number at most learners times questions of the assignment.
     """
     questions = assignment_questions(assignment, snapshot)
@@ -266,9 +283,21 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
                 times_by_tag[option.misconception] += option.count
                 questions_by_tag[option.misconception][question.id] = question
                 label_by_tag[option.misconception] = option.misconception_label or option.misconception
+    holding = (
+        learners_holding(learner_ids=member_ids(assignment.cohort_id), slugs=list(times_by_tag)) if times_by_tag else {}
+    )
     misconceptions = sorted(
         (
-            MisconceptionRow(tag, times, tuple(questions_by_tag[tag].values()), label_by_tag[tag])
+            MisconceptionRow(
+                tag,
+                times,
+                tuple(questions_by_tag[tag].values()),
+                label_by_tag[tag],
+                tuple(
+                    MisconceptionLearner(row.learner_id, row.learner.get_username(), row.times_chosen, row.is_active)
+                    for row in holding.get(tag, ())
+                ),
+            )
             for tag, times in times_by_tag.items()
         ),
         key=lambda r: (-r.times, r.tag),
