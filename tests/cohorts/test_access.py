@@ -107,6 +107,12 @@ ROUTES = {
     "item_analysis": ("get", lambda w: {"assignment_id": w.assignment.pk}, None, ""),
     "assignment_results_csv": ("get", lambda w: {"assignment_id": w.assignment.pk}, None, ""),
     "item_analysis_csv": ("get", lambda w: {"assignment_id": w.assignment.pk}, None, ""),
+    "assign_misconception_practice": (
+        "post",
+        lambda w: {"assignment_id": w.assignment.pk, "slug": "some-idea"},
+        lambda w: {},
+        "",
+    ),
 }
 
 # fmt: off
@@ -140,6 +146,7 @@ MATRIX = [
     ("item_analysis",               302,    404,    404,    200,     200,     404,     404),
     ("assignment_results_csv",      302,    404,    404,    200,     200,     404,     404),
     ("item_analysis_csv",           302,    404,    404,    200,     200,     404,     404),
+    ("assign_misconception_practice", 302,  404,    404,    302,     302,     404,     404),
 ]
 # fmt: on
 CASES = [

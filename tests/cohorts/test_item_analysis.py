@@ -185,5 +185,35 @@ def test_multiple_response_numeric_and_matching_items_are_marked_part_by_part(an
 
 def test_item_analysis_runs_four_queries(cohort_of_four, django_assert_num_queries):
     snapshot = catalog()
-    with django_assert_num_queries(3):  # no multiple-response, matching, ordering or numeric items here
+    # no multiple-response, matching, ordering or numeric items here; one for the members behind misconceptions
+    with django_assert_num_queries(4):
         item_analysis(assignment=cohort_of_four, snapshot=snapshot)
+
+
+def test_misconceptions_name_the_learners_behind_them_and_practice_can_be_assigned(client, cohort_of_four):
+    from django.urls import reverse
+
+    from tutor.study.models import LearnerMisconception, PracticeTest
+
+    assignment = cohort_of_four
+    analysis = item_analysis(assignment=assignment, snapshot=catalog())
+    row = analysis.misconceptions[0]
+    members = list(assignment.cohort.memberships.select_related("learner"))
+    holder, over_it = members[0].learner, members[1].learner
+    outsider = UserFactory()
+    LearnerMisconception.objects.all().delete()  # the fixture's answers recorded some: start from a known state
+    for learner, right_since in ((holder, 0), (over_it, 2), (outsider, 0)):
+        LearnerMisconception.objects.create(learner=learner, slug=row.tag, times_chosen=3, right_since=right_since,
+                                            first_chosen_at=NOW, last_chosen_at=NOW)  # fmt: skip
+
+    row = next(r for r in item_analysis(assignment=assignment, snapshot=catalog()).misconceptions if r.tag == row.tag)
+    assert {learner.learner_id for learner in row.learners} == {holder.pk, over_it.pk}
+    assert [learner.learner_id for learner in row.active_learners] == [holder.pk]
+
+    client.force_login(assignment.cohort.owner)
+    page = client.get(reverse("item_analysis", args=[assignment.pk])).content.decode()
+    assert holder.username in page and "Assign practice on this idea" in page
+    response = client.post(reverse("assign_misconception_practice", args=[assignment.pk, row.tag]))
+
+    assert response.status_code == 302
+    assert list(PracticeTest.objects.values_list("learner_id", flat=True)) == [holder.pk]

@@ -85,7 +85,9 @@ def test_educator_and_learner_journey(live_server, bank, page, browser, check_ac
     check_accessibility(learner)
     learner.get_by_label("Join code").fill(code.lower())
     learner.get_by_role("button", name="Join", exact=True).click()
-    assert "You joined Spring 2027 therapists" in learner.get_by_role("status").filter(has_text="You joined").inner_text()
+    assert (
+        "You joined Spring 2027 therapists" in learner.get_by_role("status").filter(has_text="You joined").inner_text()
+    )
     check_accessibility(learner)
 
     # The educator assigns Risks and safety, due in a week.

@@ -283,8 +283,9 @@ def test_dashboard_queries_do_not_grow_with_history(client, django_assert_num_qu
     client.force_login(learner)
     client.get(reverse("progress_dashboard"))  # warm the catalog
 
-    # learner; module progress; study days; forecast; recall distribution; true retention; assignments (none)
-    with django_assert_num_queries(7):
+    # learner; module progress; study days; forecast; recall distribution; true retention; updated questions;
+    # misconceptions (none); assignments (none)
+    with django_assert_num_queries(9):
         response = client.get(reverse("progress_dashboard"))
     assert response.status_code == 200
 

@@ -6,6 +6,7 @@ retired, never deleted, so that learners' history always points at something.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -58,6 +59,9 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("source_detail", kwargs={"key": self.key})
 
     @property
     def label(self) -> str:
@@ -139,6 +143,10 @@ class Question(models.Model):
     # Feedback for a numeric answer, and the true/false misconception, live on the options.
     order = models.PositiveIntegerField(default=0)
     revision = models.PositiveIntegerField(default=1)
+    # The latest change of the item's facts (`changed: evidence` in the file): what learners who saw an earlier
+    # revision are told, and the revision that brought it. A wording fix leaves both as they were.
+    evidence_note = models.CharField(max_length=200, blank=True, default="")
+    evidence_revision = models.PositiveIntegerField(null=True, blank=True)
     content_hash = models.CharField(max_length=64)
     retired = models.BooleanField(default=False)
 
@@ -212,3 +220,62 @@ class ContentLoad(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fingerprint[:12]} at {self.loaded_at:%Y-%m-%d %H:%M}"
+
+
+class ItemReviewReason(models.TextChoices):
+    DISCRIMINATION = "discrimination", "Weak discrimination"
+    MASS_LAPSE = "mass_lapse", "Mass lapse"
+    REPORTS = "reports", "Problem reports"
+
+
+class ItemReviewQuerySet(models.QuerySet):
+    def open(self) -> ItemReviewQuerySet:
+        return self.filter(cleared_at__isnull=True)
+
+
+class ItemReview(models.Model):
+    """An item sent to the editors' queue as possibly flawed. While it is open, the item counts against no learner
+    (mastery, accuracy, completion, exam scores) and is not scheduled as new; an editor clearing it brings it back.
+
+    Raised by `flag_flawed_items` (run by editors or on a schedule), never by a page view. `statistics` keeps the
+    figures that raised it, as they were then.
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="item_reviews")
+    reasons = models.JSONField(default=list, help_text="Why it was flagged (ItemReviewReason values).")
+    statistics = models.JSONField(default=dict, blank=True)
+    raised_at = models.DateTimeField()
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    editor_note = models.TextField(blank=True)
+    # Any change (raised, cleared) moves this on, so every process notices and reloads its in-memory catalog.
+    changed_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = ItemReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cleared_at", "-raised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question"], condition=Q(cleared_at__isnull=True), name="one_open_review_per_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of {self.question}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.cleared_at is None
+
+    @property
+    def reason_text(self) -> str:
+        """The reasons in words, e.g. "Weak discrimination; Problem reports"."""
+        return review_reason_text(self.reasons)
+
+
+def review_reason_text(reasons: list[str]) -> str:
+    labels = dict(ItemReviewReason.choices)
+    return "; ".join(labels.get(reason, reason) for reason in reasons)

@@ -12,7 +12,19 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tutor.catalog.models import ContentLoad, Misconception, Module, Option, Question, Section, Source
+from django.db.models import Subquery
+
+from tutor.catalog.models import (
+    ContentLoad,
+    ItemReview,
+    Misconception,
+    Module,
+    Option,
+    Question,
+    Section,
+    Source,
+    review_reason_text,
+)
 from tutor.catalog.rendering import render_inline
 from tutor.catalog.source_labels import source_label
 from tutor.questions.registry import question_type
@@ -91,6 +103,9 @@ class QuestionView:
     unit: str
     distractors: tuple[str, ...]
     order: int
+    # Set while the item is in the editors' queue (an open ItemReview): why, in words. Such an item counts against
+    # no learner and is not scheduled as new.
+    under_review: str = ""
 
     @property
     def type_spec(self) -> QuestionTypeSpec:
@@ -146,6 +161,15 @@ class CatalogSnapshot:
     def live_questions(self) -> list[QuestionView]:
         return [q for q in self.questions.values() if not q.retired]
 
+    @property
+    def counted_questions(self) -> list[QuestionView]:
+        """Live questions that count in learners' figures: all but those under editors' review."""
+        return [q for q in self.questions.values() if not q.retired and not q.under_review]
+
+    @property
+    def under_review_ids(self) -> frozenset[int]:
+        return frozenset(q.id for q in self.questions.values() if q.under_review)
+
     def question_by_qid(self, qid: str) -> QuestionView | None:
         if not hasattr(self, "_by_qid"):
             self._by_qid = {q.qid: q for q in self.questions.values()}
@@ -155,10 +179,24 @@ class CatalogSnapshot:
         return next((m for m in self.modules.values() if m.slug == slug), None)
 
 
+def _catalog_key() -> str:
+    """What the in-memory catalog is keyed by: the newest content load and the newest change to the editors'
+    queue, in one query."""
+    newest_review = ItemReview.objects.order_by("-changed_at").values("changed_at")[:1]
+    latest = (
+        ContentLoad.objects.order_by("-id")
+        .annotate(review_changed=Subquery(newest_review))
+        .values_list("id", "fingerprint", "review_changed")
+        .first()
+    )
+    if latest is None:
+        return "empty"
+    return f"{latest[0]}:{latest[1]}:{latest[2].isoformat() if latest[2] else ''}"
+
+
 def build_snapshot() -> CatalogSnapshot:
-    """Read the whole catalog in six queries."""
-    latest = ContentLoad.objects.order_by("-id").values_list("id", "fingerprint").first()
-    snapshot = CatalogSnapshot(fingerprint=f"{latest[0]}:{latest[1]}" if latest else "empty")
+    """Read the whole catalog in eight queries."""
+    snapshot = CatalogSnapshot(fingerprint=_catalog_key())
     for module in Module.objects.filter(retired=False).order_by("order"):
         snapshot.modules[module.pk] = ModuleView(module.pk, module.slug, module.title, module.order)
     all_modules = {m.pk: m for m in Module.objects.all()}
@@ -186,6 +224,10 @@ def build_snapshot() -> CatalogSnapshot:
     question_sources: dict[int, list[SourceView]] = {}
     for question_id, source_id in Question.sources.through.objects.values_list("question_id", "source_id"):
         question_sources.setdefault(question_id, []).append(sources[source_id])
+    under_review = {
+        question_id: review_reason_text(reasons)
+        for question_id, reasons in ItemReview.objects.open().values_list("question_id", "reasons")
+    }
     for question in Question.objects.all():
         module, section = all_modules[question.module_id], sections[question.section_id]
         snapshot.questions[question.pk] = QuestionView(
@@ -214,6 +256,7 @@ def build_snapshot() -> CatalogSnapshot:
             unit=question.unit,
             distractors=tuple(question.distractors),
             order=question.order,
+            under_review=under_review.get(question.pk, ""),
         )
     return snapshot
 
@@ -230,8 +273,7 @@ class _SnapshotHolder:
         if snapshot is not None and now - self._checked_at < RECHECK_SECONDS:
             return snapshot
         with self._lock:
-            latest = ContentLoad.objects.order_by("-id").values_list("id", "fingerprint").first()
-            key = f"{latest[0]}:{latest[1]}" if latest else "empty"
+            key = _catalog_key()
             if self._snapshot is None or self._snapshot.fingerprint != key:
                 self._snapshot = build_snapshot()
             self._checked_at = time.monotonic()

@@ -15,6 +15,7 @@ from django.db import transaction
 from tutor.catalog.content import ContentTree, ModuleData, QuestionData
 from tutor.catalog.models import ContentLoad, Misconception, Module, Option, Question, Section, Source
 from tutor.catalog.rendering import cited_keys, render_markdown
+from tutor.catalog.signals import evidence_changed
 
 
 @dataclass
@@ -36,6 +37,8 @@ class LoadReport:
     modules: ChangeCount = field(default_factory=ChangeCount)
     sources: ChangeCount = field(default_factory=ChangeCount)
     misconceptions: ChangeCount = field(default_factory=ChangeCount)
+    # Questions whose facts changed in this load: (question id, new revision, the note learners read).
+    evidence_changes: list[tuple[int, int, str]] = field(default_factory=list)
     applied: bool = False
 
     @property
@@ -55,6 +58,7 @@ class LoadReport:
             "misconceptions": vars(self.misconceptions),
             "questions": {slug: vars(count) for slug, count in self.questions.items()},
             "sections": {slug: vars(count) for slug, count in self.sections.items()},
+            "evidence_changes": [{"question_id": q, "revision": r, "note": n} for q, r, n in self.evidence_changes],
         }
 
 
@@ -78,6 +82,10 @@ def load_content_tree(*, tree: ContentTree, dry_run: bool = False) -> LoadReport
             _retire_missing(tree, seen_modules, report)
             if report.changed and not dry_run:
                 ContentLoad.objects.create(fingerprint=tree.fingerprint, summary=report.as_dict())
+            if report.evidence_changes and not dry_run:
+                changes = list(report.evidence_changes)
+                # Learners' cards belong to the study app, which listens: the catalog never imports it.
+                transaction.on_commit(lambda: evidence_changed.send(sender=Question, changes=changes))
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -215,6 +223,10 @@ def _sync_questions(
             _assign_changed(question, values)
             if content_changed:
                 question.revision += 1
+                if is_evidence_change(question_data, question):
+                    question.evidence_note = question_data.change_note
+                    question.evidence_revision = question.revision
+                    report.evidence_changes.append((question.pk, question.revision, question.evidence_note))
             question.save()
             question.options.all().delete()
             count.updated += 1
@@ -225,6 +237,13 @@ def _sync_questions(
             continue
         _write_options(question, question_data)
         question.sources.set([sources[key] for key in question_data.sources])
+
+
+def is_evidence_change(data: QuestionData, question: Question) -> bool:
+    """An edit is an evidence change when the file marks it `changed: evidence` with a note not applied before: the
+    marker stays in the file after its load, so a later wording fix under the same note changes nothing for
+    learners."""
+    return data.changed == "evidence" and bool(data.change_note) and data.change_note != question.evidence_note
 
 
 def _write_options(question: Question, data: QuestionData) -> None:

@@ -34,3 +34,15 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "sources": list(selectors.sources_cited_in(module)),
         },
     )
+
+
+@require_GET
+def source_list(request: HttpRequest) -> HttpResponse:
+    """Every source, with how many sections and questions rest on it."""
+    return render(request, "catalog/source_list.html", {"sources": list(selectors.sources_with_counts())})
+
+
+@require_GET
+def source_detail(request: HttpRequest, key: str) -> HttpResponse:
+    """One source: its citation, the module sections that cite it and the questions that rest on it."""
+    return render(request, "catalog/source_detail.html", {"use": selectors.source_use(key)})

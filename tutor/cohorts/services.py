@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,12 +32,14 @@ from tutor.cohorts.models import (
 )
 from tutor.cohorts.selectors import (
     LearnerStatus,
-    assignment_questions,
     assignment_statuses,
+    counted_assignment_questions,
     first_moment_complete,
     owned_cohort_handovers,
+    taught_cohorts,
 )
 from tutor.cohorts.signals import announce_completions
+from tutor.study.misconceptions import learners_holding, start_misconception_practice
 from tutor.study.models import ReviewLog
 from tutor.study.services import set_required_modules
 
@@ -355,7 +358,7 @@ def record_completions(
     pending = [status for status in updated.values() if status.awaits_recording]
     if not pending:
         return updated
-    questions = {s.assignment.pk: assignment_questions(s.assignment, snapshot) for s in pending}
+    questions = {s.assignment.pk: counted_assignment_questions(s.assignment, snapshot) for s in pending}
     question_ids = {q.id for qs in questions.values() for q in qs}
     answers: dict[int, list[tuple[int, bool, dt.datetime]]] = defaultdict(list)
     rows = (
@@ -412,3 +415,17 @@ def redeem_educator_invite(*, user: User, token: str, now: dt.datetime) -> User:
     user.role = Role.EDUCATOR
     user.save(update_fields=["role"])
     return user
+
+
+def assign_misconception_practice(*, educator: User, assignment: Assignment, slug: str, now: dt.datetime) -> int:
+    """Give every member of the assignment's cohort for whom the idea is still active a short practice test of the
+    questions that target it; returns how many tests were made. Only the cohort's educators may."""
+    if not taught_cohorts(educator).filter(pk=assignment.cohort_id).exists():
+        raise PermissionDenied("Only the cohort's educators can assign practice.")
+    holders = learners_holding(learner_ids=_member_ids(assignment.cohort), slugs=[slug]).get(slug, [])
+    made = 0
+    for row in holders:
+        if row.is_active:
+            start_misconception_practice(learner=row.learner, slug=slug, now=now)
+            made += 1
+    return made

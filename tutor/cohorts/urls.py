@@ -32,5 +32,10 @@ urlpatterns = [
         views.assignment_results_csv,
         name="assignment_results_csv",
     ),
+    path(
+        "educator/assignments/<id:assignment_id>/ideas/<slug:slug>/assign-practice/",
+        views.assign_misconception_practice,
+        name="assign_misconception_practice",
+    ),
     path("educator/assignments/<id:assignment_id>/items.csv", views.item_analysis_csv, name="item_analysis_csv"),
 ]

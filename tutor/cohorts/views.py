@@ -30,6 +30,7 @@ from tutor.cohorts.forms import (
 from tutor.cohorts.models import Assignment, Cohort, EducatorInvite
 from tutor.cohorts.selectors import AttemptKind
 from tutor.progress.views import dashboard_context
+from tutor.study.services import StudyError
 from tutor.web.errors import error_response
 from tutor.web.throttle import client_ip, over_limit
 
@@ -450,7 +451,7 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "forecast_explanation": selectors.FORECAST_EXPLANATION,
             "due_passed": now >= assignment.due_at,
             "exam_questions_needed": assignment.exam_questions_needed(
-                len(selectors.assignment_questions(assignment, snapshot))
+                len(selectors.counted_assignment_questions(assignment, snapshot))
             ),
         },
     )
@@ -488,6 +489,22 @@ def item_analysis(request: HttpRequest, assignment_id: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def assign_misconception_practice(request: HttpRequest, assignment_id: int, slug: str) -> HttpResponse:
+    """Give each member still holding a wrong idea a short practice test on it."""
+    assignment = _assignment_or_404(request, assignment_id)
+    try:
+        made = services.assign_misconception_practice(
+            educator=request.user, assignment=assignment, slug=slug, now=timezone.now()
+        )
+    except StudyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Practice assigned to {made} learner{'s' if made != 1 else ''}.")
+    return redirect("item_analysis", assignment_id=assignment.pk)
 
 
 @login_required

@@ -64,11 +64,13 @@ class ModuleProgress:
 def module_progress(
     *, learner_ids: Iterable[int], snapshot: CatalogSnapshot, now: dt.datetime, today_ends: dt.datetime
 ) -> dict[int, dict[int, ModuleProgress]]:
-    """learner id -> module id -> ModuleProgress, for every live module, in one query."""
+    """learner id -> module id -> ModuleProgress, for every live module, in one query; questions under editors'
+    review are left out."""
     learner_ids = list(learner_ids)
-    live_ids = [q.id for q in snapshot.live_questions]
+    # Items under editors' review count neither for nor against anyone: left out of totals and of the counts.
+    live_ids = [q.id for q in snapshot.counted_questions]
     totals: dict[int, int] = {}
-    for question in snapshot.live_questions:
+    for question in snapshot.counted_questions:
         totals[question.module_id] = totals.get(question.module_id, 0) + 1
     rows = (
         Card.objects.filter(learner_id__in=learner_ids, question_id__in=live_ids)

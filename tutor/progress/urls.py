@@ -5,4 +5,5 @@ from tutor.progress import views
 urlpatterns = [
     path("progress/export/reviews.csv", views.export_reviews_csv, name="export_reviews_csv"),
     path("progress/export/my-data.json", views.export_json, name="export_json"),
+    path("progress/ideas/<slug:slug>/practise/", views.practise_misconception, name="practise_misconception"),
 ]

@@ -5,16 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from tutor.catalog.snapshot import catalog
 from tutor.progress import charts, selectors
 from tutor.progress.exports import learner_data, review_rows
+from tutor.study.evidence_updates import updated_cards
+from tutor.study.misconceptions import learner_misconceptions, start_misconception_practice
 from tutor.study.selectors import start_of_learner_day
+from tutor.study.services import StudyError
 from tutor.web.csv_export import csv_response
 
 
@@ -53,7 +58,42 @@ def dashboard_context(request: HttpRequest) -> dict:
         "reviews_all": sum(a.reviews for a in activity.values()),
         "reviews_today": activity[today].reviews if today in activity else 0,
     }
+    context |= evidence_context(learner=learner, snapshot=snapshot)
     return context
+
+
+def evidence_context(*, learner, snapshot) -> dict:
+    """The progress page's evidence-aware sections: questions updated since last answered, the ideas the learner
+    keeps getting wrong, and the items under editors' review that count for no one. Three queries at most."""
+    updates = [
+        (snapshot.questions[card.question_id], card.update_note, card.updated_at)
+        for card in updated_cards(learner=learner)
+        if card.question_id in snapshot.questions and not snapshot.questions[card.question_id].retired
+    ]
+    return {
+        "evidence_updates": updates,
+        "misconception_standings": learner_misconceptions(learner=learner, snapshot=snapshot),
+        "items_under_review": sorted(
+            (q for q in snapshot.live_questions if q.under_review), key=lambda q: (q.module_title, q.order)
+        ),
+    }
+
+
+@login_required
+@require_POST
+def practise_misconception(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start a short practice test of the questions that work on one of the learner's wrong ideas."""
+    try:
+        test = start_misconception_practice(learner=request.user, slug=slug, now=timezone.now())
+    except StudyError as error:
+        messages.error(request, str(error))
+        return redirect("progress_dashboard")
+    return redirect(test.get_absolute_url())
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
 
 
 @login_required

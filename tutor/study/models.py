@@ -56,6 +56,10 @@ class Card(models.Model):
         help_text="The answer whose effect the card carries now: the latest one applied, whatever the clocks said.",
     )
     created_at = models.DateTimeField()
+    # Set when the question's facts changed after the learner had seen it (an evidence change in the content):
+    # the note is shown at its next appearance and on the progress page until it is answered again.
+    update_note = models.CharField(max_length=200, blank=True, default="")
+    updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -69,6 +73,16 @@ class Card(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_id}:{self.question_id}"
+
+    @property
+    def has_open_update(self) -> bool:
+        """The question changed since the learner last answered it."""
+        return has_open_update(updated_at=self.updated_at, last_review=self.last_review)
+
+
+def has_open_update(*, updated_at: dt.datetime | None, last_review: dt.datetime | None) -> bool:
+    """An evidence update stays open until the learner answers the question again."""
+    return updated_at is not None and (last_review is None or last_review < updated_at)
 
 
 class ReviewContext(models.TextChoices):
@@ -293,3 +307,31 @@ class PracticeItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.test_id}#{self.position}"
+
+
+class LearnerMisconception(models.Model):
+    """A wrong idea one learner has chosen: the misconception of a distractor they picked, kept current as each
+    answer is recorded (never on a page view).
+
+    `right_since` counts the learner's right answers, since they last chose it, to questions that target it; the
+    idea is active while that is zero.
+    """
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="misconceptions")
+    slug = models.SlugField(max_length=80, help_text="The catalog Misconception's slug.")
+    times_chosen = models.PositiveIntegerField(default=0)
+    first_chosen_at = models.DateTimeField()
+    last_chosen_at = models.DateTimeField()
+    right_since = models.PositiveIntegerField(default=0)
+    last_right_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_chosen_at"]
+        constraints = [models.UniqueConstraint(fields=["learner", "slug"], name="one_row_per_learner_misconception")]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id}: {self.slug} chosen {self.times_chosen} times"
+
+    @property
+    def is_active(self) -> bool:
+        return self.right_since == 0

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 
 from tutor.accounts.models import User
+from tutor.catalog.models import Option
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
-from tutor.study.models import Card, Flag, PracticeItem, PracticePool, PracticeTest, ReviewLog
+from tutor.study.misconceptions import active_misconception_slugs
+from tutor.study.models import Card, Flag, PracticeItem, PracticePool, PracticeTest, ReviewLog, has_open_update
 from tutor.study.scheduler import Memory, predicted_recall
 
 
@@ -23,6 +25,13 @@ class StudyQueue:
     new_introduced_today: int
     new_per_day: int
     next_due_at: dt.datetime | None
+    # Questions whose facts changed since the learner last answered them: (question id, what changed).
+    update_notes: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def next_update_note(self) -> str:
+        """What changed in the next question since the learner last answered it, if anything."""
+        return dict(self.update_notes).get(self.next_question_id, "")
 
     @property
     def next_question_id(self) -> int | None:
@@ -55,40 +64,73 @@ def modules_in_daily_study(learner: User, snapshot: CatalogSnapshot) -> set[int]
     return {module.id for module in snapshot.modules.values() if module.slug not in left_out}
 
 
+URGENCY_BAND = 0.05  # due questions whose predicted recall lies in the same 5% band are equally urgent
+
+
 def study_queue(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime) -> StudyQueue:
-    """Due cards first, the least likely to be recalled first; then new questions up to the daily limit,
-    interleaved across modules. One query: the learner's cards, which number at most the bank's size."""
+    """Due cards first, the least likely to be recalled first (among equally urgent ones, those that target an idea
+    the learner keeps getting wrong); then new questions up to the daily limit, interleaved across modules, leaving
+    out items under editors' review. One query: the learner's cards, which number at most the bank's size."""
     in_scope = modules_in_daily_study(learner, snapshot)
     day_start = start_of_learner_day(learner, now)
-    cards = Card.objects.filter(learner=learner).values_list(
-        "question_id", "state", "step", "stability", "difficulty", "due", "last_review", "created_at"
+    on_active_misconception = Exists(
+        Option.objects.filter(
+            question_id=OuterRef("question_id"),
+            is_correct=False,
+            misconception__in=active_misconception_slugs(learner=learner),
+        )
+    )
+    cards = (
+        Card.objects.filter(learner=learner)
+        .annotate(on_misconception=on_active_misconception)
+        .values_list(
+            "question_id",
+            "state",
+            "step",
+            "stability",
+            "difficulty",
+            "due",
+            "last_review",
+            "created_at",
+            "updated_at",
+            "update_note",
+            "on_misconception",
+        )
     )
     seen: set[int] = set()
-    due: list[tuple[float, dt.datetime, int]] = []
+    due: list[tuple[int, bool, float, dt.datetime, int]] = []
+    notes: list[tuple[int, str]] = []
     introduced_today = 0
     next_due_at = None
-    for question_id, state, step, stability, difficulty, due_at, last_review, created_at in cards:
+    for row in cards:
+        question_id, state, step, stability, difficulty, due_at, last_review, created_at = row[:8]
+        updated_at, update_note, on_misconception = row[8:]
         seen.add(question_id)
         if created_at >= day_start:
             introduced_today += 1
         question = snapshot.questions.get(question_id)
         if question is None or question.retired or question.module_id not in in_scope:
             continue
+        if has_open_update(updated_at=updated_at, last_review=last_review):
+            notes.append((question_id, update_note))
         if due_at <= now:
             memory = Memory(state, step, stability, difficulty, due_at, last_review)
             recall = predicted_recall(memory=memory, at=now, desired_retention=learner.desired_retention)
-            due.append((recall, due_at, question_id))
+            due.append((int(recall // URGENCY_BAND), not on_misconception, recall, due_at, question_id))
         elif next_due_at is None or due_at < next_due_at:
             next_due_at = due_at
     due.sort()
     allowance = max(0, learner.new_per_day - introduced_today)
-    new_ids = [q.id for q in interleaved_new_questions(snapshot, in_scope) if q.id not in seen][:allowance]
+    new_ids = [q.id for q in interleaved_new_questions(snapshot, in_scope) if q.id not in seen and not q.under_review][
+        :allowance
+    ]
     return StudyQueue(
-        due_question_ids=tuple(question_id for _, _, question_id in due),
+        due_question_ids=tuple(entry[-1] for entry in due),
         new_question_ids=tuple(new_ids),
         new_introduced_today=introduced_today,
         new_per_day=learner.new_per_day,
         next_due_at=next_due_at,
+        update_notes=tuple(notes),
     )
 
 

@@ -103,6 +103,7 @@ def record_answer(
                     question_id=question.id,
                     answered_at=answered_at,
                     test_id=test.pk if test else None,
+                    log_id=log.pk,
                 )
             )
     except (IntegrityError, TestEnded):

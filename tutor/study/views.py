@@ -460,10 +460,14 @@ def practice_review(request: HttpRequest, test_id: int) -> HttpResponse:
                 question=question, log=log, card=log.card, flagged=item.question_id in flagged, now=now, zone=zone
             )
         rows.append((item, question, feedback))
-    answered = [row for row in rows if row[2] is not None]
+    # Items under editors' review count neither way in the score; the page says which and why.
+    excluded = [question for _, question, _ in rows if question is not None and question.under_review]
+    counted = [row for row in rows if row[1] is None or not row[1].under_review]
+    answered = [row for row in counted if row[2] is not None]
     correct = sum(1 for _, _, feedback in answered if feedback.log.correct)
     return render(
         request,
         "study/practice_review.html",
-        {"test": test, "rows": rows, "answered": len(answered), "correct": correct, "total": len(rows)},
-    )
+        {"test": test, "rows": rows, "answered": len(answered), "correct": correct, "total": len(counted),
+         "excluded": excluded},
+    )  # fmt: skip

@@ -22,6 +22,8 @@ GET_PAGE_FOR: dict[str, tuple[str, tuple[str, ...]]] = {
     "cohort_remove_learner": ("cohort_learner", ("cohort_id", "learner_id")),
     "logout": ("home", ()),
     "lti_launch": ("home", ()),
+    "assign_misconception_practice": ("item_analysis", ("assignment_id",)),
+    "practise_misconception": ("progress_dashboard", ()),
 }
 
 

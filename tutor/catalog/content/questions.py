@@ -23,7 +23,11 @@ COMMON_FIELDS = {
     "tags",
     "objective",
     "variant_of",
+    "changed",
+    "change_note",
 }
+CHANGE_KINDS = ("evidence", "wording")
+CHANGE_NOTE_MAX = 200
 REQUIRED_COMMON = ("id", "type", "teaches", "sources", "stem", "objective", "explanation", "difficulty", "bloom")
 
 
@@ -101,6 +105,7 @@ def _read_question(
     if variant_of is not None and (not isinstance(variant_of, str) or variant_of == qid):
         out.add(line_of(entry, "variant_of"), f"{prefix}variant_of", "must be the id of another question")
         variant_of = None
+    changed, change_note = _read_change(entry, prefix, out)
     tags = entry.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, str) and ID_PATTERN.match(t) for t in tags):
         out.add(line_of(entry, "tags"), f"{prefix}tags", "must be a list of lowercase-hyphenated tags")
@@ -114,6 +119,8 @@ def _read_question(
         stem=out.text(entry, "stem", prefix),
         objective=out.text(entry, "objective", prefix),
         variant_of=variant_of or "",
+        changed=changed,
+        change_note=change_note,
         explanation=out.text(entry, "explanation", prefix),
         difficulty=difficulty if difficulty in (1, 2, 3) else 1,
         bloom=bloom if bloom in BLOOM_LEVELS else "recall",
@@ -146,3 +153,35 @@ def _read_source_keys(entry: LineDict, prefix: str, out: Collector, sources: dic
         if key not in keys:
             keys.append(key)
     return keys
+
+
+def _read_change(entry: LineDict, prefix: str, out: Collector) -> tuple[str, str]:
+    """The marker of the latest edit: `changed: evidence` needs a one-line `change_note` that learners will read;
+    `changed: wording` (a typo fix) takes none."""
+    changed = entry.get("changed")
+    note = out.text(entry, "change_note", prefix)
+    if changed is None:
+        if note:
+            out.add(line_of(entry, "change_note"), f"{prefix}change_note", "needs `changed: evidence` beside it")
+        return "", ""
+    if changed not in CHANGE_KINDS:
+        out.add(line_of(entry, "changed"), f"{prefix}changed", f"must be one of {', '.join(CHANGE_KINDS)}")
+        return "", ""
+    if changed == "evidence":
+        if not note:
+            out.add(
+                line_of(entry, "changed"),
+                f"{prefix}change_note",
+                "an evidence change needs a one-line note saying what changed",
+            )
+        elif "\n" in note or len(note) > CHANGE_NOTE_MAX:
+            out.add(
+                line_of(entry, "change_note"),
+                f"{prefix}change_note",
+                f"must be one line of at most {CHANGE_NOTE_MAX} characters",
+            )
+            note = ""
+    elif note:
+        out.add(line_of(entry, "change_note"), f"{prefix}change_note", "only an evidence change takes a note")
+        note = ""
+    return changed, note

@@ -83,6 +83,8 @@ def item_texts(question: QuestionData) -> Iterator[tuple[str, str, int | None]]:
     yield "stem", question.stem, None
     yield "objective", question.objective, None
     yield "explanation", question.explanation, None
+    if question.change_note:
+        yield "change_note", question.change_note, None
     for index, distractor in enumerate(question.distractors):
         yield f"distractors[{index}]", distractor, None
     spec = question_type(question.type)

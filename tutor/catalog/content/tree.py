@@ -70,6 +70,11 @@ class QuestionData:
     bloom: str
     objective: str = ""
     variant_of: str = ""
+    # Why the last edit was made: "evidence" (the facts changed; learners who saw it are told, with change_note)
+    # or "wording" (a fix that changes nothing for learners). Not part of the fingerprint: the marker alone is no
+    # edit.
+    changed: str = ""
+    change_note: str = ""
     vignette: bool = False
     tags: list[str] = field(default_factory=list)
     options: list[OptionData] = field(default_factory=list)
@@ -89,7 +94,7 @@ class QuestionData:
     def content_fingerprint(self) -> str:
         """A hash of everything a learner sees or is marked on; its change bumps the revision."""
         data = asdict(self)
-        for unseen in ("order", "path", "line", "field_lines", "variant_of"):
+        for unseen in ("order", "path", "line", "field_lines", "variant_of", "changed", "change_note"):
             data.pop(unseen)
         for option in data["options"]:
             option.pop("line")

@@ -50,6 +50,7 @@ from tutor.cohorts.selectors.statuses import (  # noqa: F401
     assignment_modules,
     assignment_questions,
     assignment_statuses,
+    counted_assignment_questions,
     finished_exams,
     learner_assignments,
 )

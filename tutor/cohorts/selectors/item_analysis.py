@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, TextChoices
@@ -19,11 +17,15 @@ from tutor.cohorts.selectors.statuses import (
     assignment_questions,
 )
 from tutor.questions.base import OptionShare, plain_label
+from tutor.study.item_statistics import (  # noqa: F401  (re-exported: the cohorts' selectors name them)
+    DISCRIMINATION_FLAG,
+    DISCRIMINATION_MIN_ATTEMPTS,
+    discrimination_by_question,
+    pearson,
+)
 from tutor.study.marking import mark_answer
+from tutor.study.misconceptions import learners_holding
 from tutor.study.models import MemoryState, ReviewLog
-
-DISCRIMINATION_FLAG = 0.2
-DISCRIMINATION_MIN_ATTEMPTS = 10
 
 
 class AttemptKind(TextChoices):
@@ -79,11 +81,26 @@ class ItemStats:
 
 
 @dataclass(frozen=True)
+class MisconceptionLearner:
+    """A cohort member who has chosen the idea, across all their answers."""
+
+    learner_id: int
+    name: str
+    times_chosen: int
+    is_active: bool
+
+
+@dataclass(frozen=True)
 class MisconceptionRow:
     tag: str
     times: int
     questions: tuple[QuestionView, ...]
     label: str = ""
+    learners: tuple[MisconceptionLearner, ...] = ()
+
+    @property
+    def active_learners(self) -> tuple[MisconceptionLearner, ...]:
+        return tuple(learner for learner in self.learners if learner.is_active)
 
 
 @dataclass(frozen=True)
@@ -102,50 +119,17 @@ class ItemAnalysis:
         return [item for item in self.items if item.attempts]
 
 
-def pearson(xs: list[float], ys: list[float]) -> float | None:
-    """Pearson's correlation (the standard library's); None when there are fewer than two pairs or either side does
-    not vary, where the correlation is undefined."""
-    try:
-        return statistics.correlation(xs, ys)
-    except statistics.StatisticsError:
-        return None
-
-
-def discrimination_by_question(rows: Iterable[tuple[int, int, float]], question_ids: list[int]) -> dict[int, float]:
-    """Moodle's discrimination index for each question: the correlation, over the learners who attempted it, between
-    their score on it and their rest-of-test score (the sum of their scores on the assignment's other questions,
-    0 for questions they have not attempted).
-
-    `rows` are (learner id, question id, score), one per learner and question. Time and memory are bounded by
-    learners times questions of the assignment.
-    """
-    scores: dict[int, dict[int, float]] = defaultdict(dict)
-    for learner_id, question_id, score in rows:
-        scores[learner_id].setdefault(question_id, score)
-    totals = {learner_id: sum(by_question.values()) for learner_id, by_question in scores.items()}
-    result = {}
-    for question_id in question_ids:
-        pairs = [
-            (by_question[question_id], totals[learner_id] - by_question[question_id])
-            for learner_id, by_question in scores.items()
-            if question_id in by_question
-        ]
-        value = pearson([x for x, _ in pairs], [y for _, y in pairs])
-        if value is not None:
-            result[question_id] = value
-    return result
-
-
 def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: str = AttemptKind.FIRST) -> ItemAnalysis:
     """Per-question statistics over the cohort's current learners, one attempt per learner and question.
 
     First attempts (the default) are the answers given while the card was new, before any feedback, as a test
-    would see them; latest attempts show what the cohort answers now. Four queries at most:
+    would see them; latest attempts show what the cohort answers now. Five queries at most:
       1. attempts, right answers and mean score per question (SQL aggregate);
       2. how often each option was chosen, for single-answer and true/false items (SQL, grouped by the answer's key);
       3. (learner, question, score) rows for the discrimination index, which needs each learner's total;
       4. the answers to the other items (multiple-response, matching, ordering, numeric), marked part by part
-         in Python by their type, which says which options each answer counts for.
+         in Python by their type, which says which options each answer counts for;
+      5. the members who have chosen each misconception (their own running counts), when any was chosen.
     Rows of 3 and 4 number at most learners times questions of the assignment.
     """
     questions = assignment_questions(assignment, snapshot)
@@ -215,9 +199,21 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
                 times_by_tag[option.misconception] += option.count
                 questions_by_tag[option.misconception][question.id] = question
                 label_by_tag[option.misconception] = option.misconception_label or option.misconception
+    holding = (
+        learners_holding(learner_ids=member_ids(assignment.cohort_id), slugs=list(times_by_tag)) if times_by_tag else {}
+    )
     misconceptions = sorted(
         (
-            MisconceptionRow(tag, times, tuple(questions_by_tag[tag].values()), label_by_tag[tag])
+            MisconceptionRow(
+                tag,
+                times,
+                tuple(questions_by_tag[tag].values()),
+                label_by_tag[tag],
+                tuple(
+                    MisconceptionLearner(row.learner_id, row.learner.get_username(), row.times_chosen, row.is_active)
+                    for row in holding.get(tag, ())
+                ),
+            )
             for tag, times in times_by_tag.items()
         ),
         key=lambda r: (-r.times, r.tag),

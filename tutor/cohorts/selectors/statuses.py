@@ -35,15 +35,26 @@ def assignment_questions(assignment: Assignment, snapshot: CatalogSnapshot) -> l
     return sorted(questions, key=lambda q: (order[q.module_id], q.order, q.id))
 
 
-def finished_exams(*, learner_ids: list[int], since: dt.datetime, now: dt.datetime) -> dict[int, list[ExamResult]]:
+def counted_assignment_questions(assignment: Assignment, snapshot: CatalogSnapshot) -> list[QuestionView]:
+    """The assignment's questions that count towards completion: all but those under editors' review."""
+    return [q for q in assignment_questions(assignment, snapshot) if not q.under_review]
+
+
+def finished_exams(
+    *, learner_ids: list[int], since: dt.datetime, now: dt.datetime, excluded_ids: frozenset[int] = frozenset()
+) -> dict[int, list[ExamResult]]:
     """Exam-mode practice tests of the learners that ended since a moment (finished, or their time ran out before
-    `now`), with their scores, in one query."""
+    `now`), with their scores, in one query. Items of `excluded_ids` (under editors' review) count neither way."""
+    counted = ~Q(items__question_id__in=list(excluded_ids))
     rows = (
         PracticeTest.objects.filter(learner_id__in=learner_ids, mode=PracticeMode.EXAM)
         .filter(Q(finished_at__isnull=False) | Q(deadline__lte=now))
         .annotate(ended=Coalesce("finished_at", "deadline"))
         .filter(ended__gte=since)
-        .annotate(item_total=Count("items"), item_right=Count("items", filter=Q(items__review_log__correct=True)))
+        .annotate(
+            item_total=Count("items", filter=counted),
+            item_right=Count("items", filter=counted & Q(items__review_log__correct=True)),
+        )
         .values_list("learner_id", "module_slugs", "ended", "item_total", "item_right")
         .order_by("ended")
     )
@@ -79,14 +90,19 @@ def assignment_statuses(
     }
     exam_assignments = [a for a in assignments if a.requires_exam]
     exams = (
-        finished_exams(learner_ids=learner_ids, since=min(a.opens_at for a in exam_assignments), now=now)
+        finished_exams(
+            learner_ids=learner_ids,
+            since=min(a.opens_at for a in exam_assignments),
+            now=now,
+            excluded_ids=snapshot.under_review_ids,
+        )
         if exam_assignments
         else {}
     )
     statuses: dict[tuple[int, int], LearnerStatus] = {}
     for assignment in assignments:
         modules = assignment_modules(assignment, snapshot)
-        exam_min = assignment.exam_questions_needed(len(assignment_questions(assignment, snapshot)))
+        exam_min = assignment.exam_questions_needed(len(counted_assignment_questions(assignment, snapshot)))
         for learner_id in learner_ids:
             mine = tuple(progress[learner_id][m.id] for m in modules)
             exam_best = exam_passed_at = None

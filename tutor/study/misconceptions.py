@@ -1,0 +1,181 @@
+"""A learner's recurring misconceptions: the wrong ideas behind the distractors they chose, kept as each answer is
+recorded (a receiver of `answer_recorded`, on commit), read by the progress page and the study queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Greatest
+
+from tutor.accounts.models import User
+from tutor.catalog.models import Misconception
+from tutor.catalog.snapshot import CatalogSnapshot, QuestionView, catalog
+from tutor.study.marking import Marking, mark_answer
+from tutor.study.models import LearnerMisconception, PracticeMode, PracticePool, ReviewLog
+from tutor.study.services import StudyError, start_practice_test
+
+PRACTICE_SIZE = 10
+
+
+def misconceptions_targeted(question: QuestionView) -> set[str]:
+    """The wrong ideas a question can catch: the misconceptions of its wrong options and common errors."""
+    return {option.misconception for option in question.options if option.misconception and not option.is_correct}
+
+
+def misconceptions_chosen(question: QuestionView, marking: Marking) -> set[str]:
+    """The wrong ideas an answer shows: each chosen wrong option's misconception, or a common numeric error's."""
+    chosen = {o.misconception for o in marking.chosen if not o.is_correct and o.misconception}
+    if marking.closest_error is not None and marking.closest_error.misconception:
+        chosen.add(marking.closest_error.misconception)
+    return chosen
+
+
+def questions_targeting(snapshot: CatalogSnapshot, slug: str) -> list[QuestionView]:
+    """Live questions, counted in the learners' figures, that can catch the idea, in bank order."""
+    return sorted(
+        (q for q in snapshot.counted_questions if slug in misconceptions_targeted(q)),
+        key=lambda q: (snapshot.modules[q.module_id].order, q.order),
+    )
+
+
+def record_misconceptions_of_answer(
+    *, learner_id: int, question_id: int, answered_at: dt.datetime, log_id: int | None = None
+) -> None:
+    """Count the misconceptions an answer shows, and a right answer against those its question targets.
+
+    Dated by the answer, so that a late receiver never moves "last seen" past what happened. A question that
+    targets no misconception costs no query.
+    """
+    question = catalog().questions.get(question_id)
+    if question is None:
+        return
+    targeted = misconceptions_targeted(question)
+    if not targeted:
+        return
+    logs = ReviewLog.objects.filter(learner_id=learner_id, question_id=question_id)
+    log = logs.filter(pk=log_id).first() if log_id else logs.order_by("-reviewed_at", "-id").first()
+    if log is None or log.question_revision != question.revision:
+        return  # an answer to an older wording is not marked against the current options
+    marking = mark_answer(question, log.answer)
+    record_misconceptions(
+        learner_id=learner_id,
+        chosen=misconceptions_chosen(question, marking),
+        answered_right=marking.correct,
+        targeted=targeted,
+        at=log.reviewed_at,
+    )
+
+
+@transaction.atomic
+def record_misconceptions(
+    *, learner_id: int, chosen: set[str], answered_right: bool, targeted: set[str], at: dt.datetime
+) -> None:
+    for slug in sorted(chosen):
+        rows = LearnerMisconception.objects.filter(learner_id=learner_id, slug=slug)
+        bump = {"times_chosen": F("times_chosen") + 1, "last_chosen_at": Greatest(F("last_chosen_at"), Value(at))}
+        if not rows.update(right_since=0, **bump):
+            try:
+                with transaction.atomic():
+                    LearnerMisconception.objects.create(
+                        learner_id=learner_id, slug=slug, times_chosen=1, first_chosen_at=at, last_chosen_at=at
+                    )
+            except IntegrityError:  # another answer created it a moment ago
+                rows.update(right_since=0, **bump)
+    if answered_right:
+        LearnerMisconception.objects.filter(learner_id=learner_id, slug__in=targeted, last_chosen_at__lte=at).update(
+            right_since=F("right_since") + 1, last_right_at=at
+        )
+
+
+# --- Reads ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MisconceptionStanding:
+    """One wrong idea of one learner, in words, with the section that corrects it."""
+
+    slug: str
+    label: str
+    times_chosen: int
+    last_chosen_at: dt.datetime
+    right_since: int
+    section_title: str
+    section_url: str
+    question_count: int
+
+    @property
+    def is_active(self) -> bool:
+        return self.right_since == 0
+
+
+def active_misconception_slugs(*, learner: User) -> QuerySet:
+    """The learner's active ideas as a subquery of slugs (for the study queue's single query)."""
+    return LearnerMisconception.objects.filter(learner=learner, right_since=0).values("slug")
+
+
+def learner_misconceptions(*, learner: User, snapshot: CatalogSnapshot) -> list[MisconceptionStanding]:
+    """The learner's misconceptions, active ones first, then the most often chosen. Two queries."""
+    rows = list(LearnerMisconception.objects.filter(learner=learner))
+    if not rows:
+        return []
+    defined = {
+        m.slug: m
+        for m in Misconception.objects.filter(slug__in=[r.slug for r in rows]).select_related("corrects__module")
+    }
+    standings = []
+    for row in rows:
+        misconception = defined.get(row.slug)
+        standings.append(
+            MisconceptionStanding(
+                slug=row.slug,
+                label=misconception.label if misconception else row.slug,
+                times_chosen=row.times_chosen,
+                last_chosen_at=row.last_chosen_at,
+                right_since=row.right_since,
+                section_title=misconception.corrects.title if misconception else "",
+                section_url=misconception.corrects.get_absolute_url() if misconception else "",
+                question_count=len(questions_targeting(snapshot, row.slug)),
+            )
+        )
+    return sorted(standings, key=lambda s: (not s.is_active, -s.times_chosen, -s.last_chosen_at.timestamp()))
+
+
+def learners_holding(*, learner_ids: list[int], slugs: list[str]) -> dict[str, list[LearnerMisconception]]:
+    """slug -> the rows of the given learners who have chosen it, active ones first. One query."""
+    holding: dict[str, list[LearnerMisconception]] = {}
+    rows = (
+        LearnerMisconception.objects.filter(learner_id__in=learner_ids, slug__in=slugs)
+        .select_related("learner")
+        .order_by("slug", "right_since", "-times_chosen", "learner__username")
+    )
+    for row in rows:
+        holding.setdefault(row.slug, []).append(row)
+    return holding
+
+
+# --- Writes --------------------------------------------------------------------------------------------------
+
+
+def start_misconception_practice(*, learner: User, slug: str, now: dt.datetime, size: int = PRACTICE_SIZE):
+    """A short tutor-mode practice test of the questions that target one wrong idea (a random draw when there are
+    more than `size`)."""
+    snapshot = catalog()
+    questions = questions_targeting(snapshot, slug)
+    if not questions:
+        raise StudyError("No question in the bank works on this idea at the moment.")
+    chosen = random.sample(questions, min(size, len(questions)))
+    label = Misconception.objects.filter(slug=slug).values_list("label", flat=True).first() or slug
+    return start_practice_test(
+        learner=learner,
+        question_ids=[q.id for q in chosen],
+        mode=PracticeMode.TUTOR,
+        pool=PracticePool.ALL,
+        module_slugs=[],
+        title=f"Practise an idea: {label}"[:200],
+        time_limit_minutes=None,
+        now=now,
+    )
