@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from tutor.accounts.models import User
@@ -37,7 +37,11 @@ def parameters_in_force(learner_id: int | None) -> list[float] | None:
         else rows.filter(learner__isnull=True)
     )
     # The learner's own sets sort before the site's (nulls last), the latest first.
-    row = rows.order_by("learner_id", "-fitted_at", "-id").values_list("parameters", flat=True).first()
+    row = (
+        rows.order_by(F("learner_id").asc(nulls_last=True), "-fitted_at", "-id")
+        .values_list("parameters", flat=True)
+        .first()
+    )
     return list(row) if row else None
 
 
