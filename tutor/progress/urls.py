@@ -4,6 +4,8 @@ from tutor.progress import views
 
 urlpatterns = [
     path("progress/", views.dashboard, name="progress_dashboard"),
+    path("progress/scheduler/", views.scheduler_page, name="scheduler_page"),
+    path("progress/scheduler/retention/", views.use_retention, name="use_retention"),
     path("progress/export/reviews.csv", views.export_reviews_csv, name="export_reviews_csv"),
     path("progress/export/my-data.json", views.export_json, name="export_json"),
 ]

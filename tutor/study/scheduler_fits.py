@@ -121,3 +121,10 @@ def refit_everyone(*, now: dt.datetime | None = None) -> tuple[SchedulerParamete
     site = refit_site(learners=learners, now=now)
     personal = [fit for learner in learners if (fit := refit_learner(learner=learner, now=now)) is not None]
     return site, personal
+
+
+def use_desired_retention(*, learner: User, desired_retention: float) -> User:
+    """Set the learner's desired retention (the "use this" of the retention figures); new answers use it."""
+    learner.desired_retention = round(min(0.97, max(0.80, desired_retention)), 2)
+    learner.save(update_fields=["desired_retention"])
+    return learner
