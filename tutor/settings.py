@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tutor.progress",
     "tutor.cohorts",
     "tutor.interop",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,20 @@ if DEBUG:
 
 # Spread review dates a little so that questions learned together do not all fall due together.
 STUDY_FUZZ_INTERVALS = True
+
+# Background tasks (fitting each learner's scheduler). TASKS=database queues them in the database for
+# `manage.py db_worker` (production); the default queues nothing, and `manage.py refit_schedulers` fits in its own
+# process, so `make run` needs no worker and no web request ever fits (docs/scheduler.md).
+_tasks_backend = os.environ.get("TASKS", "").strip().lower()
+if _tasks_backend not in {"", "dummy", "database"}:
+    raise ImproperlyConfigured("TASKS must be 'database' or left unset.")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if _tasks_backend == "database"
+        else "django.tasks.backends.dummy.DummyBackend"
+    }
+}
 
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
 # The review and the updates the curriculum is checked against (kept beside the project, not in it).

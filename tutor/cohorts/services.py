@@ -28,6 +28,7 @@ from tutor.cohorts.models import (
     EducatorInvite,
     EducatorInviteUse,
     Membership,
+    end_of_day,
     new_join_code,
 )
 from tutor.cohorts.selectors import (
@@ -39,6 +40,7 @@ from tutor.cohorts.selectors import (
     taught_cohorts,
 )
 from tutor.cohorts.signals import announce_completions
+from tutor.study.deadlines import set_study_deadlines
 from tutor.study.misconceptions import learners_holding, start_misconception_practice
 from tutor.study.models import ReviewLog
 from tutor.study.services import set_required_modules
@@ -69,13 +71,21 @@ def sync_required_modules(*, learner_ids: Iterable[int]) -> None:
     if not ids:
         return
     slugs: dict[int, set[str]] = {learner_id: set() for learner_id in ids}
+    deadlines: dict[int, dict[str, dt.datetime]] = {learner_id: {} for learner_id in ids}
     rows = Membership.objects.filter(learner_id__in=ids, cohort__assignments__isnull=False).values_list(
-        "learner_id", "cohort__assignments__module_slugs"
+        "learner_id", "cohort__assignments__module_slugs", "cohort__assignments__due_on"
     )
-    for learner_id, module_slugs in rows:
+    now = timezone.now()
+    for learner_id, module_slugs, due_on in rows:
         slugs[learner_id].update(module_slugs or ())
+        due_at = end_of_day(due_on)
+        for slug in module_slugs or ():
+            # The earliest due date still ahead is the one to be ready for.
+            if due_at > now and (slug not in deadlines[learner_id] or due_at < deadlines[learner_id][slug]):
+                deadlines[learner_id][slug] = due_at
     for learner in User.objects.filter(pk__in=ids):
         set_required_modules(learner=learner, module_slugs=sorted(slugs[learner.pk]))
+        set_study_deadlines(learner=learner, deadlines=deadlines[learner.pk])
 
 
 def _member_ids(cohort: Cohort) -> list[int]:

@@ -449,6 +449,9 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
                 assignment=assignment, snapshot=snapshot, now=now, learner_count=len(overview.memberships)
             ),
             "forecast_explanation": selectors.FORECAST_EXPLANATION,
+            "readiness": selectors.learner_readiness(
+                assignment=assignment, memberships=overview.memberships, snapshot=snapshot, now=now
+            ),
             "due_passed": now >= assignment.due_at,
             "exam_questions_needed": assignment.exam_questions_needed(
                 len(selectors.counted_assignment_questions(assignment, snapshot))

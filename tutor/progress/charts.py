@@ -124,3 +124,43 @@ def _nice_ceiling(value: int) -> int:
 
 def _ticks(y_max: int) -> list[int]:
     return sorted({0, y_max // 2, y_max}) if y_max >= 2 else [0, y_max]
+
+
+@dataclass(frozen=True)
+class CalibrationPoint:
+    x: float
+    y: float
+    radius: float
+    predicted: float
+    observed: float
+    count: int
+
+
+@dataclass(frozen=True)
+class CalibrationChart:
+    points: list[CalibrationPoint]
+    size: int
+    left: int
+    bottom: int
+    ticks: list[tuple[float, str]]
+
+
+def calibration_chart(bins, *, size: int = 320) -> CalibrationChart:
+    """Predicted recall (across) against observed recall (up) per bin, each dot sized by its review count; the
+    diagonal is perfect calibration."""
+    left, top, right, bottom = 40, 10, 10, size - 30
+    span_x, span_y = size - left - right, bottom - top
+    most = max((b.count for b in bins), default=0)
+    points = [
+        CalibrationPoint(
+            x=round(left + b.predicted * span_x, 2),
+            y=round(bottom - b.observed * span_y, 2),
+            radius=round(3 + 9 * math.sqrt(b.count / most), 2) if most else 3,
+            predicted=b.predicted,
+            observed=b.observed,
+            count=b.count,
+        )
+        for b in bins
+    ]
+    ticks = [(round(v, 2), f"{int(v * 100)}%") for v in (0.0, 0.5, 1.0)]
+    return CalibrationChart(points, size, left, bottom, ticks)

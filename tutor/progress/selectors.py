@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, F, FloatField, Q, Sum, Value
-from django.db.models.functions import Coalesce, Floor, Greatest, Power, TruncDate
+from django.db.models.functions import Coalesce, Greatest, Power, TruncDate
 
 from tutor.catalog.snapshot import CatalogSnapshot, ModuleView
 from tutor.study.models import Card, MemoryState, ReviewLog
@@ -30,9 +30,10 @@ def days_since_epoch(moment: dt.datetime) -> float:
 
 
 def predicted_recall_sql(at: dt.datetime):
-    """The scheduler's predicted recall at `at`, as an SQL expression over a Card row (whole elapsed days, as FSRS)."""
+    """The scheduler's predicted recall at `at`, as an SQL expression over a Card row (elapsed time in fractional
+    days, as `tutor.study.scheduler.predicted_recall`)."""
     factor, decay = recall_curve()
-    elapsed = Greatest(Floor(Value(days_since_epoch(at)) - F("last_review_days")), Value(0.0))
+    elapsed = Greatest(Value(days_since_epoch(at)) - F("last_review_days"), Value(0.0))
     return Power(Value(1.0) + Value(factor) * elapsed / F("stability"), Value(decay), output_field=FloatField())
 
 

@@ -9,15 +9,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from tutor.accounts.models import User
 from tutor.catalog.snapshot import catalog
 from tutor.progress import charts, selectors
 from tutor.progress.exports import learner_data, review_rows
+from tutor.study.deadlines import deadline_work
 from tutor.study.evidence_updates import updated_cards
+from tutor.study.fitting import REFERENCE, optimal_retention, retention_outlook
 from tutor.study.misconceptions import learner_misconceptions, start_misconception_practice
+from tutor.study.models import SchedulerParameters
+from tutor.study.scheduler_fits import parameters_in_force, use_desired_retention
+from tutor.study.scheduler_report import report_card
 from tutor.study.selectors import start_of_learner_day
 from tutor.study.services import StudyError
 from tutor.web.csv_export import csv_response
@@ -111,3 +117,59 @@ def export_json(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder, indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="mdma-at-tutor-my-data-{timezone.now():%Y-%m-%d}.json"'
     return response
+
+
+RETENTION_CHOICES = (0.80, 0.85, 0.90, 0.95)
+
+
+@login_required
+@require_GET
+def scheduler_page(request: HttpRequest) -> HttpResponse:
+    """The scheduler's report card for the learner (staff: `?scope=site` for every learner), what is due before
+    each deadline, and what a desired retention costs and buys.
+
+    Replays the learner's own history through the models: a page opened on purpose, not the dashboard.
+    """
+    learner, snapshot, now = request.user, catalog(), timezone.now()
+    site = request.GET.get("scope") == "site" and learner.is_staff
+    learners = User.objects.filter(review_logs__isnull=False).distinct() if site else [learner]
+    card = report_card(learners)
+    parameters = parameters_in_force(learner.pk)
+    deck = len(snapshot.live_questions)
+    outlooks = [
+        retention_outlook(parameters=parameters, desired_retention=r, deck_size=deck, new_per_day=learner.new_per_day)
+        for r in sorted({*RETENTION_CHOICES, round(learner.desired_retention, 2)})
+    ]
+    best = optimal_retention(parameters=parameters, deck_size=deck, new_per_day=learner.new_per_day)
+    return render(
+        request,
+        "progress/scheduler.html",
+        {
+            "site": site,
+            "card": card,
+            "reference": REFERENCE,
+            "chart": charts.calibration_chart(card.calibration),
+            "deadlines": deadline_work(learner=learner, snapshot=snapshot, now=now),
+            "own_parameters": SchedulerParameters.objects.filter(learner=learner).order_by("-fitted_at", "-id")[:5],
+            "in_force": "your own"
+            if SchedulerParameters.objects.filter(learner=learner, adopted=True).exists()
+            else ("the site's" if parameters else "the library's defaults"),
+            "outlooks": outlooks,
+            "optimal": best,
+            "optimal_in_range": round(min(0.97, max(0.80, best)), 2),
+        },
+    )
+
+
+@login_required
+@require_POST
+def use_retention(request: HttpRequest) -> HttpResponse:
+    """One click: make the retention shown the learner's desired retention."""
+    try:
+        value = float(request.POST.get("desired_retention", ""))
+    except ValueError:
+        return HttpResponse("Give a desired retention between 0.80 and 0.97.", status=400)
+    if not 0.80 <= value <= 0.97:
+        return HttpResponse("Give a desired retention between 0.80 and 0.97.", status=400)
+    use_desired_retention(learner=request.user, desired_retention=value)
+    return redirect("scheduler_page")

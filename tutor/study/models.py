@@ -335,3 +335,61 @@ class LearnerMisconception(models.Model):
     @property
     def is_active(self) -> bool:
         return self.right_since == 0
+
+
+class SchedulerParameters(models.Model):
+    """One fit of FSRS's parameters to review history: a learner's own (learner set) or the site's (learner null).
+
+    Every fit is kept, adopted or not, with the reviews it used and how it and the set in force scored on the
+    held-out later reviews, so that a learner's scheduling can be explained afterwards. The latest adopted set of a
+    learner is in force for them; without one, the latest adopted site-wide set; without that, the library's
+    defaults. Adopting a set reschedules nothing: it is used from the next answer on.
+    """
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="scheduler_fits"
+    )
+    parameters = models.JSONField(help_text="The 21 FSRS-6 parameters.")
+    fitted_at = models.DateTimeField()
+    review_count = models.PositiveIntegerField(help_text="Reviews in the history the fit used.")
+    held_out_reviews = models.PositiveIntegerField(default=0, help_text="Later reviews the sets were compared on.")
+    log_loss = models.FloatField(null=True, blank=True, help_text="This set's log loss on the held-out reviews.")
+    rmse_bins = models.FloatField(null=True, blank=True, help_text="This set's RMSE(bins) on the held-out reviews.")
+    previous_log_loss = models.FloatField(
+        null=True, blank=True, help_text="The log loss of the set in force at the time, on the same reviews."
+    )
+    previous_rmse_bins = models.FloatField(null=True, blank=True)
+    default_log_loss = models.FloatField(
+        null=True, blank=True, help_text="The library defaults' log loss on the same held-out reviews."
+    )
+    default_rmse_bins = models.FloatField(null=True, blank=True)
+    adopted = models.BooleanField(default=False)
+    note = models.CharField(max_length=200, blank=True, help_text="Why it was adopted or not, in plain words.")
+
+    class Meta:
+        ordering = ["-fitted_at", "-id"]
+        indexes = [models.Index(fields=["learner", "adopted", "-fitted_at"], name="fit_learner_adopted")]
+
+    def __str__(self) -> str:
+        whose = self.learner_id or "site"
+        return f"FSRS fit for {whose} at {self.fitted_at:%Y-%m-%d} ({'adopted' if self.adopted else 'kept aside'})"
+
+
+class StudyDeadline(models.Model):
+    """A date by which the learner must recall a module's questions (an assignment's due date).
+
+    Set through `tutor.study.deadlines.set_study_deadlines` by whoever assigns modules; the scheduler reads it as
+    a date, never as an assignment.
+    """
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_deadlines")
+    module_slug = models.SlugField()
+    due_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "module_slug"], name="one_deadline_per_module"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id}:{self.module_slug} by {self.due_at:%Y-%m-%d}"

@@ -9,10 +9,11 @@ wherever it is reviewed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tutor.study.models import Rating
-from tutor.study.scheduler import Memory, plan_review
+from tutor.study.scheduler import Memory, as_parameters, plan_review
 
 # Wrong answers after which a question is marked as a leech: one the learner keeps missing, worth a different approach.
 LEECH_THRESHOLD = 4
@@ -74,12 +75,24 @@ def review(
     at: dt.datetime,
     desired_retention: float,
     zone: dt.tzinfo,
+    parameters: Sequence[float] | None = None,
+    deadline: dt.datetime | None = None,
 ) -> ReviewOutcome:
-    """Apply one answer, rated `rating`, to a card's memory and counts at the moment `at`."""
+    """Apply one answer, rated `rating`, to a card's memory and counts at the moment `at`.
+
+    `parameters`: the learner's FSRS parameters in force (None for the library defaults); `deadline`: when an
+    assignment covering the card is due, if one is (the card is then planned to be ready on that date).
+    """
     if not correct and rating != Rating.AGAIN:
         raise ValueError("a wrong answer is always rated Again")
     plan = plan_review(
-        card_id=card_id, memory=memory, rating=rating, reviewed_at=at, desired_retention=desired_retention
+        card_id=card_id,
+        memory=memory,
+        rating=rating,
+        reviewed_at=at,
+        desired_retention=desired_retention,
+        parameters=as_parameters(parameters),
+        deadline=deadline,
     )
     lapses = tally.lapses + (0 if correct else 1)
     return ReviewOutcome(

@@ -57,13 +57,44 @@ class PlannedReview:
     memory: Memory
     recall_before: float | None
     interval_days: float
+    # True when the card is brought forward to be ready on its deadline (see `ready_by_deadline`).
+    for_deadline: bool = False
 
 
-@lru_cache(maxsize=32)
-def _scheduler(desired_retention: float) -> fsrs.Scheduler:
+# The library's own parameters (FSRS-6, 21 numbers): what a learner is scheduled with before any fit.
+DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.Scheduler().parameters)
+# Within a deadline, the earliest a review is brought forward: never again on the same day.
+MIN_DEADLINE_INTERVAL = dt.timedelta(days=1)
+
+Parameters = tuple[float, ...] | None
+
+
+def as_parameters(values) -> Parameters:
+    """A parameter list as the scheduler's cache key: a tuple, or None for the library defaults."""
+    if not values:
+        return None
+    return tuple(float(v) for v in values)
+
+
+@lru_cache(maxsize=256)
+def _scheduler(desired_retention: float, parameters: Parameters = None) -> fsrs.Scheduler:
     return fsrs.Scheduler(
-        desired_retention=desired_retention, enable_fuzzing=getattr(settings, "STUDY_FUZZ_INTERVALS", True)
+        parameters=parameters or DEFAULT_PARAMETERS,
+        desired_retention=desired_retention,
+        enable_fuzzing=getattr(settings, "STUDY_FUZZ_INTERVALS", True),
     )
+
+
+def deadline_retention(desired_retention: float) -> float:
+    """The recall a card of an assigned module must keep until its due date: half-way from the learner's
+    desired retention to certainty (0.90 gives 0.95), a margin for missed study days and the model's error."""
+    return round(desired_retention + (1 - desired_retention) / 2, 4)
+
+
+def days_until_recall(*, stability: float, recall: float, parameters: Parameters = None) -> float:
+    """Days after a review until predicted recall falls to `recall` (the inverse of the forgetting curve)."""
+    scheduler = _scheduler(0.9, parameters)
+    return stability * (recall ** (1 / scheduler._DECAY) - 1) / scheduler._FACTOR
 
 
 def _utc(moment: dt.datetime | None) -> dt.datetime | None:
@@ -85,13 +116,24 @@ def _fsrs_card(card_id: int, memory: Memory) -> fsrs.Card:
 
 
 def plan_review(
-    *, card_id: int, memory: Memory, rating: int, reviewed_at: dt.datetime, desired_retention: float
+    *,
+    card_id: int,
+    memory: Memory,
+    rating: int,
+    reviewed_at: dt.datetime,
+    desired_retention: float,
+    parameters: Parameters = None,
+    deadline: dt.datetime | None = None,
 ) -> PlannedReview:
-    """Apply one rating to a card's memory and say when the question should come back."""
-    scheduler = _scheduler(round(desired_retention, 2))
+    """Apply one rating to a card's memory and say when the question should come back.
+
+    `parameters` are the learner's FSRS parameters in force (None: the library's defaults). `deadline` is the due
+    date of an assignment that covers the card, if any: see `ready_by_deadline`.
+    """
+    scheduler = _scheduler(round(desired_retention, 2), as_parameters(parameters))
     reviewed_at = _utc(reviewed_at)
     card = _fsrs_card(card_id, memory)
-    recall_before = None if memory.state == MemoryState.NEW else scheduler.get_card_retrievability(card, reviewed_at)
+    recall_before = None if memory.state == MemoryState.NEW else _recall(scheduler, memory, reviewed_at)
     after, _ = scheduler.review_card(card, fsrs.Rating(rating), review_datetime=reviewed_at)
     memory_after = Memory(
         state=int(after.state),
@@ -101,15 +143,77 @@ def plan_review(
         due=after.due,
         last_review=after.last_review,
     )
-    interval = (after.due - reviewed_at).total_seconds() / 86400
-    return PlannedReview(memory=memory_after, recall_before=recall_before, interval_days=interval)
+    for_deadline = False
+    if deadline is not None:
+        due = ready_by_deadline(
+            memory=memory_after,
+            reviewed_at=reviewed_at,
+            deadline=_utc(deadline),
+            desired_retention=desired_retention,
+            parameters=as_parameters(parameters),
+        )
+        if due != memory_after.due:
+            memory_after = Memory(
+                state=memory_after.state,
+                step=memory_after.step,
+                stability=memory_after.stability,
+                difficulty=memory_after.difficulty,
+                due=due,
+                last_review=memory_after.last_review,
+            )
+            for_deadline = True
+    interval = (memory_after.due - reviewed_at).total_seconds() / 86400
+    return PlannedReview(
+        memory=memory_after, recall_before=recall_before, interval_days=interval, for_deadline=for_deadline
+    )
 
 
-def predicted_recall(*, memory: Memory, at: dt.datetime, desired_retention: float = 0.9) -> float:
+def ready_by_deadline(
+    *, memory: Memory, reviewed_at: dt.datetime, deadline: dt.datetime, desired_retention: float, parameters: Parameters
+) -> dt.datetime:
+    """The due date of a card that must be recalled on `deadline` (the rule is explained in docs/scheduler.md).
+
+    Before the deadline, a card in review whose predicted recall on the deadline would be below the deadline
+    retention comes back at the latest moment that keeps its recall at or above that retention, and never sooner
+    than a day after this review. A card still in its learning steps (back within minutes), a card that stays
+    above the target until the deadline, and any card after its deadline keep the scheduler's own due date.
+    """
+    due = memory.due
+    if (
+        due is None
+        or memory.stability is None
+        or memory.state != MemoryState.REVIEW
+        or reviewed_at >= deadline
+        or due - reviewed_at < MIN_DEADLINE_INTERVAL
+    ):
+        return due
+    target = deadline_retention(desired_retention)
+    scheduler = _scheduler(round(desired_retention, 2), parameters)
+    days_to_deadline = (deadline - reviewed_at).total_seconds() / 86400
+    recall_on_deadline = (1 + scheduler._FACTOR * days_to_deadline / memory.stability) ** scheduler._DECAY
+    if recall_on_deadline >= target:
+        return due
+    days = days_until_recall(stability=memory.stability, recall=target, parameters=parameters)
+    return min(due, max(reviewed_at + MIN_DEADLINE_INTERVAL, reviewed_at + dt.timedelta(days=days)))
+
+
+def predicted_recall(
+    *, memory: Memory, at: dt.datetime, desired_retention: float = 0.9, parameters: Parameters = None
+) -> float:
     """The scheduler's predicted chance of recalling the card at `at` (0 for a card never answered)."""
     if memory.state == MemoryState.NEW or memory.stability is None:
         return 0.0
-    return _scheduler(round(desired_retention, 2)).get_card_retrievability(_fsrs_card(0, memory), _utc(at))
+    return _recall(_scheduler(round(desired_retention, 2), as_parameters(parameters)), memory, _utc(at))
+
+
+def _recall(scheduler: fsrs.Scheduler, memory: Memory, at: dt.datetime) -> float:
+    """Predicted recall after the exact time elapsed, in fractional days (the pages compute the same in SQL). The
+    library's own figure counts whole 24-hour periods, so it says 100% for a card answered 23 hours ago; the
+    report card showed such answers to be wrong about one time in five."""
+    if memory.last_review is None or memory.stability is None:
+        return 0.0
+    elapsed = max(0.0, (at - memory.last_review).total_seconds() / 86400)
+    return (1 + scheduler._FACTOR * elapsed / memory.stability) ** scheduler._DECAY
 
 
 RATING_KEYS = {Rating.AGAIN: "1", Rating.HARD: "2", Rating.GOOD: "3", Rating.EASY: "4"}

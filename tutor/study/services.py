@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import QuestionView, catalog
+from tutor.study.deadlines import study_deadline
 from tutor.study.marking import Marking, mark_answer
 from tutor.study.models import (
     Card,
@@ -27,6 +28,7 @@ from tutor.study.models import (
 )
 from tutor.study.review import CardTally, ReviewOutcome, rating_for_answer, review
 from tutor.study.scheduler import Memory
+from tutor.study.scheduler_fits import parameters_in_force
 from tutor.study.signals import answer_recorded, practice_test_finished
 
 
@@ -78,6 +80,8 @@ def record_answer(
                 at=answered_at,
                 desired_retention=learner.desired_retention,
                 zone=learner.zone,
+                parameters=parameters_in_force(learner.pk),
+                deadline=study_deadline(learner=learner, question=question),
             )
             log = review_log(
                 learner_id=learner.pk,

@@ -24,6 +24,7 @@ GET_PAGE_FOR: dict[str, tuple[str, tuple[str, ...]]] = {
     "lti_launch": ("home", ()),
     "assign_misconception_practice": ("item_analysis", ("assignment_id",)),
     "practise_misconception": ("progress_dashboard", ()),
+    "use_retention": ("scheduler_page", ()),
 }
 
 

@@ -33,7 +33,13 @@ from tutor.cohorts.selectors.dashboard import (  # noqa: F401
     sort_options,
     sorted_rows,
 )
-from tutor.cohorts.selectors.forecast import FORECAST_EXPLANATION, ModuleForecast, recall_forecast  # noqa: F401
+from tutor.cohorts.selectors.forecast import (  # noqa: F401
+    FORECAST_EXPLANATION,
+    LearnerReadiness,
+    ModuleForecast,
+    learner_readiness,
+    recall_forecast,
+)
 from tutor.cohorts.selectors.item_analysis import (  # noqa: F401
     DISCRIMINATION_FLAG,
     DISCRIMINATION_MIN_ATTEMPTS,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Sum
 
 from tutor.catalog.snapshot import CatalogSnapshot, ModuleView
-from tutor.cohorts.models import Assignment
+from tutor.cohorts.models import Assignment, Membership
 from tutor.cohorts.selectors.access import (
     member_ids,
 )
@@ -84,3 +84,51 @@ def recall_forecast(
             )
         )
     return forecasts
+
+
+@dataclass(frozen=True)
+class LearnerReadiness:
+    """One learner's predicted recall of the assignment's questions on its due date, against their own target."""
+
+    learner_id: int
+    name: str
+    recall_due: float
+    target: float
+
+    @property
+    def on_track(self) -> bool:
+        return self.recall_due >= self.target
+
+
+def learner_readiness(
+    *, assignment: Assignment, memberships: list[Membership], snapshot: CatalogSnapshot, now: dt.datetime
+) -> list[LearnerReadiness]:
+    """Per learner: mean predicted recall on the due date over the assigned questions (unanswered count as 0), on
+    track when at least the learner's desired retention, at risk otherwise. One query (the memberships come with
+    their learners); empty once the due date has passed."""
+    questions = [q.id for q in assignment_questions(assignment, snapshot)]
+    if not questions or now >= assignment.due_at:
+        return []
+    members = {m.learner_id: m.learner for m in memberships}
+    sums = dict(
+        Card.objects.filter(
+            learner_id__in=list(members),
+            question_id__in=questions,
+            stability__isnull=False,
+            last_review_days__isnull=False,
+        )
+        .values("learner_id")
+        .annotate(due_sum=Sum(predicted_recall_sql(assignment.due_at)))
+        .order_by()
+        .values_list("learner_id", "due_sum")
+    )
+    rows = [
+        LearnerReadiness(
+            learner_id=learner_id,
+            name=learner.get_full_name() or learner.username,
+            recall_due=(sums.get(learner_id) or 0.0) / len(questions),
+            target=learner.desired_retention,
+        )
+        for learner_id, learner in members.items()
+    ]
+    return sorted(rows, key=lambda r: (r.on_track, r.recall_due, r.name.lower()))

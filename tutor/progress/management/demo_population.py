@@ -6,6 +6,11 @@ command inserts in bulk. Every answer goes through `plan_review` in time order p
 desired retention, and every log is filled as `record_answer` fills it, so cards and logs are consistent: replaying
 a card's logs through the scheduler gives the card.
 
+Each learner's answers are drawn from a ground-truth memory: FSRS with parameters of their own, drawn around the
+library's defaults (some learners forget faster, some slower), while the app schedules them as it schedules anyone
+(the defaults, or whatever set is in force). So the scheduler's predictions are wrong for each learner in their own
+way, and fitting personal parameters has something to find.
+
 Habits vary: some learners study daily, some skip days or drop out; some join late. A study session reviews the
 due cards first, then introduces new questions up to the learner's daily limit, and stops when nothing is left or
 the learner's stamina runs out, so a few due cards wait for another day, as in life.
@@ -13,6 +18,7 @@ the learner's stamina runs out, so a few due cards wait for another day, as in l
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import heapq
 import math
@@ -34,7 +40,7 @@ from tutor.study.models import (
     ReviewLog,
 )
 from tutor.study.review import CardTally, ReviewOutcome, rating_for_answer, review
-from tutor.study.scheduler import Memory, predicted_recall
+from tutor.study.scheduler import DEFAULT_PARAMETERS, Memory, plan_review, predicted_recall
 from tutor.study.selectors import interleaved_new_questions, modules_in_daily_study
 
 # review, apply_outcome and review_log are how record_answer moves a card on and records an answer; sharing them
@@ -83,6 +89,21 @@ class Habits:
     practice_chance: float
     practice_size: int
     reviews_wanted: int = 0
+    # The learner's true memory: FSRS parameters the answers are drawn from (None: the library's defaults).
+    memory_parameters: tuple[float, ...] | None = None
+
+
+def ground_truth_parameters(rng: random.Random) -> tuple[float, ...]:
+    """One learner's true memory, drawn around FSRS's defaults: first-answer stabilities (w0-w3) scaled by a
+    log-normal factor, the growth of stability after a success (w8) scaled by a smaller one, and the forgetting
+    curve's decay (w20) anywhere in 0.1-0.5. All inside the library's bounds."""
+    w = list(DEFAULT_PARAMETERS)
+    first = math.exp(rng.gauss(0, 0.6))
+    for index in range(4):
+        w[index] = min(100.0, max(0.01, w[index] * first * math.exp(rng.gauss(0, 0.15))))
+    w[8] = min(4.5, max(0.2, w[8] * math.exp(rng.gauss(0, 0.25))))
+    w[20] = rng.uniform(0.1, 0.5)
+    return tuple(w)
 
 
 def demo_habits(rng: random.Random, *, accuracy: float, days: int) -> Habits:
@@ -178,6 +199,8 @@ class _CardMemory:
 
     card: Card
     memory: Memory = field(default_factory=Memory)
+    # The learner's true memory of the question (ground truth), which the scheduler never sees.
+    truth: Memory = field(default_factory=Memory)
     tally: CardTally = field(default_factory=CardTally)
     last_outcome: ReviewOutcome | None = None
     last_log: ReviewLog | None = None
@@ -211,7 +234,11 @@ class LearnerSimulation:
         rng: random.Random,
         until: dt.datetime,
         days: int,
+        deadlines: dict[str, dt.datetime] | None = None,
+        scheduler_parameters: tuple[float, ...] | None = None,
     ) -> None:
+        self.deadlines = deadlines or {}
+        self.scheduler_parameters = scheduler_parameters
         self.learner = learner
         self.habits = habits
         self.snapshot = snapshot
@@ -328,10 +355,11 @@ class LearnerSimulation:
         habits, rng = self.habits, self.rng
         question = self.snapshot.questions[simulated.card.question_id]
         memory = simulated.memory
-        recall = None
+        recall = true_recall = None
         if memory.state != MemoryState.NEW:
-            recall = predicted_recall(memory=memory, at=shown_at, desired_retention=habits.desired_retention)
-        if rng.random() < self._chance_right(simulated, recall):
+            recall = predicted_recall(memory=memory, at=shown_at, parameters=self.scheduler_parameters)
+            true_recall = self.true_recall(simulated, shown_at)
+        if rng.random() < self._chance_right(simulated, true_recall):
             answer, marking = self.bank.right(question.id)
         else:
             answer, marking = self.bank.wrong(question.id, rng)
@@ -351,7 +379,18 @@ class LearnerSimulation:
             at=answered_at,
             desired_retention=habits.desired_retention,
             zone=self.zone,
+            parameters=self.scheduler_parameters,
+            deadline=self.deadlines.get(question.module_slug),
         )
+        # The true memory moves on with the same answer, by the learner's own parameters.
+        simulated.truth = plan_review(
+            card_id=0,
+            memory=simulated.truth,
+            rating=rating,
+            reviewed_at=answered_at,
+            desired_retention=0.9,
+            parameters=habits.memory_parameters,
+        ).memory
         self.attempts += 1
         log = review_log(
             learner_id=self.learner.pk,
@@ -379,18 +418,20 @@ class LearnerSimulation:
         # Reading the feedback before the next question.
         return answered_at + dt.timedelta(seconds=rng.uniform(3, 12) * (1.0 if marking.correct else 2.0))
 
-    def _chance_right(self, simulated: _CardMemory, recall: float | None) -> float:
-        """The learner's chance of a right answer: lowest at first sight, high on a learning step minutes later,
-        and on a review following the scheduler's predicted recall, a little higher with practice. Each learner's
-        own level shifts it all; the constants keep the population's mean share near the wanted accuracy."""
+    def true_recall(self, simulated: _CardMemory, at: dt.datetime) -> float:
+        """The learner's real chance of recalling the card at `at`, by their ground-truth memory (0 if never seen)."""
+        return predicted_recall(memory=simulated.truth, at=at, parameters=self.habits.memory_parameters)
+
+    def _chance_right(self, simulated: _CardMemory, true_recall: float | None) -> float:
+        """The learner's chance of a right answer: at first sight, their own level less a margin; on a learning
+        step minutes later, a little above it; on a review, their true recall of the card."""
         base = self.habits.accuracy
-        if recall is None:
+        if true_recall is None:
             chance = base - 0.25
         elif simulated.memory.state != MemoryState.REVIEW:
             chance = base + 0.02
         else:
-            practice = min(1.0, simulated.tally.reps / 8) - 0.5
-            chance = recall + 0.8 * (base - 0.8) - 0.02 + 0.06 * practice
+            chance = true_recall
         return min(MOST_LIKELY_RIGHT, max(0.05, chance))
 
     # --- the due queue ----------------------------------------------------------------------------------------
@@ -464,3 +505,90 @@ def simulate_learner(plan: LearnerPlan, population: Population) -> LearnerHistor
         until=population.until,
         days=population.days,
     ).run()
+
+
+# --- Deadline trial: the same cohort and assignment, with and without deadline scheduling -------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineRun:
+    """What one run of a cohort's assignment came to on its due date."""
+
+    with_deadline: bool
+    pairs: int  # (learner, assigned question) pairs
+    ready: int  # pairs whose true recall on the due date is at least the learner's desired retention
+    recall_sum: float  # summed true recall on the due date: the expected number of pairs recalled
+    reviews: int  # answers to the assigned module's questions before the due date
+    all_reviews: int  # every answer before the due date
+
+    @property
+    def ready_share(self) -> float:
+        return self.ready / self.pairs if self.pairs else 0.0
+
+    @property
+    def recalled_share(self) -> float:
+        return self.recall_sum / self.pairs if self.pairs else 0.0
+
+
+def deadline_trial(
+    *,
+    snapshot: CatalogSnapshot,
+    module_slug: str,
+    learners: int,
+    days: int,
+    seed: int,
+    until: dt.datetime,
+    scope: str = "module",
+) -> tuple[DeadlineRun, DeadlineRun]:
+    """Simulate one cohort assigned one module, due at `until` after `days` of study, twice: without and with
+    deadline scheduling. Same learners, same habits, same true memories, same dice; only the scheduling differs.
+
+    The cohort joins on day 0 and keeps studying to the due date (an assigned cohort); each learner studies the
+    assigned module only (`scope="module"`) or every module (`scope="all"`).
+    """
+    bank = AnswerBank(list(snapshot.live_questions))
+    assigned = [q.id for q in snapshot.live_questions if q.module_slug == module_slug]
+    other_slugs = sorted({m.slug for m in snapshot.modules.values()} - {module_slug})
+    runs = []
+    for with_deadline in (False, True):
+        pairs = ready = reviews = all_reviews = 0
+        recall_sum = 0.0
+        for number in range(1, learners + 1):
+            name = f"cohort-{number:03d}"
+            rng = random.Random(f"{seed}:{name}")
+            habits = dataclasses.replace(
+                demo_habits(rng, accuracy=0.8, days=days),
+                first_day=0,
+                last_day=days - 1,
+                memory_parameters=ground_truth_parameters(random.Random(f"{seed}:{name}:memory")),
+            )
+            learner = User(
+                username=name,
+                time_zone=habits.time_zone,
+                desired_retention=habits.desired_retention,
+                new_per_day=habits.new_per_day,
+                modules_required=[module_slug],
+                modules_left_out=other_slugs if scope == "module" else [],
+            )
+            random.seed(f"{seed}:{name}:fuzz")
+            simulation = LearnerSimulation(
+                learner=learner,
+                habits=habits,
+                snapshot=snapshot,
+                bank=bank,
+                rng=rng,
+                until=until,
+                days=days,
+                deadlines={module_slug: until} if with_deadline else None,
+            )
+            history = simulation.run()
+            all_reviews += len(history.logs)
+            reviews += sum(1 for log in history.logs if log.question_id in assigned)
+            for question_id in assigned:
+                pairs += 1
+                simulated = simulation.cards.get(question_id)
+                recall = simulation.true_recall(simulated, until) if simulated else 0.0
+                recall_sum += recall
+                ready += recall >= habits.desired_retention
+        runs.append(DeadlineRun(with_deadline, pairs, ready, recall_sum, reviews, all_reviews))
+    return runs[0], runs[1]

@@ -5,6 +5,7 @@ Never for production: it refuses to run unless DEBUG is on or --i-know-this-is-n
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import random
@@ -30,6 +31,7 @@ from tutor.progress.management.demo_population import (
     LearnerPlan,
     Population,
     demo_habits,
+    ground_truth_parameters,
     heavy_habits,
     simulate_learner,
 )
@@ -254,6 +256,9 @@ class Command(BaseCommand):
                 habits = heavy_habits(rng, accuracy=accuracy, days=days, reviews=heavy_reviews)
             else:
                 habits = demo_habits(rng, accuracy=accuracy, days=days)
+            # A generator of its own, so that the other habits come out as they did before memories were drawn.
+            memory = ground_truth_parameters(random.Random(f"{seed}:{username}:memory"))
+            habits = dataclasses.replace(habits, memory_parameters=memory)
             learner = User(
                 username=username,
                 email=f"{username}{DEMO_EMAIL_DOMAIN}",
