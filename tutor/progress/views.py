@@ -136,11 +136,16 @@ def scheduler_page(request: HttpRequest) -> HttpResponse:
     card = report_card(learners)
     parameters = parameters_in_force(learner.pk)
     deck = len(snapshot.live_questions)
-    outlooks = [
-        retention_outlook(parameters=parameters, desired_retention=r, deck_size=deck, new_per_day=learner.new_per_day)
-        for r in sorted({*RETENTION_CHOICES, round(learner.desired_retention, 2)})
-    ]
-    best = optimal_retention(parameters=parameters, deck_size=deck, new_per_day=learner.new_per_day)
+    # The simulator needs a bank to simulate: with no live questions there is nothing to cost.
+    outlooks, best = [], None
+    if deck:
+        outlooks = [
+            retention_outlook(
+                parameters=parameters, desired_retention=r, deck_size=deck, new_per_day=learner.new_per_day
+            )
+            for r in sorted({*RETENTION_CHOICES, round(learner.desired_retention, 2)})
+        ]
+        best = optimal_retention(parameters=parameters, deck_size=deck, new_per_day=learner.new_per_day)
     return render(
         request,
         "progress/scheduler.html",
@@ -156,7 +161,7 @@ def scheduler_page(request: HttpRequest) -> HttpResponse:
             else ("the site's" if parameters else "the library's defaults"),
             "outlooks": outlooks,
             "optimal": best,
-            "optimal_in_range": round(min(0.97, max(0.80, best)), 2),
+            "optimal_in_range": round(min(0.97, max(0.80, best)), 2) if best is not None else None,
         },
     )
 
