@@ -301,3 +301,30 @@ def test_resource_launch_with_a_module_opens_it(client, platform_sim, bank):
     client.logout()
     missing, _, _ = launch(client, platform_sim, **{lti.CLAIM_CUSTOM: {"module": "nope"}})
     assert missing.status_code == 404
+
+
+def test_with_a_task_worker_the_grade_leaves_the_request_for_the_worker(
+    client, platform_sim, assignment, django_capture_on_commit_callbacks, settings
+):
+    """TASKS=database: completing an assignment queues the sending; the worker sends it, not the learner's request."""
+    from django_tasks_db.models import DBTaskResult
+
+    from tutor.interop.tasks import send_owed_grades
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    launch(client, platform_sim, **{lti.CLAIM_CUSTOM: {"assignment": str(assignment.pk)}}, **AGS)
+    learner = LtiIdentity.objects.get().user
+    completed_at = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        AssignmentCompletion.objects.create(
+            assignment=assignment, learner=learner, completed_at=completed_at, recorded_at=completed_at
+        )
+        assignment_completed.send(
+            sender=AssignmentCompletion, learner=learner, assignment=assignment, completed_at=completed_at, score=1
+        )
+
+    assert platform_sim.scores == []
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == f"{send_owed_grades.module_path}"
+    assert send_owed_grades.call() == 1  # what the worker runs
+    assert len(platform_sim.scores) == 1 and LtiGrade.objects.get().state == GradeState.SENT

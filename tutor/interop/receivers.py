@@ -7,9 +7,12 @@ from functools import partial
 
 from django.db import transaction
 from django.dispatch import receiver
+from django.tasks import task_backends
+from django.tasks.backends.dummy import DummyBackend
 
 from tutor.cohorts.signals import assignment_completed
 from tutor.interop import services
+from tutor.interop.tasks import send_owed_grades
 
 logger = logging.getLogger(__name__)
 
@@ -31,5 +34,10 @@ def pass_grade_back(sender, *, learner, assignment, completed_at, score, **kwarg
 
 
 def _send_after_commit(grade_ids: list[int]) -> None:
-    # Everything unsent, not only these: earlier failures are retried now that a platform answered again.
-    services.send_owed_grades()
+    """Everything unsent goes, not only these: earlier failures are retried too. With a task worker (TASKS=database)
+    the sending leaves the learner's request for the worker; without one (a developer's machine) it happens here,
+    after the answer has been saved, and a failure is kept for `lti_resend_grades`."""
+    if isinstance(task_backends[send_owed_grades.backend], DummyBackend):
+        services.send_owed_grades()
+    else:
+        send_owed_grades.enqueue()
