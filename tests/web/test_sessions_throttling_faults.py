@@ -23,8 +23,10 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def test_sessions_are_kept_on_the_server_through_the_cache():
+    """Redis when REDIS_URL is set (production, and CI's PostgreSQL run), local memory otherwise."""
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    expected = "redis.RedisCache" if settings.REDIS_URL else "locmem.LocMemCache"
+    assert settings.CACHES["default"]["BACKEND"] == f"django.core.cache.backends.{expected}"
 
 
 def test_a_copied_session_cookie_stops_working_after_logout():
