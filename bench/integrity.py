@@ -215,8 +215,8 @@ def post_with_location(port: int, session: Session, token: str, rng: random.Rand
     import http.client
 
     from tutor.catalog.snapshot import catalog
-    from tutor.progress.management.demo_population import AnswerBank
     from tutor.study.attempts import read_attempt
+    from tutor.study.simulation import AnswerBank
 
     question_id = read_attempt(token, learner_id=session.user_id).question_id
     bank = AnswerBank([catalog().questions[question_id]])

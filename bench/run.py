@@ -325,8 +325,8 @@ def answer_lines(sessions: list[Session], count: int, rng) -> list[str]:
     """Answers with fresh one-time tokens, each to be recorded once; learners take turns so no two requests in a row
     lock the same card. Four in five are right."""
     from tutor.catalog.snapshot import catalog
-    from tutor.progress.management.demo_population import AnswerBank
     from tutor.study.attempts import issue_attempt
+    from tutor.study.simulation import AnswerBank
 
     questions = sorted(catalog().live_questions, key=lambda q: q.id)
     bank = AnswerBank(questions)

@@ -14,13 +14,13 @@ from tests.factories import QuestionFactory, UserFactory, fixed_clock
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import catalog
 from tutor.progress.management.commands.seed_demo import HEAVY_USERNAME
-from tutor.progress.management.demo_population import memory_json
 from tutor.study import scheduler
 from tutor.study.marking import mark_answer
 from tutor.study.models import Card, MemoryState, PracticeItem, Rating, ReviewContext, ReviewLog
 from tutor.study.review import LEECH_THRESHOLD
 from tutor.study.scheduler import Memory, plan_review
 from tutor.study.services import record_answer
+from tutor.study.simulation import memory_json
 
 pytestmark = pytest.mark.django_db
 

@@ -17,11 +17,11 @@ from tutor.catalog.models import Question
 from tutor.catalog.snapshot import catalog
 from tutor.interop.exporters import anki, gift, moodle_xml, qti
 from tutor.progress.exports import review_rows
-from tutor.progress.management.demo_population import AnswerBank
 from tutor.questions.registry import question_type, registered
 from tutor.questions.single import ChoiceType
 from tutor.study.attempts import issue_attempt
 from tutor.study.models import ReviewLog
+from tutor.study.simulation import AnswerBank
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,8 @@ from django.utils.dateparse import parse_datetime
 
 from tutor.accounts.models import Role, User
 from tutor.catalog.snapshot import catalog
-from tutor.progress.management.demo_population import (
+from tutor.study.models import LEDGER_DELETE_TRIGGERS, Card, PracticeItem, PracticeTest, RatingChange, ReviewLog
+from tutor.study.simulation import (
     AnswerBank,
     LearnerHistory,
     LearnerPlan,
@@ -35,7 +36,6 @@ from tutor.progress.management.demo_population import (
     heavy_habits,
     simulate_learner,
 )
-from tutor.study.models import LEDGER_DELETE_TRIGGERS, Card, PracticeItem, PracticeTest, RatingChange, ReviewLog
 
 DEFAULT_PASSWORD = "demo-learner-pass"
 HEAVY_USERNAME = "heavy"

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from tutor.catalog.snapshot import catalog
-from tutor.progress.management.demo_population import deadline_trial
+from tutor.study.simulation import deadline_trial
 
 
 class Command(BaseCommand):
