@@ -308,6 +308,22 @@ def test_drilldown_shows_the_learners_module_progress_and_removal_works(client, 
     assert "sam was removed from Spring 2027" in text_of(removed)
 
 
+def test_the_drilldown_and_the_learners_own_dashboard_show_the_same_rounded_down_accuracy(
+    client, educator, cohort, bank, answer
+):
+    learner = MembershipFactory(cohort=cohort, learner=UserFactory(username="sam")).learner
+    for choice, question in zip("aab", bank.risk_questions, strict=False):
+        answer(learner, question, choice, timezone.now())
+
+    client.force_login(educator)
+    drilldown = text_of(client.get(reverse("cohort_learner", args=[cohort.pk, learner.pk])))
+    client.force_login(learner)
+    own = text_of(client.get(reverse("progress_dashboard")))
+
+    assert "66%" in drilldown and "66%" in own  # 2 of 3 right is 66.7%: rounded down on both pages
+    assert "67%" not in drilldown and "67%" not in own
+
+
 def test_assignment_page_shows_results_and_the_forecast_with_its_explanation(client, educator, cohort, bank, answer):
     learner = MembershipFactory(cohort=cohort).learner
     assignment = AssignmentFactory(cohort=cohort, module_slugs=["risks"], due_on=dt.date(2099, 1, 1))

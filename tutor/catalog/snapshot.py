@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import Subquery
+from django.urls import reverse
 
 from tutor.catalog.models import (
     ContentLoad,
@@ -126,7 +127,7 @@ class QuestionView:
 
     @property
     def section_url(self) -> str:
-        return f"/modules/{self.module_slug}/#{self.section_anchor}"
+        return f"{reverse('module_detail', kwargs={'slug': self.module_slug})}#{self.section_anchor}"
 
     def option(self, key: str) -> OptionView | None:
         return next((option for option in self.options if option.key == key), None)
@@ -177,6 +178,10 @@ class CatalogSnapshot:
 
     def module_by_slug(self, slug: str) -> ModuleView | None:
         return next((m for m in self.modules.values() if m.slug == slug), None)
+
+    def module_choices(self) -> list[tuple[str, str]]:
+        """(slug, title) of every module in course order: the choices of every form that picks modules."""
+        return [(m.slug, m.title) for m in sorted(self.modules.values(), key=lambda m: m.order)]
 
 
 def _catalog_key() -> str:

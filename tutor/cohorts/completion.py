@@ -4,7 +4,6 @@ overdue, when an exam counts, and the first moment a learner met the rule. No da
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from django.db.models import TextChoices
 
 from tutor.cohorts.models import Assignment
 from tutor.progress.selectors import ModuleProgress
+from tutor.web.number_formats import whole_percent
 
 
 class AssignmentStatus(TextChoices):
@@ -66,7 +66,7 @@ class LearnerStatus:
     @property
     def percent(self) -> int:
         """Percent of the assignment's questions answered at least once."""
-        return math.floor(self.answered_share * 100)
+        return whole_percent(self.answered_share)
 
     @property
     def accuracy(self) -> float | None:

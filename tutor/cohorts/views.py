@@ -40,10 +40,6 @@ def _today(now: dt.datetime) -> dt.date:
     return timezone.localdate(now)
 
 
-def _module_choices() -> list[tuple[str, str]]:
-    return [(m.slug, m.title) for m in sorted(catalog().modules.values(), key=lambda m: m.order)]
-
-
 def _cohort_or_404(request: HttpRequest, cohort_id: int) -> Cohort:
     cohort = selectors.taught_cohort(educator=request.user, cohort_id=cohort_id)
     if cohort is None:
@@ -354,7 +350,7 @@ def assignment_create(request: HttpRequest, cohort_id: int) -> HttpResponse:
     today = _today(now)
     form = AssignmentForm(
         request.POST or None,
-        module_choices=_module_choices(),
+        module_choices=catalog().module_choices(),
         today=today,
         initial={"opens_on": today, "due_on": today + dt.timedelta(days=14)},
     )
@@ -385,7 +381,7 @@ def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = _assignment_or_404(request, assignment_id)
     form = AssignmentForm(
         request.POST or None,
-        module_choices=_module_choices(),
+        module_choices=catalog().module_choices(),
         today=_today(timezone.now()),
         editing=True,
         initial=AssignmentForm.initial_for(assignment),

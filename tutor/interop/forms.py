@@ -10,12 +10,6 @@ from tutor.interop.selectors import AnkiSelection
 from tutor.interop.services import MAX_IMPORT_BYTES
 
 
-def _module_choices(snapshot: CatalogSnapshot, *, blank: str | None) -> list[tuple[str, str]]:
-    modules = sorted(snapshot.modules.values(), key=lambda m: m.order)
-    choices = [(m.slug, m.title) for m in modules]
-    return [("", blank), *choices] if blank is not None else choices
-
-
 class AnkiExportForm(forms.Form):
     selection = forms.ChoiceField(
         label="Which questions",
@@ -34,7 +28,7 @@ class AnkiExportForm(forms.Form):
     def __init__(self, *args, snapshot: CatalogSnapshot, **kwargs):
         super().__init__(*args, **kwargs)
         self.snapshot = snapshot
-        self.fields["module"].choices = _module_choices(snapshot, blank="All modules")
+        self.fields["module"].choices = [("", "All modules"), *snapshot.module_choices()]
         live = sorted(snapshot.live_questions, key=lambda q: (snapshot.modules[q.module_id].order, q.order))
         self.fields["qid"].choices = [(q.qid, f"{q.qid}: {q.stem[:90]}") for q in live]
         self.fields["qid"].error_messages["invalid_choice"] = "%(value)s is not a question of the bank."
@@ -60,7 +54,7 @@ class BankExportForm(forms.Form):
 
     def __init__(self, *args, snapshot: CatalogSnapshot, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["module"].choices = _module_choices(snapshot, blank="All modules")
+        self.fields["module"].choices = [("", "All modules"), *snapshot.module_choices()]
 
 
 class MemberImportForm(forms.Form):
@@ -102,7 +96,7 @@ class DeepLinkForm(forms.Form):
 
     def __init__(self, *args, snapshot: CatalogSnapshot, assignments, **kwargs):
         super().__init__(*args, **kwargs)
-        modules = [(f"module:{slug}", f"Module: {title}") for slug, title in _module_choices(snapshot, blank=None)]
+        modules = [(f"module:{slug}", f"Module: {title}") for slug, title in snapshot.module_choices()]
         tasks = [
             (f"assignment:{a.pk}", f"Assignment: {a.title} ({a.cohort.name}, due {a.due_on:%d %b %Y})")
             for a in assignments

@@ -9,7 +9,7 @@ from functools import lru_cache
 import fsrs
 from django.conf import settings
 
-from tutor.study.models import MemoryState, Rating
+from tutor.study.models import MemoryState
 
 UTC = dt.UTC
 
@@ -214,9 +214,6 @@ def _recall(scheduler: fsrs.Scheduler, memory: Memory, at: dt.datetime) -> float
         return 0.0
     elapsed = max(0.0, (at - memory.last_review).total_seconds() / 86400)
     return (1 + scheduler._FACTOR * elapsed / memory.stability) ** scheduler._DECAY
-
-
-RATING_KEYS = {Rating.AGAIN: "1", Rating.HARD: "2", Rating.GOOD: "3", Rating.EASY: "4"}
 
 
 def recall_curve() -> tuple[float, float]:

@@ -27,10 +27,6 @@ from tutor.study.models import PracticeMode, PracticePool, PracticeTest
 from tutor.web.next_url import safe_next_url
 
 
-def _module_choices() -> list[tuple[str, str]]:
-    return [(m.slug, m.title) for m in sorted(catalog().modules.values(), key=lambda m: m.order)]
-
-
 def _card_template(request: HttpRequest, template: str) -> str:
     """The whole page, or only its swappable card when htmx asks."""
     return f"{template}#card" if request.htmx else template
@@ -177,7 +173,7 @@ def change_rating(request: HttpRequest, log_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def study_settings(request: HttpRequest) -> HttpResponse:
     learner = request.user
-    choices = _module_choices()
+    choices = catalog().module_choices()
     all_slugs = [slug for slug, _ in choices]
     initial = {
         "desired_retention": f"{learner.desired_retention:.2f}",
@@ -265,7 +261,7 @@ def report_problem(request: HttpRequest, qid: str) -> HttpResponse:
 @require_GET
 def missed(request: HttpRequest) -> HttpResponse:
     snapshot = catalog()
-    form = MissedFilterForm(request.GET or None, module_choices=_module_choices())
+    form = MissedFilterForm(request.GET or None, module_choices=catalog().module_choices())
     if request.GET and not form.is_valid():
         return render(request, "study/missed.html", {"form": form, "rows": []}, status=400)
     module = snapshot.module_by_slug(form.cleaned_data.get("module", "")) if form.is_bound else None
@@ -284,7 +280,7 @@ def missed(request: HttpRequest) -> HttpResponse:
 def practise_missed(request: HttpRequest) -> HttpResponse:
     """Start a tutor-mode test with exactly the missed questions the filters show."""
     snapshot = catalog()
-    form = MissedFilterForm(request.POST, module_choices=_module_choices())
+    form = MissedFilterForm(request.POST, module_choices=catalog().module_choices())
     if not form.is_valid():
         messages.error(request, "Those filters are not valid; showing all missed questions.")
         return redirect("missed")
@@ -317,7 +313,7 @@ def practise_missed(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def practice(request: HttpRequest) -> HttpResponse:
-    choices = _module_choices()
+    choices = catalog().module_choices()
     form = PracticeTestForm(
         request.POST or None, initial={"pool": "all", "mode": "tutor", "count": 10}, module_choices=choices
     )
