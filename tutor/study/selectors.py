@@ -137,7 +137,7 @@ def study_queue(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime) -
 def interleaved_new_questions(snapshot: CatalogSnapshot, module_ids: set[int]) -> list[QuestionView]:
     """Live questions of the given modules, taking one from each module in turn."""
     by_module: dict[int, list[QuestionView]] = {}
-    for question in sorted(snapshot.live_questions, key=lambda q: q.order):
+    for question in sorted(snapshot.live_questions, key=lambda q: (q.order, q.id)):
         if question.module_id in module_ids:
             by_module.setdefault(question.module_id, []).append(question)
     modules = sorted(by_module, key=lambda module_id: snapshot.modules[module_id].order)
