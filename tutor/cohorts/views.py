@@ -27,7 +27,7 @@ from tutor.cohorts.forms import (
     JoinCodeForm,
     JoinCohortForm,
 )
-from tutor.cohorts.models import Assignment, Cohort, EducatorInvite
+from tutor.cohorts.models import Assignment, Cohort
 from tutor.cohorts.selectors import AttemptKind
 from tutor.progress.views import dashboard_context
 from tutor.study.services import StudyError
@@ -164,7 +164,7 @@ def cohort_leave(request: HttpRequest, cohort_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def educator_invite(request: HttpRequest, token: str) -> HttpResponse:
     """An invite link a staff member made: redeeming it makes the account an educator."""
-    invite = EducatorInvite.objects.filter(token=token).first()
+    invite = selectors.educator_invite(token=token)
     if invite is None:
         raise Http404("No such invite.")
     now = timezone.now()

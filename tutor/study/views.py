@@ -24,6 +24,7 @@ from tutor.study.forms import (
     StudySettingsForm,
 )
 from tutor.study.models import PracticeMode, PracticePool, PracticeTest
+from tutor.study.practice_results import practice_results
 from tutor.web.next_url import safe_next_url
 
 
@@ -440,30 +441,7 @@ def practice_review(request: HttpRequest, test_id: int) -> HttpResponse:
     items = selectors.practice_items(test)
     if not test.ended_at(now) and selectors.next_practice_item(items, catalog()) is not None:
         return redirect(test)
-    snapshot = catalog()
-    zone = request.user.zone
-    question_ids = [i.question_id for i in items]
-    cards = selectors.cards_by_question(learner=request.user, question_ids=question_ids)
-    flagged = selectors.flagged_among(learner=request.user, question_ids=question_ids)
-    rows = []
-    for item in items:
-        question = snapshot.questions.get(item.question_id)
-        feedback = None
-        if item.review_log is not None:
-            log = item.review_log
-            log.card = cards[item.question_id]
-            feedback = tutor_feedback(
-                question=question, log=log, card=log.card, flagged=item.question_id in flagged, now=now, zone=zone
-            )
-        rows.append((item, question, feedback))
-    # Items under editors' review count neither way in the score; the page says which and why.
-    excluded = [question for _, question, _ in rows if question is not None and question.under_review]
-    counted = [row for row in rows if row[1] is None or not row[1].under_review]
-    answered = [row for row in counted if row[2] is not None]
-    correct = sum(1 for _, _, feedback in answered if feedback.log.correct)
-    return render(
-        request,
-        "study/practice_review.html",
-        {"test": test, "rows": rows, "answered": len(answered), "correct": correct, "total": len(counted),
-         "excluded": excluded},
-    )  # fmt: skip
+    results = practice_results(
+        learner=request.user, test=test, items=items, snapshot=catalog(), now=now, zone=request.user.zone
+    )
+    return render(request, "study/practice_review.html", {"test": test, "results": results, "rows": results.rows})

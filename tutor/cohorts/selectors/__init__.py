@@ -14,6 +14,7 @@ from tutor.cohorts.completion import (  # noqa: F401
 from tutor.cohorts.selectors.access import (  # noqa: F401
     CohortHandover,
     cohort_member,
+    educator_invite,
     learner_membership,
     learner_memberships,
     member_ids,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from tutor.accounts.models import User
-from tutor.cohorts.models import Assignment, Cohort, Membership
+from tutor.cohorts.models import Assignment, Cohort, EducatorInvite, Membership
 from tutor.study.models import ReviewLog
 
 
@@ -82,3 +82,8 @@ def member_ids(cohort_id: int) -> QuerySet:
 def with_last_active(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
     latest = ReviewLog.objects.filter(learner_id=OuterRef("learner_id")).order_by("-reviewed_at")
     return memberships.select_related("learner").annotate(last_active=Subquery(latest.values("reviewed_at")[:1]))
+
+
+def educator_invite(*, token: str) -> EducatorInvite | None:
+    """The staff-made invite with this token, used or not (the page says which), or None."""
+    return EducatorInvite.objects.filter(token=token).first()
