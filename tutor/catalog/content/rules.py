@@ -95,11 +95,14 @@ def item_texts(question: QuestionData) -> Iterator[tuple[str, str, int | None]]:
 def check_figures_in_cited_sources(tree: ContentTree, texts: SourceTexts) -> list[Problem]:
     headings = {key: source.title for key, source in tree.sources.items() if source.kind == "section"}
     problems = []
+    figures_of_source: dict[str, set[str]] = {}  # many items cite one source: read its figures once
     for module in tree.modules:
         for question in module.questions:
             known: set[str] = set()
             for key in question.sources:
-                known |= numbers_in(texts.text_for(key, headings), words=True)
+                if key not in figures_of_source:
+                    figures_of_source[key] = numbers_in(texts.text_for(key, headings), words=True)
+                known |= figures_of_source[key]
             cited = ", ".join(question.sources)
             for field, text, line in item_texts(question):
                 for number in sorted(numbers_in(text) - known):
@@ -130,10 +133,18 @@ def _variant_groups(questions: list[QuestionData]) -> dict[str, str]:
     return {q.qid: root(q.qid) for q in questions}
 
 
+def _shared_words(first: Counter, second: Counter, common: set[str]) -> int:
+    """How many words two stems have in common, counting repeats (difflib's quick_ratio matches)."""
+    return sum(min(first[word], second[word]) for word in common)
+
+
 def check_similar_stems(tree: ContentTree) -> list[Problem]:
     questions = [q for module in tree.modules for q in module.questions]
     groups = _variant_groups(questions)
     words = [_stem_words(q.stem) for q in questions]
+    # difflib's quick bounds, with each stem's word counts made once rather than once per pair.
+    counts = [Counter(stem) for stem in words]
+    vocabularies = [set(stem) for stem in words]
     problems = []
     for i, first in enumerate(questions):
         matcher = SequenceMatcher(autojunk=False)
@@ -142,9 +153,13 @@ def check_similar_stems(tree: ContentTree) -> list[Problem]:
             second = questions[j]
             if groups[first.qid] == groups[second.qid]:
                 continue
-            matcher.set_seq1(words[j])
-            if matcher.real_quick_ratio() < SIMILAR_STEMS or matcher.quick_ratio() < SIMILAR_STEMS:
+            total = len(words[i]) + len(words[j])
+            if total and (
+                2.0 * min(len(words[i]), len(words[j])) / total < SIMILAR_STEMS
+                or 2.0 * _shared_words(counts[i], counts[j], vocabularies[i] & vocabularies[j]) / total < SIMILAR_STEMS
+            ):
                 continue
+            matcher.set_seq1(words[j])
             ratio = matcher.ratio()
             if ratio >= SIMILAR_STEMS:
                 problems.append(

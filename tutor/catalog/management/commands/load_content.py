@@ -21,8 +21,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sources", type=Path, default=None, help="review.txt and updates.md (default: TUTOR_SOURCE_DIR)."
         )
+        parser.add_argument(
+            "--rerender",
+            action="store_true",
+            help="Render every section's Markdown again (after a change to the renderer); by default a section "
+            "whose text and cited source titles are unchanged keeps its HTML.",
+        )
 
-    def handle(self, *args, check: bool = False, path: Path | None = None, sources: Path | None = None, **options):
+    def handle(
+        self,
+        *args,
+        check: bool = False,
+        path: Path | None = None,
+        sources: Path | None = None,
+        rerender: bool = False,
+        **options,
+    ):
         root = Path(path or settings.CONTENT_DIR)
         tree, problems = read_content(root, source_dir=Path(sources or settings.TUTOR_SOURCE_DIR))
         for warning in tree.warnings:
@@ -32,7 +46,7 @@ class Command(BaseCommand):
                 self.stderr.write(str(problem))
             raise CommandError(f"{len(problems)} problem(s) found in {root}; nothing was written.")
 
-        report = load_content_tree(tree=tree, dry_run=check)
+        report = load_content_tree(tree=tree, dry_run=check, rerender=rerender)
         forget_catalog()
         width = max((len(m.slug) for m in tree.modules), default=10)
         self.stdout.write(f"{'module':<{width}}  questions: created updated retired unchanged   sections")
