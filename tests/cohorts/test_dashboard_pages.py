@@ -13,6 +13,10 @@ from tests.cohorts.factories import AssignmentFactory, CohortFactory, Membership
 from tests.factories import EducatorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+ASSIGNMENTS = (
+    {"title": "History", "module_slugs": ["history"], "opens_on": dt.date(2020, 1, 1), "due_on": dt.date(2020, 2, 1)},
+    {"title": "Risks", "module_slugs": ["risks"], "due_on": dt.date(2099, 1, 1)},
+)
 
 
 def text_of(response) -> str:
@@ -34,14 +38,8 @@ def cohort_with(educator, bank, learners: int, *, answered: bool = True):
         MembershipFactory(cohort=cohort, learner=UserFactory(username=f"learner-{n:03}")).learner
         for n in range(learners)
     ]
-    AssignmentFactory(
-        cohort=cohort,
-        title="History",
-        module_slugs=["history"],
-        opens_on=dt.date(2020, 1, 1),
-        due_on=dt.date(2020, 2, 1),
-    )
-    AssignmentFactory(cohort=cohort, title="Risks", module_slugs=["risks"], due_on=dt.date(2099, 1, 1))
+    for fields in ASSIGNMENTS:
+        AssignmentFactory(cohort=cohort, **fields)
     if answered:
         at = timezone.now() - dt.timedelta(days=1)
         bulk_answers([(u.pk, q.pk, n % 2 == 0, at) for n, u in enumerate(users) for q in bank.risk_questions[:2]])
