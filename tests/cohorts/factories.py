@@ -10,7 +10,9 @@ import factory
 from factory.django import DjangoModelFactory
 
 from tests.factories import EducatorFactory, UserFactory
+from tutor.accounts.models import User
 from tutor.cohorts.models import Assignment, Cohort, Membership
+from tutor.progress.rollups import rebuild_study_days_of
 from tutor.questions.base import Marking
 from tutor.study.models import Card, ReviewContext, ReviewLog
 from tutor.study.review import CardTally, rating_for_answer, review
@@ -89,8 +91,8 @@ def card_and_log(
 
 
 def bulk_answers(rows: list[tuple[int, int, bool, dt.datetime]]) -> None:
-    """Write a first answer for each (learner id, question id, correct, time) in three statements (cards, logs, and
-    each card pointed at its log)."""
+    """Write a first answer for each (learner id, question id, correct, time) in bulk (cards, logs, each card
+    pointed at its log), then roll the logs up into study days as the demo seeder does."""
     pairs = [
         card_and_log(learner_id, question_id, correct=correct, at=at) for learner_id, question_id, correct, at in rows
     ]
@@ -101,3 +103,4 @@ def bulk_answers(rows: list[tuple[int, int, bool, dt.datetime]]) -> None:
     for card, log in zip(cards, logs, strict=True):
         card.last_log_id = log.pk
     Card.objects.bulk_update(cards, ["last_log"])
+    rebuild_study_days_of(User.objects.filter(pk__in={log.learner_id for log in logs}))

@@ -8,7 +8,7 @@ import pytest
 
 from tests.factories import ModuleFactory, QuestionFactory, SectionFactory, UserFactory
 from tutor.catalog.snapshot import catalog
-from tutor.progress.selectors import module_progress, predicted_recall_sql
+from tutor.progress.selectors import module_answer_counts, module_progress, predicted_recall_sql
 from tutor.study.models import Card, MemoryState
 from tutor.study.scheduler import Memory, predicted_recall
 
@@ -68,3 +68,24 @@ def test_module_progress_against_hand_counted_cards():
     assert mine.mastery == pytest.approx(1 / 5)
     assert not mine.answered_all
     assert progress[empty.pk].seen == 0 and progress[empty.pk].accuracy is None
+
+
+def test_answer_counts_for_statuses_agree_with_module_progress_and_keep_to_the_modules_asked():
+    first, second = ModuleFactory(slug="first", order=1), ModuleFactory(slug="second", order=2)
+    questions = {m.slug: [QuestionFactory(section=SectionFactory(module=m)) for _ in range(3)] for m in (first, second)}
+    alice, bob = UserFactory(), UserFactory()
+    for n, question in enumerate(questions["first"][:2] + questions["second"][:1]):
+        card(alice, question, stability=30, reviewed_days_ago=1, due_in_days=5, correct=n != 1)
+    card(bob, questions["second"][2], stability=3, reviewed_days_ago=1, due_in_days=1, correct=False)
+    snapshot = catalog()
+
+    full = module_progress(learner_ids=[alice.pk, bob.pk], snapshot=snapshot, now=NOW, today_ends=NOW)
+    light = module_answer_counts(learner_ids=[alice.pk, bob.pk], snapshot=snapshot)
+    only_first = module_answer_counts(learner_ids=[alice.pk], snapshot=snapshot, module_ids=[first.pk])
+
+    for learner in (alice, bob):
+        for module in (first, second):
+            want, got = full[learner.pk][module.pk], light[learner.pk][module.pk]
+            assert (got.seen, got.right_latest, got.question_total) == (want.seen, want.right_latest, 3)
+    assert (light[alice.pk][first.pk].seen, light[alice.pk][first.pk].right_latest) == (2, 1)
+    assert only_first[alice.pk][second.pk].seen == 0 and only_first[alice.pk][first.pk].seen == 2

@@ -249,3 +249,17 @@ def test_seeded_logs_carry_what_true_retention_needs(tiny_catalog):
     assert not later.filter(elapsed_days__isnull=True).exists()
     assert not later.filter(interval_days_before__isnull=True).exists()
     assert later.filter(state_before=MemoryState.REVIEW, first_review_of_day=True).exists()
+
+
+def test_seeded_answers_are_rolled_up_into_study_days(tiny_catalog):
+    from django.db.models import Count, Q, Sum
+
+    from tutor.progress.models import StudyDay
+
+    seed(*SMALL, "--seed", "7", "--heavy-reviews", "300")
+
+    logs = ReviewLog.objects.values("learner_id").annotate(n=Count("id"), right=Count("id", filter=Q(correct=True)))
+    days = StudyDay.objects.values("learner_id").annotate(n=Sum("reviews"), right=Sum("correct"))
+    by_learner = {row["learner_id"]: (row["n"], row["right"]) for row in days}
+    assert by_learner == {row["learner_id"]: (row["n"], row["right"]) for row in logs}
+    assert len(by_learner) == 4

@@ -190,6 +190,6 @@ def test_progress_page_queries_do_not_grow_with_misconceptions(client, django_as
     client.force_login(learner)
     client.get(reverse("progress_dashboard"))  # warm the catalog
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("progress_dashboard"))
     assert len(response.context["misconception_standings"]) == ideas

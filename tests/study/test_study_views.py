@@ -293,14 +293,15 @@ def test_study_page_and_answer_run_a_fixed_number_of_queries(client, django_asse
         client.get(reverse("study"))
     token = issue_attempt(learner_id=learner.pk, question_id=question.id)
     # A first answer: learner; savepoint; lock (no card yet); insert card; lock it; the scheduler parameters in
-    # force; insert log; update card; release; the flag for the feedback. Outside tests the savepoint pair is
-    # BEGIN/COMMIT. (A deadline costs a query only for an assigned module.)
-    with django_assert_num_queries(10):
+    # force; insert log; add it to the study day; update card; release; the flag for the feedback. Outside tests
+    # the savepoint pair is BEGIN/COMMIT. (A deadline costs a query only for an assigned module.)
+    with django_assert_num_queries(11):
         response = client.post(reverse("study_answer"), {"attempt": token, "choice": "a"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     token = issue_attempt(learner_id=learner.pk, question_id=question.id)
-    # Answering a card that exists: learner; savepoint; lock; parameters; insert log; update card; release; flag.
-    with django_assert_num_queries(8):
+    # Answering a card that exists: learner; savepoint; lock; parameters; insert log; study day; update card;
+    # release; flag.
+    with django_assert_num_queries(9):
         client.post(reverse("study_answer"), {"attempt": token, "choice": "b"}, HTTP_HX_REQUEST="true")
     assert ReviewLog.objects.count() == 2
 

@@ -12,6 +12,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -238,16 +239,6 @@ def cohort_delete(request: HttpRequest, cohort_id: int) -> HttpResponse:
     return render(request, "cohorts/confirm_delete.html", {"cohort": cohort, "thing": cohort})
 
 
-def _overdue_by_assignment(assignments: list[Assignment], rows: list) -> list[tuple[Assignment, list]]:
-    """For each assignment with overdue learners: the assignment and its (row, status) pairs, in the rows' order."""
-    groups = []
-    for assignment in assignments:
-        late = [(row, s) for row in rows for s in row.statuses if s.assignment.pk == assignment.pk and s.is_overdue]
-        if late:
-            groups.append((assignment, late))
-    return groups
-
-
 def _dashboard(
     request: HttpRequest, cohort: Cohort, *, code_form: JoinCodeForm | None = None, status: int = 200
 ) -> HttpResponse:
@@ -261,6 +252,7 @@ def _dashboard(
         else:
             status = 400
     rows = selectors.sorted_rows(overview.rows, sort)
+    page = Paginator(rows, selectors.LEARNERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "cohorts/dashboard.html",
@@ -268,12 +260,15 @@ def _dashboard(
             "cohort": cohort,
             "co_teachers": list(cohort.co_teachers.all()),
             "overview": overview,
-            "rows": rows,
+            "rows": page.object_list,
+            "table_rows": selectors.table_rows(page.object_list, cohort=cohort),
+            "page": page,
+            "learner_count": len(rows),
             "headers": selectors.sort_headers(overview.assignments, sort),
             "sort_options": selectors.sort_options(overview.assignments),
             "sort": sort or "name",
             "sort_form": sort_form,
-            "overdue_groups": _overdue_by_assignment(overview.assignments, rows),
+            "overdue_groups": selectors.overdue_by_assignment(overview.assignments, rows, cohort=cohort),
             "assignment_summaries": [(a, overview.summary(a)) for a in overview.assignments],
             "join_url": request.build_absolute_uri(cohort.join_path),
             "code_works": cohort.join_code_works(now),

@@ -10,7 +10,15 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
 from tutor.progress.selectors import DayActivity
+
+
+def _n(value: float) -> str:
+    """A coordinate as SVG wants it: plain digits, never localised (no thousands separators, no decimal comma)."""
+    return f"{value:g}"
 
 
 @dataclass(frozen=True)
@@ -20,6 +28,11 @@ class HeatCell:
     day: dt.date
     reviews: int
     level: int
+
+    @property
+    def label(self) -> str:
+        """The day in words, e.g. "Tue 24 Nov 2026"."""
+        return f"{self.day:%a} {self.day.day} {self.day:%b %Y}"
 
 
 @dataclass(frozen=True)
@@ -33,13 +46,48 @@ class Heatmap:
     last_day: dt.date
     total_reviews: int
     days_studied: int
+    weekday_labels: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def studied_cells(self) -> list[HeatCell]:
+        return [c for c in self.cells if c.reviews]
+
+    def svg(self) -> SafeString:
+        """The calendar as inline SVG, labelled by the element with id "heatmap-summary"."""
+        title = (
+            f"Answers per day, {self.first_day.day} {self.first_day:%b} to {self.last_day.day} "
+            f"{self.last_day:%b %Y}, one square per day, darker for more"
+        )
+        parts = [
+            f'<svg class="chart heatmap" viewBox="0 0 {self.width} {self.height}" role="img" '
+            f'aria-labelledby="heatmap-title heatmap-summary"><title id="heatmap-title">{escape(title)}</title>'
+        ]
+        parts += [f'<text x="{x}" y="12" class="chart-label">{label}</text>' for x, label in self.month_labels]
+        parts += [
+            f'<text x="{HEATMAP_LEFT - 6}" y="{y + self.cell - 3}" class="chart-label" text-anchor="end">{label}</text>'
+            for y, label in self.weekday_labels
+        ]
+        parts += [
+            f'<rect x="{c.x}" y="{c.y}" width="{self.cell}" height="{self.cell}" rx="3" class="heat-{c.level}">'
+            f"<title>{c.label}: {c.reviews} answer{'' if c.reviews == 1 else 's'}</title></rect>"
+            for c in self.cells
+        ]
+        parts.append("</svg>")
+        return mark_safe("".join(parts))  # built from numbers, dates and escaped text only
+
+
+HEATMAP_LEFT = 32  # room for the weekday labels
 
 
 def calendar_heatmap(activity: dict[dt.date, DayActivity], today: dt.date, days: int = 90) -> Heatmap:
-    """One square per day for the last `days` days, a column per week starting on Monday."""
-    cell, gap, top, left = 14, 3, 18, 0
+    """One square per day for the last `days` days, a column per week starting on Monday, the weekdays named on
+    the left and each month named above its first week (never past the right edge)."""
+    cell, gap, top, left = 14, 3, 20, HEATMAP_LEFT
     first = today - dt.timedelta(days=days - 1)
     start = first - dt.timedelta(days=first.weekday())
+    columns = (today - start).days // 7 + 1
+    width = left + columns * (cell + gap)
+    label_width = 3 * (cell + gap)  # a month's abbreviation at the chart's font size
     counts = [activity[d].reviews for d in activity if first <= d <= today]
     peak = max(counts, default=0)
     cells, labels = [], []
@@ -48,22 +96,24 @@ def calendar_heatmap(activity: dict[dt.date, DayActivity], today: dt.date, days:
         column = (day - start).days // 7
         reviews = activity[day].reviews if day in activity else 0
         level = 0 if reviews == 0 else min(4, 1 + int(3 * reviews / peak)) if peak else 0
-        cells.append(HeatCell(left + column * (cell + gap), top + day.weekday() * (cell + gap), day, reviews, level))
         x = left + column * (cell + gap)
-        if (day.day == 1 or day == first) and (not labels or x - labels[-1][0] >= 3 * (cell + gap)):
+        cells.append(HeatCell(x, top + day.weekday() * (cell + gap), day, reviews, level))
+        fits = x + label_width <= width and (not labels or x - labels[-1][0] >= label_width)
+        if (day.day == 1 or day == first) and fits:
             labels.append((x, day.strftime("%b")))
         day += dt.timedelta(days=1)
-    columns = (today - start).days // 7 + 1
+    weekdays = tuple((top + n * (cell + gap), name) for n, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"), (6, "Sun")))
     return Heatmap(
         cells=cells,
         month_labels=labels,
-        width=left + columns * (cell + gap),
+        width=width,
         height=top + 7 * (cell + gap),
         cell=cell,
         first_day=first,
         last_day=today,
         total_reviews=sum(counts),
         days_studied=sum(1 for c in counts if c),
+        weekday_labels=weekdays,
     )
 
 
@@ -87,11 +137,42 @@ class BarChart:
     plot_bottom: int
     y_max: int
     gridlines: list[tuple[float, int]]
+    left: int = 36
+
+    def svg(self, *, chart_id: str, title: str) -> SafeString:
+        """The chart as inline SVG, labelled by its title and the element with id "<chart_id>-summary"."""
+        parts = [
+            f'<svg class="chart bars" viewBox="0 0 {self.width} {self.height}" role="img" '
+            f'aria-labelledby="{chart_id}-title {chart_id}-summary">',
+            f'<title id="{chart_id}-title">{escape(title)}</title>',
+        ]
+        for y, value in self.gridlines:
+            parts.append(
+                f'<line x1="{self.left}" x2="{self.width}" y1="{_n(y)}" y2="{_n(y)}" class="gridline"/>'
+                f'<text x="{self.left - 5}" y="{_n(y)}" dy="4" class="chart-label" text-anchor="end">{value}</text>'
+            )
+        for bar in self.bars:
+            parts.append(
+                f'<rect x="{_n(bar.x)}" y="{_n(bar.y)}" width="{_n(bar.width)}" height="{_n(bar.height)}" class="bar">'
+                f"<title>{escape(bar.label)}: {bar.value}</title></rect>"
+            )
+            if bar.tick:
+                parts.append(
+                    f'<text x="{_n(bar.x)}" y="{self.height - 6}" class="chart-label">{escape(bar.label)}</text>'
+                )
+        parts.append(
+            f'<line x1="{self.left}" x2="{self.width}" y1="{self.plot_bottom}" y2="{self.plot_bottom}" class="axis"/>'
+        )
+        parts.append("</svg>")
+        return mark_safe("".join(parts))  # built from numbers and escaped text only
 
 
-def bar_chart(points: list[tuple[str, int]], *, width: int = 640, height: int = 200, tick_every: int = 1) -> BarChart:
-    """Vertical bars for (label, value) points with a rounded y scale and a few gridlines."""
-    top, bottom, left, right = 10, height - 28, 36, 4
+def bar_chart(points: list[tuple[str, int]], *, width: int = 360, height: int = 170, tick_every: int = 1) -> BarChart:
+    """Vertical bars for (label, value) points with a rounded y scale and a few gridlines.
+
+    The view box is about a phone's width, so that its labels are drawn near their own size on a phone; on a wide
+    screen the chart is capped in CSS."""
+    top, bottom, left, right = 10, height - 24, 36, 4
     peak = max((value for _, value in points), default=0)
     y_max = _nice_ceiling(peak)
     step = (width - left - right) / max(len(points), 1)
@@ -109,7 +190,7 @@ def bar_chart(points: list[tuple[str, int]], *, width: int = 640, height: int = 
         for index, (label, value) in enumerate(points)
     ]
     gridlines = [(round(bottom - v * scale, 2), v) for v in _ticks(y_max)] if y_max else []
-    return BarChart(bars, width, height, top, bottom, y_max, gridlines)
+    return BarChart(bars, width, height, top, bottom, y_max, gridlines, left)
 
 
 def _nice_ceiling(value: int) -> int:

@@ -1,4 +1,4 @@
-"""Per-learner statistics, aggregated in the database from Card and ReviewLog.
+"""Per-learner statistics, from Card and from the study-day rollup of ReviewLog (`tutor.progress.rollups`).
 
 Functions take several learners at once so that a cohort page and a learner's own dashboard share the same numbers
 and the same fixed number of queries, however many learners or reviews there are.
@@ -6,15 +6,17 @@ and the same fixed number of queries, however many learners or reviews there are
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, FloatField, Q, Sum, Value
-from django.db.models.functions import Coalesce, Greatest, Power, TruncDate
+from django.db.models import Count, F, FloatField, Q, Value
+from django.db.models.functions import Greatest, Power, TruncDate
 
 from tutor.catalog.snapshot import CatalogSnapshot, ModuleView
-from tutor.study.models import Card, MemoryState, ReviewLog
+from tutor.progress.models import StudyDay
+from tutor.study.models import Card
 from tutor.study.scheduler import recall_curve
 
 MASTERY_RECALL = 0.9
@@ -114,10 +116,48 @@ def module_progress(
     return result
 
 
+def module_answer_counts(
+    *, learner_ids: Iterable[int], snapshot: CatalogSnapshot, module_ids: Iterable[int] | None = None
+) -> dict[int, dict[int, ModuleProgress]]:
+    """`module_progress` with only what an assignment's status needs (questions seen and latest answers right),
+    for many learners at once: one grouped query that reads the card index `card_learner_answers`, not the cards.
+    The memory figures (mastered, due, hard ones) are left at 0."""
+    learner_ids = list(learner_ids)
+    wanted = set(module_ids) if module_ids is not None else set(snapshot.modules)
+    questions = [q for q in snapshot.counted_questions if q.module_id in wanted]
+    totals: dict[int, int] = {}
+    for question in questions:
+        totals[question.module_id] = totals.get(question.module_id, 0) + 1
+    question_ids = [q.id for q in questions]
+    result = {
+        learner_id: {
+            module.id: ModuleProgress(module=module, question_total=totals.get(module.id, 0))
+            for module in snapshot.modules.values()
+        }
+        for learner_id in learner_ids
+    }
+    if not learner_ids or not question_ids:
+        return result
+    rows = (
+        Card.objects.filter(learner_id__in=learner_ids, question_id__in=question_ids)
+        .values_list("learner_id", "question__module_id")
+        # Counted over indexed columns only, so the cards themselves are never read.
+        .annotate(seen=Count("question_id"), right=Count("question_id", filter=Q(last_answer_correct=True)))
+        .order_by()
+    )
+    for learner_id, module_id, answered, right in rows:
+        result[learner_id][module_id] = ModuleProgress(
+            module=snapshot.modules[module_id],
+            question_total=totals.get(module_id, 0),
+            seen=answered,
+            right_latest=right,
+        )
+    return result
+
+
 # --- A learner's whole history, in a fixed number of queries -------------------------------------------------
 
 RETENTION_PERIODS = (("today", "Today"), ("week", "Last 7 days"), ("month", "Last 30 days"), ("all", "All time"))
-MATURE_DAYS = 21
 
 
 @dataclass(frozen=True)
@@ -142,30 +182,35 @@ class RetentionRow:
         return RetentionCell(self.young.passed + self.mature.passed, self.young.total + self.mature.total)
 
 
-def true_retention(*, learner, now: dt.datetime, day_start: dt.datetime) -> list[RetentionRow]:
+def study_days(*, learner) -> list[StudyDay]:
+    """The learner's study days (the rollup kept current by each answer), oldest first: one query, as many rows
+    as days studied, however many answers each holds."""
+    return list(StudyDay.objects.filter(learner=learner).order_by("day"))
+
+
+def true_retention(
+    *, learner, now: dt.datetime, day_start: dt.datetime, days: list[StudyDay] | None = None
+) -> list[RetentionRow]:
     """Anki's true retention: of the reviews of cards in review (an interval of at least a day), counting only a
-    card's first review of the day, the share answered right; young cards have an interval under 21 days."""
-    since = {"today": day_start, "week": day_start - dt.timedelta(days=6), "month": day_start - dt.timedelta(days=29)}
-    counted = ReviewLog.objects.filter(learner=learner, state_before=MemoryState.REVIEW, first_review_of_day=True)
-    aggregates = {}
-    for key, _ in RETENTION_PERIODS:
-        period = Q(reviewed_at__gte=since[key]) if key in since else Q()
-        for age, age_q in (
-            ("young", Q(interval_days_before__lt=MATURE_DAYS) | Q(interval_days_before__isnull=True)),
-            ("mature", Q(interval_days_before__gte=MATURE_DAYS)),
-        ):
-            aggregates[f"{key}_{age}_total"] = Count("id", filter=period & age_q)
-            aggregates[f"{key}_{age}_passed"] = Count("id", filter=period & age_q & Q(correct=True))
-    values = counted.aggregate(**aggregates)
-    return [
-        RetentionRow(
-            key=key,
-            label=label,
-            young=RetentionCell(values[f"{key}_young_passed"], values[f"{key}_young_total"]),
-            mature=RetentionCell(values[f"{key}_mature_passed"], values[f"{key}_mature_total"]),
+    card's first review of the day, the share answered right; young cards have an interval under 21 days.
+
+    Summed from the learner's study days (`days`, when the caller has them already)."""
+    if days is None:
+        days = study_days(learner=learner)
+    today = day_start.date()
+    since = {"today": today, "week": today - dt.timedelta(days=6), "month": today - dt.timedelta(days=29)}
+    rows = []
+    for key, label in RETENTION_PERIODS:
+        counted = [d for d in days if key not in since or d.day >= since[key]]
+        rows.append(
+            RetentionRow(
+                key=key,
+                label=label,
+                young=RetentionCell(sum(d.young_passed for d in counted), sum(d.young_total for d in counted)),
+                mature=RetentionCell(sum(d.mature_passed for d in counted), sum(d.mature_total for d in counted)),
+            )
         )
-        for key, label in RETENTION_PERIODS
-    ]
+    return rows
 
 
 @dataclass(frozen=True)
@@ -175,16 +220,11 @@ class DayActivity:
     milliseconds: int
 
 
-def daily_activity(*, learner) -> dict[dt.date, DayActivity]:
+def daily_activity(*, learner, days: list[StudyDay] | None = None) -> dict[dt.date, DayActivity]:
     """Reviews and study time per calendar day in the learner's time zone; one row per day studied."""
-    rows = (
-        ReviewLog.objects.filter(learner=learner)
-        .annotate(day=TruncDate("reviewed_at", tzinfo=learner.zone))
-        .values("day")
-        .annotate(reviews=Count("id"), milliseconds=Coalesce(Sum("duration_ms"), 0))
-        .order_by("day")
-    )
-    return {row["day"]: DayActivity(row["day"], row["reviews"], row["milliseconds"]) for row in rows}
+    if days is None:
+        days = study_days(learner=learner)
+    return {d.day: DayActivity(d.day, d.reviews, d.milliseconds) for d in days}
 
 
 @dataclass(frozen=True)
@@ -233,18 +273,20 @@ RECALL_BUCKETS = tuple((n / 10, (n + 1) / 10) for n in range(10))
 
 
 def recall_distribution(*, learner, snapshot: CatalogSnapshot, now: dt.datetime) -> list[tuple[float, float, int]]:
-    """How many seen questions fall in each tenth of predicted recall right now."""
+    """How many seen questions fall in each tenth of predicted recall right now: the cards' memory is read in one
+    query (a row per seen question) and bucketed here, with the scheduler's own forgetting curve."""
     live_ids = [q.id for q in snapshot.live_questions]
-    aggregates = {
-        f"b{index}": Count(
-            "id",
-            filter=Q(recall__gte=low) & (Q(recall__lt=high) if index < 9 else Q()),
-        )
-        for index, (low, high) in enumerate(RECALL_BUCKETS)
-    }
-    values = (
-        Card.objects.filter(learner=learner, question_id__in=live_ids, stability__isnull=False)
-        .annotate(recall=predicted_recall_sql(now))
-        .aggregate(**aggregates)
+    factor, decay = recall_curve()
+    today = days_since_epoch(now)
+    lows = [low for low, _ in RECALL_BUCKETS]
+    counts = [0] * len(RECALL_BUCKETS)
+    memories = Card.objects.filter(learner=learner, question_id__in=live_ids, stability__isnull=False).values_list(
+        "stability", "last_review_days"
     )
-    return [(low, high, values[f"b{index}"]) for index, (low, high) in enumerate(RECALL_BUCKETS)]
+    for stability, last_review_days in memories:
+        if last_review_days is None:
+            continue  # never reviewed: no recall to predict (as the SQL expression gives none)
+        elapsed = max(today - last_review_days, 0.0)
+        recall = (1.0 + factor * elapsed / stability) ** decay
+        counts[max(bisect.bisect_right(lows, recall) - 1, 0)] += 1
+    return [(low, high, counts[index]) for index, (low, high) in enumerate(RECALL_BUCKETS)]

@@ -39,7 +39,8 @@ def dashboard_context(request: HttpRequest) -> dict:
         learner_ids=[learner.pk], snapshot=snapshot, now=now, today_ends=day_start + dt.timedelta(days=1)
     )[learner.pk]
     modules = [progress[m.id] for m in sorted(snapshot.modules.values(), key=lambda m: m.order)]
-    activity = selectors.daily_activity(learner=learner)
+    days = selectors.study_days(learner=learner)
+    activity = selectors.daily_activity(learner=learner, days=days)
     forecast = selectors.due_forecast(learner=learner, snapshot=snapshot, today=today)
     distribution = selectors.recall_distribution(learner=learner, snapshot=snapshot, now=now)
     week_ago = today - dt.timedelta(days=6)
@@ -49,13 +50,13 @@ def dashboard_context(request: HttpRequest) -> dict:
         "has_history": bool(activity),
         "heatmap": charts.calendar_heatmap(activity, today),
         "streaks": selectors.streaks(activity.keys(), today),
-        "retention": selectors.true_retention(learner=learner, now=now, day_start=day_start),
+        "retention": selectors.true_retention(learner=learner, now=now, day_start=day_start, days=days),
         "forecast": forecast,
-        "forecast_chart": charts.bar_chart([(d.strftime("%d %b"), n) for d, n in forecast], tick_every=7),
+        "forecast_chart": charts.bar_chart([(f"{d.day} {d:%b}", n) for d, n in forecast], tick_every=7),
         "forecast_total": sum(n for _, n in forecast),
         "distribution": distribution,
         "distribution_chart": charts.bar_chart(
-            [(f"{round(low * 100)}\u2013{round(high * 100)}%", n) for low, high, n in distribution], height=180
+            [(f"{round(low * 100)}\u2013{round(high * 100)}%", n) for low, high, n in distribution], tick_every=2
         ),
         "seen_total": sum(m.seen for m in modules),
         "question_total": sum(m.question_total for m in modules),
@@ -64,6 +65,12 @@ def dashboard_context(request: HttpRequest) -> dict:
         "reviews_all": sum(a.reviews for a in activity.values()),
         "reviews_today": activity[today].reviews if today in activity else 0,
     }
+    context["forecast_svg"] = context["forecast_chart"].svg(
+        chart_id="forecast", title="Reviews due per day over the next 30 days"
+    )
+    context["distribution_svg"] = context["distribution_chart"].svg(
+        chart_id="recall", title="Seen questions by predicted recall now"
+    )
     context |= evidence_context(learner=learner, snapshot=snapshot)
     return context
 

@@ -69,6 +69,8 @@ class Card(models.Model):
         indexes = [
             models.Index(fields=["learner", "due"], name="card_learner_due"),
             models.Index(fields=["learner", "created_at"], name="card_learner_created"),
+            # Assignment statuses of a whole cohort read only these columns: an index-only scan, not the table.
+            models.Index(fields=["learner", "question", "last_answer_correct"], name="card_learner_answers"),
         ]
 
     def __str__(self) -> str:
@@ -155,6 +157,10 @@ class ReviewLog(models.Model):
             models.Index(fields=["learner", "-reviewed_at"], name="log_learner_time"),
             models.Index(fields=["learner", "state_before", "first_review_of_day"], name="log_learner_retention"),
             models.Index(fields=["learner", "question", "-reviewed_at"], name="log_learner_question"),
+            # Item analysis counts first attempts (answers to a new card): a small share of a long ledger.
+            models.Index(
+                fields=["question", "learner"], condition=Q(state_before=MemoryState.NEW), name="log_first_attempts"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(score__gte=0, score__lte=1), name="score_between_0_and_1"),

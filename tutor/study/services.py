@@ -29,7 +29,7 @@ from tutor.study.models import (
 from tutor.study.review import CardTally, ReviewOutcome, rating_for_answer, review
 from tutor.study.scheduler import Memory
 from tutor.study.scheduler_fits import parameters_in_force
-from tutor.study.signals import answer_recorded, practice_test_finished
+from tutor.study.signals import answer_logged, answer_recorded, practice_test_finished
 
 
 class StudyError(Exception):
@@ -96,6 +96,7 @@ def record_answer(
             )
             log.card = card
             log.save(force_insert=True)
+            answer_logged.send(sender=ReviewLog, log=log, zone=learner.zone)
             apply_outcome(card, outcome, log=log)
             card.save()
             if test is not None:

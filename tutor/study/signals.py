@@ -11,6 +11,10 @@ from django.dispatch import Signal
 # Sent on commit of every newly recorded answer (not of a replay): learner_id, question_id, answered_at, test_id.
 answer_recorded = Signal()
 
+# Sent inside the answer's transaction, right after its log row is written: log, zone (the learner's). For rollups
+# that must agree with the ledger (progress: the study day); each receiver writes one statement at most.
+answer_logged = Signal()
+
 # Sent on commit when a practice test ends by the learner's choice or by its last answer: learner_id, test_id,
 # finished_at.
 practice_test_finished = Signal()

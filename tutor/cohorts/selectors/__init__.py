@@ -25,14 +25,17 @@ from tutor.cohorts.selectors.access import (  # noqa: F401
     taught_cohorts_with_counts,
 )
 from tutor.cohorts.selectors.dashboard import (  # noqa: F401
+    LEARNERS_PER_PAGE,
     CohortOverview,
     LearnerRow,
     cohort_overview,
     learner_drilldown_progress,
+    overdue_by_assignment,
     sort_headers,
     sort_keys,
     sort_options,
     sorted_rows,
+    table_rows,
 )
 from tutor.cohorts.selectors.forecast import (  # noqa: F401
     FORECAST_EXPLANATION,

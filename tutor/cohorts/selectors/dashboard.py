@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils import timezone
 
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import CatalogSnapshot
@@ -21,6 +25,7 @@ from tutor.cohorts.selectors.statuses import (
 )
 from tutor.progress.selectors import ModuleProgress, module_progress
 from tutor.study.selectors import start_of_learner_day
+from tutor.web.number_formats import percent
 
 
 @dataclass(frozen=True)
@@ -140,3 +145,99 @@ def learner_drilldown_progress(*, learner: User, snapshot: CatalogSnapshot, now:
     today_ends = start_of_learner_day(learner, now) + dt.timedelta(days=1)
     progress = module_progress(learner_ids=[learner.pk], snapshot=snapshot, now=now, today_ends=today_ends)
     return sorted(progress[learner.pk].values(), key=lambda p: p.module.order)
+
+
+# --- The learners table, one page at a time -----------------------------------------------------------------
+
+LEARNERS_PER_PAGE = 50
+
+
+def _short_date(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%b %Y}"
+
+
+@dataclass(frozen=True)
+class StatusCell:
+    """One learner's status on one assignment, worded for the table."""
+
+    column: str
+    label: str
+    tag_class: str
+    figures: str
+    completed_iso: str = ""
+    completed_label: str = ""
+    late: bool = False
+
+
+def status_cell(status: LearnerStatus) -> StatusCell:
+    tag = "tag-good" if status.is_complete else "tag-bad" if status.is_overdue else ""
+    if not tag and status.status == AssignmentStatus.IN_PROGRESS:
+        tag = "tag-warn"
+    figures = (
+        f"{status.percent}% answered · {percent(status.accuracy)} right" if status.answered else "nothing answered yet"
+    )
+    completed = timezone.localtime(status.completed_at) if status.completed_at else None
+    return StatusCell(
+        column=status.assignment.title,
+        label=status.label,
+        tag_class=f"status-{status.status} {tag}".strip(),
+        figures=figures,
+        completed_iso=completed.isoformat() if completed else "",
+        completed_label=f"{completed.day} {completed:%b}" if completed else "",
+        late=status.is_late,
+    )
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """A learner's row of the cohort table, every value already in words: the template only places them."""
+
+    name: str
+    url: str
+    last_active_iso: str
+    last_active_label: str
+    overdue: int
+    cells: tuple[StatusCell, ...]
+
+
+def learner_url_prefix(cohort: Cohort) -> str:
+    """The cohort's learner pages share one reversed pattern: the prefix, to which a learner id and "/" are added."""
+    return reverse("cohort_learner", kwargs={"cohort_id": cohort.pk, "learner_id": 1}).removesuffix("1/")
+
+
+def table_rows(rows: Iterable[LearnerRow], *, cohort: Cohort) -> list[TableRow]:
+    """The table's rows for one page."""
+    prefix = learner_url_prefix(cohort)
+    return [
+        TableRow(
+            name=row.name,
+            url=f"{prefix}{row.learner.pk}/",
+            last_active_iso=row.last_active.isoformat() if row.last_active else "",
+            last_active_label=_short_date(row.last_active) if row.last_active else "",
+            overdue=len(row.overdue),
+            cells=tuple(status_cell(s) for s in row.statuses),
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class OverdueLearner:
+    name: str
+    url: str
+    percent: int
+
+
+def overdue_by_assignment(
+    assignments: list[Assignment], rows: list[LearnerRow], *, cohort: Cohort
+) -> list[tuple[Assignment, list[OverdueLearner]]]:
+    """For each assignment with overdue learners (of the whole cohort, not one page): the assignment and those
+    learners, in the rows' order."""
+    prefix = learner_url_prefix(cohort)
+    late: dict[int, list[OverdueLearner]] = {a.pk: [] for a in assignments}
+    for row in rows:
+        for s in row.statuses:
+            if s.is_overdue:
+                late[s.assignment.pk].append(OverdueLearner(row.name, f"{prefix}{row.learner.pk}/", s.percent))
+    return [(a, late[a.pk]) for a in assignments if late[a.pk]]

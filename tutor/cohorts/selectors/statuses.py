@@ -18,7 +18,7 @@ from tutor.cohorts.completion import (
     answers_meet_target,
 )
 from tutor.cohorts.models import Assignment, AssignmentCompletion
-from tutor.progress.selectors import ModuleProgress, module_progress
+from tutor.progress.selectors import ModuleProgress, module_answer_counts
 from tutor.study.models import PracticeMode, PracticeTest
 
 
@@ -81,7 +81,8 @@ def assignment_statuses(
     if not assignments or not learner_ids:
         return {}
     if progress is None:
-        progress = module_progress(learner_ids=learner_ids, snapshot=snapshot, now=now, today_ends=now)
+        modules = {m.id for a in assignments for m in assignment_modules(a, snapshot)}
+        progress = module_answer_counts(learner_ids=learner_ids, snapshot=snapshot, module_ids=modules)
     completed = {
         (assignment_id, learner_id): completed_at
         for assignment_id, learner_id, completed_at in AssignmentCompletion.objects.filter(

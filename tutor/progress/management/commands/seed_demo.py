@@ -25,6 +25,7 @@ from django.utils.dateparse import parse_datetime
 
 from tutor.accounts.models import Role, User
 from tutor.catalog.snapshot import catalog
+from tutor.progress.rollups import rebuild_study_days
 from tutor.study.models import LEDGER_DELETE_TRIGGERS, Card, PracticeItem, PracticeTest, RatingChange, ReviewLog
 from tutor.study.simulation import (
     AnswerBank,
@@ -210,6 +211,8 @@ class Command(BaseCommand):
                     pending, pending_logs = [], 0
             inserting += self._insert(pending, counts, batch_size)
             User.objects.bulk_update([plan.learner for plan in plans], ["last_login"], batch_size=batch_size)
+            # The dashboards read the study-day rollup, which record_answer keeps; bulk rows are rolled up here.
+            rebuild_study_days(learners=[(plan.learner.pk, plan.learner.time_zone) for plan in plans])
         elapsed = time.perf_counter() - started
 
         if removed:

@@ -1,0 +1,104 @@
+"""The cohort dashboard at scale: paginated learners, every overdue learner listed, and a fixed number of queries
+however many learners the cohort has."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory, bulk_answers
+from tests.factories import EducatorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+ASSIGNMENTS = (
+    {"title": "History", "module_slugs": ["history"], "opens_on": dt.date(2020, 1, 1), "due_on": dt.date(2020, 2, 1)},
+    {"title": "Risks", "module_slugs": ["risks"], "due_on": dt.date(2099, 1, 1)},
+)
+
+
+def text_of(response) -> str:
+    return " ".join(response.content.decode().split())
+
+
+def names_in_table(response) -> list[str]:
+    return [row.name for row in response.context["table_rows"]]
+
+
+@pytest.fixture
+def educator():
+    return EducatorFactory(username="dr-okafor")
+
+
+def cohort_with(educator, bank, learners: int, *, answered: bool = True):
+    cohort = CohortFactory(owner=educator, name="Autumn")
+    users = [
+        MembershipFactory(cohort=cohort, learner=UserFactory(username=f"learner-{n:03}")).learner
+        for n in range(learners)
+    ]
+    for fields in ASSIGNMENTS:
+        AssignmentFactory(cohort=cohort, **fields)
+    if answered:
+        at = timezone.now() - dt.timedelta(days=1)
+        bulk_answers([(u.pk, q.pk, n % 2 == 0, at) for n, u in enumerate(users) for q in bank.risk_questions[:2]])
+    return cohort, users
+
+
+def test_learners_come_a_page_at_a_time_and_the_overdue_list_names_everyone(client, educator, bank, monkeypatch):
+    monkeypatch.setattr("tutor.cohorts.selectors.LEARNERS_PER_PAGE", 2)
+    cohort, users = cohort_with(educator, bank, 5, answered=False)
+    client.force_login(educator)
+    url = reverse("cohort_dashboard", args=[cohort.pk])
+
+    first = client.get(url)
+    last = client.get(url, {"sort": "-name", "page": "3"})
+
+    assert names_in_table(first) == ["learner-000", "learner-001"]
+    assert names_in_table(last) == ["learner-000"]  # Z to A, third page
+    html = text_of(first)
+    assert "Learners 1\u20132 of 5" in html
+    assert 'href="?sort=name&amp;page=2"' in first.content.decode()
+    overdue = html.split('id="overdue-title"')[1].split("</section>")[0]
+    assert all(u.username in overdue for u in users)
+    assert 'rel="prev"' in last.content.decode() and 'rel="next"' not in last.content.decode()
+
+
+@pytest.mark.parametrize("page", ["0", "abc", "999", "-1"])
+def test_a_page_out_of_range_shows_a_real_page(client, educator, bank, monkeypatch, page):
+    monkeypatch.setattr("tutor.cohorts.selectors.LEARNERS_PER_PAGE", 2)
+    cohort, _ = cohort_with(educator, bank, 3, answered=False)
+    client.force_login(educator)
+
+    response = client.get(reverse("cohort_dashboard", args=[cohort.pk]), {"page": page})
+
+    assert response.status_code == 200
+    assert len(names_in_table(response)) in (1, 2)
+
+
+def test_rows_carry_links_dates_and_figures_in_words(client, educator, bank):
+    cohort, users = cohort_with(educator, bank, 2)
+    client.force_login(educator)
+
+    response = client.get(reverse("cohort_dashboard", args=[cohort.pk]))
+    html = text_of(response)
+
+    assert f'href="{reverse("cohort_learner", args=[cohort.pk, users[1].pk])}"' in html
+    assert "Overdue" in html and "40% answered · 100% right" in html and "40% answered · 0% right" in html
+    assert "never" not in html.split("<tbody>")[1]
+
+
+@pytest.mark.parametrize("learners", [3, 30])
+def test_dashboard_queries_do_not_grow_with_the_cohort(client, educator, bank, django_assert_num_queries, learners):
+    cohort, _ = cohort_with(educator, bank, learners)
+    client.force_login(educator)
+    url = reverse("cohort_dashboard", args=[cohort.pk])
+    client.get(url)  # warm the catalog; completions are recorded on answers, not here
+
+    # session user; cohort; memberships with last answer; assignments; module progress; completions;
+    # co-teachers
+    sort = f"-assignment-{cohort.assignments.get(title='Risks').pk}"
+    with django_assert_num_queries(7):
+        response = client.get(url, {"sort": sort, "page": "1"})
+    assert response.status_code == 200
