@@ -11,6 +11,7 @@ from factory.django import DjangoModelFactory
 
 from tests.factories import EducatorFactory, UserFactory
 from tutor.accounts.models import User
+from tutor.cohorts.item_tallies import rebuild_tallies_of_learners
 from tutor.cohorts.models import Assignment, Cohort, Membership
 from tutor.progress.rollups import rebuild_study_days_of
 from tutor.questions.base import Marking
@@ -92,7 +93,7 @@ def card_and_log(
 
 def bulk_answers(rows: list[tuple[int, int, bool, dt.datetime]]) -> None:
     """Write a first answer for each (learner id, question id, correct, time) in bulk (cards, logs, each card
-    pointed at its log), then roll the logs up into study days as the demo seeder does."""
+    pointed at its log), then roll the logs up into study days and the cohorts' item tallies as the demo seeder does."""
     pairs = [
         card_and_log(learner_id, question_id, correct=correct, at=at) for learner_id, question_id, correct, at in rows
     ]
@@ -104,3 +105,4 @@ def bulk_answers(rows: list[tuple[int, int, bool, dt.datetime]]) -> None:
         card.last_log_id = log.pk
     Card.objects.bulk_update(cards, ["last_log"])
     rebuild_study_days_of(User.objects.filter(pk__in={log.learner_id for log in logs}))
+    rebuild_tallies_of_learners(learner_ids={log.learner_id for log in logs})

@@ -183,10 +183,10 @@ def test_multiple_response_numeric_and_matching_items_are_marked_part_by_part(an
     assert items["prot-match"].option_kind == "part" and items["prot-match"].top_wrong == ()
 
 
-def test_item_analysis_runs_four_queries(cohort_of_four, django_assert_num_queries):
+def test_item_analysis_runs_three_queries(cohort_of_four, django_assert_num_queries):
     snapshot = catalog()
-    # no multiple-response, matching, ordering or numeric items here; one for the members behind misconceptions
-    with django_assert_num_queries(4):
+    # the cohort's tallies; first-attempt scores for discrimination; the members behind misconceptions
+    with django_assert_num_queries(3):
         item_analysis(assignment=cohort_of_four, snapshot=snapshot)
 
 

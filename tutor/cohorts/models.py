@@ -260,3 +260,27 @@ class EducatorAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name}: {self.get_verb_display()} ({self.cohort_name}) at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ItemAnswerTally(models.Model):
+    """How often the cohort's members gave one answer as their first attempt at a question: the item analysis
+    reads these counts (identical answers grouped, so each is marked once) instead of every member's log.
+
+    Kept by `tutor.cohorts.item_tallies`: each first attempt of a member adds itself when it is recorded; a change
+    of members rebuilds the cohort's rows from the members' first attempts.
+    """
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="item_tallies")
+    question = models.ForeignKey("catalog.Question", on_delete=models.CASCADE, related_name="+")
+    answer = models.TextField(help_text="The answer as canonical JSON (keys sorted).")
+    attempts = models.PositiveIntegerField(default=0)
+    correct = models.PositiveIntegerField(default=0)
+    score_sum = models.FloatField(default=0.0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "question", "answer"], name="one_tally_per_cohort_answer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id}:{self.question_id} {self.answer} given {self.attempts} times"

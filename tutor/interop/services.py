@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -22,6 +23,7 @@ from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
 
 from tutor.accounts.models import Role, User
+from tutor.cohorts.item_tallies import rebuild_item_tallies
 from tutor.cohorts.models import Assignment, Cohort, Membership
 from tutor.cohorts.services import sync_required_modules
 from tutor.interop import selectors
@@ -343,6 +345,8 @@ def apply_member_import(*, educator: User, cohort: Cohort, text: str, now: dt.da
     Membership.objects.bulk_create(
         [Membership(cohort=cohort, learner=row.user, joined_at=now) for row in plan.to_add], ignore_conflicts=True
     )
+    if plan.to_add:  # bulk rows send no signals: count the newcomers' first attempts in the cohort's tallies
+        transaction.on_commit(partial(rebuild_item_tallies, cohort_ids=[cohort.pk]), robust=True)
     invites = [
         CohortInvite(cohort=cohort, email=row.email, invited_by=educator, created_at=now) for row in plan.to_invite
     ]

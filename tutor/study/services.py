@@ -109,6 +109,7 @@ def record_answer(
                     answered_at=answered_at,
                     test_id=test.pk if test else None,
                     log_id=log.pk,
+                    log=log,
                 )
             )
     except (IntegrityError, TestEnded):

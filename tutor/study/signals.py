@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-# Sent on commit of every newly recorded answer (not of a replay): learner_id, question_id, answered_at, test_id.
+# Sent on commit of every newly recorded answer (not of a replay): learner_id, question_id, answered_at, test_id,
+# log_id and log (the ReviewLog row).
 answer_recorded = Signal()
 
 # Sent inside the answer's transaction, right after its log row is written: log, zone (the learner's). For rollups

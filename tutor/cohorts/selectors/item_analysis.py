@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, TextChoices
-from django.db.models.fields.json import KT
+from django.db.models import Count, Exists, OuterRef, Q, Sum, TextChoices
 
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
-from tutor.cohorts.models import Assignment
+from tutor.cohorts.item_tallies import canonical_answer
+from tutor.cohorts.models import Assignment, ItemAnswerTally
 from tutor.cohorts.selectors.access import (
     member_ids,
 )
@@ -80,6 +81,17 @@ class ItemStats:
         return tuple(dict.fromkeys(o.misconception_label for o in self.top_wrong if o.misconception))
 
 
+def _counted_keys(question: QuestionView, answer_text: str) -> tuple[str, ...]:
+    """The option keys one distinct answer counts for, marked once however many learners gave it."""
+    try:
+        answer = json.loads(answer_text)
+        if question.type_spec.choice_in_answer:
+            return (str(answer.get("choice") or ""),) if isinstance(answer, dict) else ("",)
+        return question.type_spec.counted_keys(mark_answer(question, answer))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return ()  # an answer stored under an older revision of the question: counted in totals only
+
+
 @dataclass(frozen=True)
 class MisconceptionLearner:
     """A cohort member who has chosen the idea, across all their answers."""
@@ -123,55 +135,52 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
     """Per-question statistics over the cohort's current learners, one attempt per learner and question.
 
     First attempts (the default) are the answers given while the card was new, before any feedback, as a test
-    would see them; latest attempts show what the cohort answers now. Five queries at most:
-      1. attempts, right answers and mean score per question (SQL aggregate);
-      2. how often each option was chosen, for single-answer and true/false items (SQL, grouped by the answer's key);
-      3. (learner, question, score) rows for the discrimination index, which needs each learner's total;
-      4. the answers to the other items (multiple-response, matching, ordering, numeric), marked part by part
-         in Python by their type, which says which options each answer counts for;
-      5. the members who have chosen each misconception (their own running counts), when any was chosen.
-    Rows of 3 and 4 number at most learners times questions of the assignment.
+    would see them; latest attempts show what the cohort answers now. Three queries at most:
+      1. the distinct answers with how many gave each, how many were right and their summed score: for first
+         attempts the cohort's `ItemAnswerTally` rows, kept as answers are recorded; for latest attempts grouped
+         from the members' latest logs. Each distinct answer is marked once, by its question's type;
+      2. (learner, question, score) rows for the discrimination index, which needs each learner's total (first
+         attempts through the partial index on them): at most learners times questions of the assignment;
+      3. the members who have chosen each misconception (their own running counts), when any was chosen.
     """
     questions = assignment_questions(assignment, snapshot)
     question_ids = [q.id for q in questions]
-    logs = ReviewLog.objects.filter(learner_id__in=member_ids(assignment.cohort_id), question_id__in=question_ids)
+    members = member_ids(assignment.cohort_id)
     if kind == AttemptKind.LATEST:
         newer = ReviewLog.objects.filter(learner_id=OuterRef("learner_id"), question_id=OuterRef("question_id")).filter(
             Q(reviewed_at__gt=OuterRef("reviewed_at")) | Q(reviewed_at=OuterRef("reviewed_at"), id__gt=OuterRef("id"))
         )
-        logs = logs.filter(~Exists(newer))
-    else:
-        logs = logs.filter(state_before=MemoryState.NEW)
-
-    totals = {
-        row["question_id"]: row
-        for row in logs.values("question_id")
-        .annotate(attempts=Count("id"), right=Count("id", filter=Q(correct=True)), mean_score=Avg("score"))
-        .order_by()
-    }
-    choice_ids = [q.id for q in questions if q.type_spec.choice_in_answer]
-    other_ids = [q.id for q in questions if not q.type_spec.choice_in_answer]
-    counts: dict[int, Counter] = defaultdict(Counter)
-    if choice_ids:
-        chosen = (
-            logs.filter(question_id__in=choice_ids)
-            .values("question_id", choice=KT("answer__choice"))
-            .annotate(n=Count("id"))
+        logs = ReviewLog.objects.filter(learner_id__in=members, question_id__in=question_ids).filter(~Exists(newer))
+        grouped = (
+            logs.values_list("question_id", "answer")
+            .annotate(n=Count("id"), right=Count("id", filter=Q(correct=True)), score_sum=Sum("score"))
             .order_by()
         )
-        for row in chosen:
-            counts[row["question_id"]][row["choice"]] += row["n"]
+        answers = [(q, canonical_answer(answer), n, right, score) for q, answer, n, right, score in grouped]
+    else:
+        # First attempts: the cohort's tallies, kept as answers are recorded (identical answers already grouped).
+        logs = ReviewLog.objects.filter(
+            learner_id__in=members, question_id__in=question_ids, state_before=MemoryState.NEW
+        )
+        answers = list(
+            ItemAnswerTally.objects.filter(cohort_id=assignment.cohort_id, question_id__in=question_ids).values_list(
+                "question_id", "answer", "attempts", "correct", "score_sum"
+            )
+        )
+    totals: dict[int, dict] = defaultdict(lambda: {"attempts": 0, "right": 0, "score_sum": 0.0})
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for question_id, answer_text, n, right, score_sum in answers:
+        total = totals[question_id]
+        total["attempts"] += n
+        total["right"] += right
+        total["score_sum"] += score_sum or 0.0
+        question = snapshot.questions.get(question_id)
+        if question is not None:
+            for key in _counted_keys(question, answer_text):
+                counts[question_id][key] += n
     discrimination = discrimination_by_question(
         logs.values_list("learner_id", "question_id", "score").order_by(), question_ids
     )
-    if other_ids:
-        for question_id, answer in logs.filter(question_id__in=other_ids).values_list("question_id", "answer"):
-            question = snapshot.questions[question_id]
-            try:
-                marking = mark_answer(question, answer)
-            except (KeyError, TypeError, ValueError, AttributeError):
-                continue  # an answer stored under an older revision of the question: counted in totals only
-            counts[question_id].update(question.type_spec.counted_keys(marking))
 
     items = []
     times_by_tag: Counter[str] = Counter()
@@ -180,6 +189,7 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
     for question in questions:
         row = totals.get(question.id, {})
         attempts = row.get("attempts", 0)
+        mean_score = row["score_sum"] / attempts if attempts else None
         spec = question.type_spec
         options = spec.option_shares(question, counts[question.id], attempts)
         items.append(
@@ -187,7 +197,7 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
                 question=question,
                 attempts=attempts,
                 right=row.get("right", 0),
-                mean_score=row.get("mean_score"),
+                mean_score=mean_score,
                 discrimination=discrimination.get(question.id),
                 options=options,
                 option_kind=spec.share_kind,
@@ -199,9 +209,7 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
                 times_by_tag[option.misconception] += option.count
                 questions_by_tag[option.misconception][question.id] = question
                 label_by_tag[option.misconception] = option.misconception_label or option.misconception
-    holding = (
-        learners_holding(learner_ids=member_ids(assignment.cohort_id), slugs=list(times_by_tag)) if times_by_tag else {}
-    )
+    holding = learners_holding(learner_ids=members, slugs=list(times_by_tag)) if times_by_tag else {}
     misconceptions = sorted(
         (
             MisconceptionRow(

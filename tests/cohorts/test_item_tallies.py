@@ -1,0 +1,97 @@
+"""The cohorts' first-attempt tallies: kept by each answer, rebuilt on a change of members, read by item analysis
+(which marks each distinct answer once and never counts the members' logs itself)."""
+
+from __future__ import annotations
+
+import importlib
+from unittest import mock
+
+import pytest
+
+from tests.cohorts.conftest import NOW
+from tests.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory
+from tests.factories import ModuleFactory, OptionFactory, QuestionFactory, SectionFactory, UserFactory
+from tutor.catalog.snapshot import catalog, forget_catalog
+from tutor.cohorts.item_tallies import rebuild_item_tallies
+from tutor.cohorts.models import ItemAnswerTally
+from tutor.cohorts.selectors import item_analysis
+
+pytestmark = pytest.mark.django_db
+# The module itself (the package re-exports its function under the same name).
+analysis_module = importlib.import_module("tutor.cohorts.selectors.item_analysis")
+
+
+def tallies(cohort) -> dict[tuple[int, str], tuple[int, int, float]]:
+    return {
+        (t.question_id, t.answer): (t.attempts, t.correct, t.score_sum)
+        for t in ItemAnswerTally.objects.filter(cohort=cohort)
+    }
+
+
+def test_a_first_attempt_counts_in_each_of_the_learners_cohorts_and_later_answers_do_not(bank, answer):
+    first, second, other = CohortFactory(), CohortFactory(), CohortFactory()
+    learner = UserFactory()
+    for cohort in (first, second):
+        MembershipFactory(cohort=cohort, learner=learner)
+    question = bank.risk_questions[0]
+
+    answer(learner, question, "b", NOW)
+    answer(learner, question, "a", NOW)  # a second answer to the same card: not a first attempt
+
+    expected = {(question.pk, '{"choice":"b"}'): (1, 0, 0.0)}
+    assert tallies(first) == expected and tallies(second) == expected
+    assert tallies(other) == {}
+
+
+def test_the_tallies_kept_by_answers_equal_a_rebuild_from_the_ledger(bank, answer):
+    cohort = CohortFactory()
+    learners = [MembershipFactory(cohort=cohort).learner for _ in range(5)]
+    for n, learner in enumerate(learners):
+        for question in bank.risk_questions[:3]:
+            answer(learner, question, "ab"[n % 2], NOW)
+    kept = tallies(cohort)
+
+    rebuild_item_tallies(cohort_ids=[cohort.pk])
+
+    assert tallies(cohort) == kept
+    assert sum(attempts for attempts, _, _ in kept.values()) == 15
+
+
+def test_joining_brings_earlier_first_attempts_and_leaving_takes_them_away(bank, answer):
+    cohort = CohortFactory()
+    stayer = MembershipFactory(cohort=cohort).learner
+    newcomer = UserFactory()
+    question = bank.risk_questions[0]
+    answer(newcomer, question, "a", NOW)  # answered before joining
+    answer(stayer, question, "b", NOW)
+    assignment = AssignmentFactory(cohort=cohort, module_slugs=["risks"])
+
+    def attempts():
+        return {i.question.id: i.attempts for i in item_analysis(assignment=assignment, snapshot=catalog()).items}
+
+    assert attempts()[question.pk] == 1
+    MembershipFactory(cohort=cohort, learner=newcomer)
+    assert attempts()[question.pk] == 2
+    cohort.memberships.filter(learner=stayer).delete()
+    assert attempts()[question.pk] == 1
+    assert tallies(cohort) == {(question.pk, '{"choice":"a"}'): (1, 1, 1.0)}
+
+
+def test_identical_answers_are_marked_once(answer):
+    section = SectionFactory(module=ModuleFactory(slug="protocol", title="Protocol"))
+    multiple = QuestionFactory(section=section, type="multiple", options=False, qid="prot-multi")
+    for position, key in enumerate("abcd"):
+        OptionFactory(question=multiple, key=key, position=position, is_correct=key in "ac")
+    forget_catalog()
+    cohort = CohortFactory()
+    for n in range(6):
+        chosen = ["a", "c"] if n % 3 else ["c", "b"]
+        answer(MembershipFactory(cohort=cohort).learner, multiple, {"choices": chosen}, NOW)
+    assignment = AssignmentFactory(cohort=cohort, module_slugs=["protocol"])
+
+    with mock.patch.object(analysis_module, "mark_answer", wraps=analysis_module.mark_answer) as marked:
+        item = item_analysis(assignment=assignment, snapshot=catalog()).items[0]
+
+    assert marked.call_count == 2  # two distinct answers among six
+    assert item.attempts == 6 and item.right == 4
+    assert {o.key: o.count for o in item.options} == {"a": 4, "b": 2, "c": 6, "d": 0}
