@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Gzips HTML on its way out, after everything below has written it (BREACH: see the class).
+    "tutor.web.middleware.HtmlCompressionMiddleware",
     # Before anything reads the body, the cookies or the database: NUL bytes, foreign charsets, HEAD.
     "tutor.web.middleware.RequestGuardMiddleware",
     "tutor.web.middleware.PrivateCacheMiddleware",

@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from tests.conftest import TINY_CONTENT
 from tests.factories import QuestionFactory, UserFactory, fixed_clock
@@ -263,3 +264,35 @@ def test_seeded_answers_are_rolled_up_into_study_days(tiny_catalog):
     by_learner = {row["learner_id"]: (row["n"], row["right"]) for row in days}
     assert by_learner == {row["learner_id"]: (row["n"], row["right"]) for row in logs}
     assert len(by_learner) == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's; SQLite uses bulk_create")
+def test_copy_writes_the_same_population_as_bulk_create(tiny_catalog, monkeypatch):
+    from tutor.progress.management.commands.seed_demo import Command
+
+    out = seed(*SMALL, "--seed", "5", "--heavy-reviews", "100")
+    copied = population_rows(), practice_rows(), card_rows()
+    monkeypatch.setattr(Command, "use_copy", False)
+    seed(*SMALL, "--seed", "5", "--heavy-reviews", "100", "--reset")
+    inserted = population_rows(), practice_rows(), card_rows()
+
+    assert "with COPY" in out
+    assert copied[0] and copied[1] and copied[2]
+    assert copied == inserted
+
+
+def practice_rows() -> list[tuple]:
+    return sorted(
+        PracticeItem.objects.values_list(
+            "test__learner__username", "test__created_at", "position", "question__qid", "review_log__reviewed_at"
+        )
+    )
+
+
+def card_rows() -> list[tuple]:
+    """Each card with its latest log (the log it points at) and its state."""
+    return sorted(
+        Card.objects.values_list(
+            "learner__username", "question__qid", "last_log__reviewed_at", "last_log__attempt", "due", "reps"
+        )
+    )

@@ -6,8 +6,9 @@ from urllib.parse import unquote_to_bytes, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import resolve_url
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from tutor.web.errors import error_response
 
@@ -89,3 +90,27 @@ class PrivateCacheMiddleware:
         if session is not None and session.accessed and request.user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class HtmlCompressionMiddleware(GZipMiddleware):
+    """Gzips HTML pages and fragments (static files come precompressed from whitenoise; CSV and JSON exports are
+    left as they are), except in answer to a request another site made the browser send.
+
+    Compression beside a secret in the body is what BREACH measures: an attacker's page makes the victim's browser
+    request a page many times with a guess reflected in it and watches the compressed length. Here:
+    - a request another site started carries `Sec-Fetch-Site: cross-site` (or `same-site`, from a sibling host) in
+      every current browser, and its answer is never compressed, so the attacker's requests have nothing to measure;
+    - the secrets a page does carry change on every response: Django masks the CSRF token with a fresh random
+      salt each time, and each question's attempt token is issued for that one rendering;
+    - Django's gzip pads each response with up to 100 random bytes (Heal the BREACH), blurring lengths further.
+    """
+
+    CROSS_SITE = ("cross-site", "same-site")
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        patch_vary_headers(response, ("Sec-Fetch-Site",))
+        if request.headers.get("Sec-Fetch-Site", "").lower() in self.CROSS_SITE:
+            return response
+        return super().process_response(request, response)
