@@ -6,14 +6,29 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from tutor.accounts.models import User
 from tutor.catalog.models import Option
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
 from tutor.study.misconceptions import active_misconception_slugs
-from tutor.study.models import Card, Flag, PracticeItem, PracticePool, PracticeTest, ReviewLog, has_open_update
-from tutor.study.scheduler import Memory, predicted_recall
+from tutor.study.models import Card, Flag, PracticeItem, PracticePool, PracticeTest, ReviewLog
+from tutor.study.scheduler import recall_curve
 
 
 @dataclass(frozen=True)
@@ -70,9 +85,15 @@ URGENCY_BAND = 0.05  # due questions whose predicted recall lies in the same 5% 
 def study_queue(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime) -> StudyQueue:
     """Due cards first, the least likely to be recalled first (among equally urgent ones, those that target an idea
     the learner keeps getting wrong); then new questions up to the daily limit, interleaved across modules, leaving
-    out items under editors' review. One query: the learner's cards, which number at most the bank's size."""
+    out items under editors' review.
+
+    One query over the learner's cards (at most the bank's size), reading only what the page needs: the database
+    decides which cards are due, started today or updated since, so a card that is not due costs one id and one
+    due date, and only due cards bring their memory and the misconception check.
+    """
     in_scope = modules_in_daily_study(learner, snapshot)
     day_start = start_of_learner_day(learner, now)
+    is_due = Q(due__lte=now)
     on_active_misconception = Exists(
         Option.objects.filter(
             question_id=OuterRef("question_id"),
@@ -80,20 +101,24 @@ def study_queue(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime) -
             misconception__in=active_misconception_slugs(learner=learner),
         )
     )
+    open_update = Q(updated_at__isnull=False) & (Q(last_review__isnull=True) | Q(last_review__lt=F("updated_at")))
     cards = (
         Card.objects.filter(learner=learner)
-        .annotate(on_misconception=on_active_misconception)
+        .annotate(
+            is_due=ExpressionWrapper(is_due, output_field=BooleanField()),
+            started_today=ExpressionWrapper(Q(created_at__gte=day_start), output_field=BooleanField()),
+            due_memory=Case(When(is_due, then=F("last_review"))),
+            on_misconception=Case(When(is_due, then=on_active_misconception), default=Value(False)),
+            open_note=Case(When(open_update, then=F("update_note")), default=Value(None), output_field=CharField()),
+        )
         .values_list(
             "question_id",
-            "state",
-            "step",
-            "stability",
-            "difficulty",
+            "is_due",
+            "started_today",
             "due",
-            "last_review",
-            "created_at",
-            "updated_at",
-            "update_note",
+            "open_note",
+            "due_memory",
+            "stability",
             "on_misconception",
         )
     )
@@ -102,28 +127,29 @@ def study_queue(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime) -
     notes: list[tuple[int, str]] = []
     introduced_today = 0
     next_due_at = None
-    for row in cards:
-        question_id, state, step, stability, difficulty, due_at, last_review, created_at = row[:8]
-        updated_at, update_note, on_misconception = row[8:]
+    factor, decay = recall_curve()
+    for question_id, due_now, started_today, due_at, open_note, last_review, stability, on_misconception in cards:
         seen.add(question_id)
-        if created_at >= day_start:
-            introduced_today += 1
+        introduced_today += started_today
         question = snapshot.questions.get(question_id)
         if question is None or question.retired or question.module_id not in in_scope:
             continue
-        if has_open_update(updated_at=updated_at, last_review=last_review):
-            notes.append((question_id, update_note))
-        if due_at <= now:
-            memory = Memory(state, step, stability, difficulty, due_at, last_review)
-            recall = predicted_recall(memory=memory, at=now, desired_retention=learner.desired_retention)
+        if open_note is not None:
+            notes.append((question_id, open_note))
+        if due_now:
+            recall = recall_after(last_review=last_review, stability=stability, at=now, curve=(factor, decay))
             due.append((int(recall // URGENCY_BAND), not on_misconception, recall, due_at, question_id))
         elif next_due_at is None or due_at < next_due_at:
             next_due_at = due_at
     due.sort()
     allowance = max(0, learner.new_per_day - introduced_today)
-    new_ids = [q.id for q in interleaved_new_questions(snapshot, in_scope) if q.id not in seen and not q.under_review][
-        :allowance
-    ]
+    new_ids = []
+    if allowance:
+        for question_id in snapshot.interleaved_order(frozenset(in_scope), counted_only=True):
+            if question_id not in seen:
+                new_ids.append(question_id)
+                if len(new_ids) == allowance:
+                    break
     return StudyQueue(
         due_question_ids=tuple(entry[-1] for entry in due),
         new_question_ids=tuple(new_ids),
@@ -134,17 +160,21 @@ def study_queue(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime) -
     )
 
 
+def recall_after(
+    *, last_review: dt.datetime | None, stability: float | None, at: dt.datetime, curve: tuple[float, float]
+) -> float:
+    """Predicted recall at `at` of a card last reviewed at `last_review` (0 for a card never reviewed), with the
+    scheduler's forgetting curve (see `scheduler.recall_curve`)."""
+    if last_review is None or not stability:
+        return 0.0
+    factor, decay = curve
+    elapsed = max(0.0, (at - last_review).total_seconds() / 86400)
+    return (1 + factor * elapsed / stability) ** decay
+
+
 def interleaved_new_questions(snapshot: CatalogSnapshot, module_ids: set[int]) -> list[QuestionView]:
     """Live questions of the given modules, taking one from each module in turn."""
-    by_module: dict[int, list[QuestionView]] = {}
-    for question in sorted(snapshot.live_questions, key=lambda q: q.order):
-        if question.module_id in module_ids:
-            by_module.setdefault(question.module_id, []).append(question)
-    modules = sorted(by_module, key=lambda module_id: snapshot.modules[module_id].order)
-    ordered = []
-    for rank in range(max((len(v) for v in by_module.values()), default=0)):
-        ordered += [by_module[m][rank] for m in modules if rank < len(by_module[m])]
-    return ordered
+    return [snapshot.questions[question_id] for question_id in snapshot.interleaved_order(frozenset(module_ids))]
 
 
 def learner_card(*, learner: User, question_id: int) -> Card | None:
