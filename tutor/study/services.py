@@ -112,6 +112,8 @@ def record_answer(
                     answered_at=answered_at,
                     test_id=test.pk if test else None,
                     log_id=log.pk,
+                    question_revision=log.question_revision,
+                    answer=log.answer,
                 )
             )
     except (IntegrityError, TestEnded):

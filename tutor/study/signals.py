@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-# Sent on commit of every newly recorded answer (not of a replay): learner_id, question_id, answered_at, test_id.
+# Sent on commit of every newly recorded answer (not of a replay): learner_id, question_id, answered_at, test_id,
+# log_id, and the answer as logged (question_revision, answer), so that listeners need not read the log again.
 answer_recorded = Signal()
 
 # Sent on commit when a practice test ends by the learner's choice or by its last answer: learner_id, test_id,
