@@ -42,6 +42,14 @@ class StudyQueue:
     next_due_at: dt.datetime | None
     # Questions whose facts changed since the learner last answered them: (question id, what changed).
     update_notes: tuple[tuple[int, str], ...] = ()
+    # Questions answered today that are not due again now: today's progress is this many of this plus what is left.
+    done_today: int = 0
+    # Questions in their learning steps that come back within the hour (when nothing is due now, worth waiting for).
+    back_soon: int = 0
+
+    @property
+    def planned_today(self) -> int:
+        return self.done_today + self.left_today
 
     @property
     def next_update_note(self) -> str:
@@ -79,7 +87,10 @@ def modules_in_daily_study(learner: User, snapshot: CatalogSnapshot) -> set[int]
     return {module.id for module in snapshot.modules.values() if module.slug not in left_out}
 
 
-URGENCY_BAND = 0.05  # due questions whose predicted recall lies in the same 5% band are equally urgent
+# Due questions whose predicted recall lies in the same 5% band are equally urgent.
+URGENCY_BAND = 0.05
+# Questions due again within this time (learning steps) are worth waiting for.
+BACK_SOON = dt.timedelta(hours=1)
 
 
 def study_queue(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime) -> StudyQueue:
@@ -107,6 +118,7 @@ def study_queue(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime) -
         .annotate(
             is_due=ExpressionWrapper(is_due, output_field=BooleanField()),
             started_today=ExpressionWrapper(Q(created_at__gte=day_start), output_field=BooleanField()),
+            reviewed_today=ExpressionWrapper(Q(last_review__gte=day_start), output_field=BooleanField()),
             due_memory=Case(When(is_due, then=F("last_review"))),
             on_misconception=Case(When(is_due, then=on_active_misconception), default=Value(False)),
             open_note=Case(When(open_update, then=F("update_note")), default=Value(None), output_field=CharField()),
@@ -120,15 +132,19 @@ def study_queue(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime) -
             "due_memory",
             "stability",
             "on_misconception",
+            "reviewed_today",
         )
     )
     seen: set[int] = set()
     due: list[tuple[int, bool, float, dt.datetime, int]] = []
     notes: list[tuple[int, str]] = []
-    introduced_today = 0
+    introduced_today = done_today = back_soon = 0
     next_due_at = None
+    soon = now + BACK_SOON
     factor, decay = recall_curve()
-    for question_id, due_now, started_today, due_at, open_note, last_review, stability, on_misconception in cards:
+    for row in cards:
+        question_id, due_now, started_today, due_at, open_note, last_review, stability, on_misconception = row[:8]
+        reviewed_today = row[8]
         seen.add(question_id)
         introduced_today += started_today
         question = snapshot.questions.get(question_id)
@@ -139,7 +155,10 @@ def study_queue(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime) -
         if due_now:
             recall = recall_after(last_review=last_review, stability=stability, at=now, curve=(factor, decay))
             due.append((int(recall // URGENCY_BAND), not on_misconception, recall, due_at, question_id))
-        elif next_due_at is None or due_at < next_due_at:
+            continue
+        done_today += bool(reviewed_today)
+        back_soon += due_at <= soon
+        if next_due_at is None or due_at < next_due_at:
             next_due_at = due_at
     due.sort()
     allowance = max(0, learner.new_per_day - introduced_today)
@@ -157,6 +176,8 @@ def study_queue(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime) -
         new_per_day=learner.new_per_day,
         next_due_at=next_due_at,
         update_notes=tuple(notes),
+        done_today=done_today,
+        back_soon=back_soon,
     )
 
 

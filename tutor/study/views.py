@@ -51,6 +51,7 @@ def _feedback_for(request: HttpRequest, log, question: QuestionView, *, flagged:
         flagged=flagged,
         now=timezone.now(),
         zone=request.user.zone,
+        desired_retention=request.user.desired_retention,
     )
 
 
