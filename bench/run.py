@@ -393,7 +393,7 @@ def cohort_endpoints(port: int, args: argparse.Namespace) -> tuple[Endpoint, End
 
     now = timezone.now()
     educator = create_account(username="bench-educator", password=DEFAULT_PASSWORD, role=Role.EDUCATOR)
-    cohort = create_cohort(owner=educator, name="Bench cohort", now=now)
+    cohort = create_cohort(actor=educator, name="Bench cohort", now=now)
     from tutor.accounts.models import User
 
     for learner in User.objects.filter(username__in=[demo_username(n) for n in range(1, args.learners + 1)]):
@@ -401,7 +401,7 @@ def cohort_endpoints(port: int, args: argparse.Namespace) -> tuple[Endpoint, End
     module = min(catalog().modules.values(), key=lambda m: m.order)
     assignment = create_assignment(
         cohort=cohort,
-        created_by=educator,
+        actor=educator,
         title=module.title,
         module_slugs=[module.slug],
         opens_on=(now - dt.timedelta(days=args.days)).date(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -13,6 +15,7 @@ from tests.factories import (
     SourceFactory,
     UserFactory,
 )
+from tutor.catalog.snapshot import catalog
 from tutor.study.attempts import issue_attempt
 from tutor.study.models import Card, Flag, ProblemReport, ReviewLog
 
@@ -282,28 +285,68 @@ def build_bank(size: int) -> None:
         QuestionFactory(section=sections[n % 5])
 
 
-@pytest.mark.parametrize("bank_size", [10, 200])
-def test_study_page_and_answer_run_a_fixed_number_of_queries(client, django_assert_num_queries, bank_size):
+def build_history(learner, reviews: int) -> None:
+    """A learner who has answered every question but one, with `reviews` answers in all, half the cards due now."""
+    from django.utils import timezone
+
+    from tutor.catalog.snapshot import catalog
+    from tutor.study.services import record_answer
+
+    questions = sorted(catalog().live_questions, key=lambda q: q.id)[1:]
+    logs = [
+        record_answer(learner=learner, question=q, answer={"choice": "a"}, attempt=f"h{q.id}").log for q in questions
+    ]
+    copies = []
+    for n in range(reviews - len(logs)):
+        copy = ReviewLog.objects.get(pk=logs[n % len(logs)].pk)
+        copy.pk, copy.attempt = None, f"copy{n}"
+        copies.append(copy)
+    ReviewLog.objects.bulk_create(copies)
+    due = Card.objects.filter(learner=learner).order_by("question_id").values_list("pk", flat=True)[::2]
+    Card.objects.filter(pk__in=list(due)).update(due=timezone.now() - dt.timedelta(hours=1))
+
+
+@pytest.mark.parametrize(("bank_size", "reviews"), [(10, 10), (200, 2_500)])
+def test_study_page_and_answer_run_a_fixed_number_of_queries(client, django_assert_num_queries, bank_size, reviews):
+    """However long the history, the study page runs two queries and an answer six (eight for a first answer)."""
     build_bank(bank_size)
     learner = UserFactory()
     client.force_login(learner)
-    question = client.get(reverse("study")).context["question"]  # also warms the in-memory catalog
+    client.get(reverse("study"))  # builds the in-memory catalog
+    build_history(learner, reviews)
+    assert ReviewLog.objects.filter(learner=learner).count() == reviews
+    client.get(reverse("study"))  # the catalog's freshness check (every few seconds) is not counted below
 
     with django_assert_num_queries(2):  # the learner, and their cards
-        client.get(reverse("study"))
-    token = issue_attempt(learner_id=learner.pk, question_id=question.id)
-    # A first answer: learner; savepoint; lock (no card yet); insert card; lock it; the scheduler parameters in
-    # force; insert log; add it to the study day; update card; release; the flag for the feedback. Outside tests
-    # the savepoint pair is BEGIN/COMMIT. (A deadline costs a query only for an assigned module.)
-    with django_assert_num_queries(11):
+        page = client.get(reverse("study"))
+    assert page.context["queue"].due_count == (bank_size - 1 + 1) // 2
+    new_question = min(catalog().live_questions, key=lambda q: q.id)
+    token = issue_attempt(learner_id=learner.pk, question_id=new_question.id)
+    # A first answer: learner; savepoint; lock (no card yet); insert card; lock it (with the scheduler parameters
+    # in force and the flag, for the feedback); insert log; add it to the study day; update card; release. Outside
+    # tests the savepoint pair is BEGIN/COMMIT. (A deadline costs a query only for an assigned module.)
+    with django_assert_num_queries(9):
         response = client.post(reverse("study_answer"), {"attempt": token, "choice": "a"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    token = issue_attempt(learner_id=learner.pk, question_id=question.id)
-    # Answering a card that exists: learner; savepoint; lock; parameters; insert log; study day; update card;
-    # release; flag.
-    with django_assert_num_queries(9):
+    token = issue_attempt(learner_id=learner.pk, question_id=new_question.id)
+    # Answering a card that exists: learner; savepoint; lock; insert log; study day; update card; release.
+    with django_assert_num_queries(7):
         client.post(reverse("study_answer"), {"attempt": token, "choice": "b"}, HTTP_HX_REQUEST="true")
-    assert ReviewLog.objects.count() == 2
+    assert ReviewLog.objects.filter(learner=learner).count() == reviews + 2
+
+
+def test_answer_feedback_shows_the_flag_read_with_the_card(logged_in, learner, make_question):
+    """The flag state in the feedback comes from the card's locked read, and is right either way."""
+    question, other = make_question(), make_question()
+    Flag.objects.create(learner=learner, question=question)
+    token = issue_attempt(learner_id=learner.pk, question_id=question.id)
+
+    response = logged_in.post(reverse("study_answer"), {"attempt": token, "choice": "b"}, HTTP_HX_REQUEST="true")
+
+    assert response.context["feedback"].flagged is True
+    token = issue_attempt(learner_id=learner.pk, question_id=other.id)
+    response = logged_in.post(reverse("study_answer"), {"attempt": token, "choice": "b"}, HTTP_HX_REQUEST="true")
+    assert response.context["feedback"].flagged is False
 
 
 def test_assigned_modules_stay_in_daily_study_even_when_left_out(logged_in, learner):

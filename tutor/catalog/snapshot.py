@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -157,6 +158,9 @@ class CatalogSnapshot:
     fingerprint: str
     questions: dict[int, QuestionView] = field(default_factory=dict)
     modules: dict[int, ModuleView] = field(default_factory=dict)
+    # Worked out on first use and kept with the snapshot, so they are never stale: see `interleaved_order`, `rendered`.
+    _orders: dict[tuple, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _rendered: dict[tuple, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def live_questions(self) -> list[QuestionView]:
@@ -170,6 +174,31 @@ class CatalogSnapshot:
     @property
     def under_review_ids(self) -> frozenset[int]:
         return frozenset(q.id for q in self.questions.values() if q.under_review)
+
+    def interleaved_order(self, module_ids: frozenset[int], *, counted_only: bool = False) -> tuple[int, ...]:
+        """Ids of the live questions of the given modules in the order new questions are introduced: one from each
+        module in turn (modules and questions in course order). `counted_only` leaves out items under editors'
+        review. Worked out once per content revision and set of modules, since the snapshot never changes."""
+        key = (module_ids, counted_only)
+        order = self._orders.get(key)
+        if order is None:
+            by_module: dict[int, list[int]] = {}
+            for question in sorted(self.live_questions, key=lambda q: (q.order, q.id)):
+                if question.module_id in module_ids and not (counted_only and question.under_review):
+                    by_module.setdefault(question.module_id, []).append(question.id)
+            modules = sorted(by_module, key=lambda module_id: self.modules[module_id].order)
+            ordered: list[int] = []
+            for rank in range(max((len(v) for v in by_module.values()), default=0)):
+                ordered += [by_module[m][rank] for m in modules if rank < len(by_module[m])]
+            order = self._orders[key] = tuple(ordered)
+        return order
+
+    def rendered(self, key: tuple, render: Callable[[], str]) -> str:
+        """HTML that depends only on the catalog (a question's form), rendered once per content revision."""
+        html = self._rendered.get(key)
+        if html is None:
+            html = self._rendered[key] = render()
+        return html
 
     def question_by_qid(self, qid: str) -> QuestionView | None:
         if not hasattr(self, "_by_qid"):

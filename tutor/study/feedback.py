@@ -4,12 +4,13 @@ and when the question comes back."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tutor.catalog.snapshot import OptionView, QuestionView
 from tutor.study.marking import Marking, PartResult, mark_answer
 from tutor.study.models import Card, Rating, ReviewLog
 from tutor.study.review import LEECH_THRESHOLD
+from tutor.study.scheduler import Memory, intervals_by_rating, short_interval
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,9 @@ class TutorFeedback:
     flagged: bool
     edited_since: bool
     can_rerate: bool
+    # How long until the question comes back under each rating, as the buttons show it ("4 d"); empty when the
+    # answer cannot be re-rated.
+    previews: dict[int, str] = field(default_factory=dict)
 
     @property
     def verdict(self) -> str:
@@ -62,10 +66,13 @@ class TutorFeedback:
         return self.question.type_spec.feedback_details(self.question, self.log.answer, self.marking)
 
     @property
-    def ratings(self) -> list[tuple[int, str, str, bool]]:
-        """(value, label, key, is current) for the four rating buttons."""
+    def ratings(self) -> list[tuple[int, str, str, bool, str]]:
+        """(value, label, key, is current, interval preview) for the four rating buttons."""
         keys = {Rating.AGAIN: "1", Rating.HARD: "2", Rating.GOOD: "3", Rating.EASY: "4"}
-        return [(value, label, keys[value], value == self.log.rating_in_force) for value, label in Rating.choices]
+        return [
+            (value, label, keys[value], value == self.log.rating_in_force, self.previews.get(value, ""))
+            for value, label in Rating.choices
+        ]
 
     @property
     def rating_label(self) -> str:
@@ -97,10 +104,29 @@ def when_it_comes_back(due: dt.datetime, now: dt.datetime, zone: dt.tzinfo) -> s
 
 
 def tutor_feedback(
-    *, question: QuestionView, log: ReviewLog, card: Card, flagged: bool, now: dt.datetime, zone: dt.tzinfo
+    *,
+    question: QuestionView,
+    log: ReviewLog,
+    card: Card,
+    flagged: bool,
+    now: dt.datetime,
+    zone: dt.tzinfo,
+    desired_retention: float | None = None,
 ) -> TutorFeedback:
+    """`desired_retention`: the learner's, to preview each rating's interval on the buttons (none without it)."""
     # Only the answer the card carries now can be re-rated: decided by what was applied, never by clocks.
     latest = card.last_log_id == log.pk
+    can_rerate = log.correct and latest
+    previews = {}
+    if can_rerate and desired_retention is not None:
+        # As a rating change re-plans it: from the card as it was before the answer, at the answer's time.
+        intervals = intervals_by_rating(
+            card_id=card.pk,
+            memory=Memory.from_json(log.card_before),
+            reviewed_at=log.reviewed_at,
+            desired_retention=desired_retention,
+        )
+        previews = {rating: short_interval(days) for rating, days in intervals.items()}
     return TutorFeedback(
         question=question,
         log=log,
@@ -111,7 +137,8 @@ def tutor_feedback(
         lapses=card.lapses,
         flagged=flagged,
         edited_since=log.question_revision != question.revision,
-        can_rerate=log.correct and latest,
+        can_rerate=can_rerate,
+        previews=previews,
     )
 
 

@@ -43,12 +43,18 @@ def questions_targeting(snapshot: CatalogSnapshot, slug: str) -> list[QuestionVi
 
 
 def record_misconceptions_of_answer(
-    *, learner_id: int, question_id: int, answered_at: dt.datetime, log_id: int | None = None
+    *,
+    learner_id: int,
+    question_id: int,
+    answered_at: dt.datetime,
+    log_id: int | None = None,
+    logged: tuple[int, dict] | None = None,
 ) -> None:
     """Count the misconceptions an answer shows, and a right answer against those its question targets.
 
     Dated by the answer, so that a late receiver never moves "last seen" past what happened. A question that
-    targets no misconception costs no query.
+    targets no misconception costs no query; `logged` (the question revision and answer as logged, when the
+    caller has them) saves reading the log again.
     """
     question = catalog().questions.get(question_id)
     if question is None:
@@ -56,17 +62,22 @@ def record_misconceptions_of_answer(
     targeted = misconceptions_targeted(question)
     if not targeted:
         return
-    logs = ReviewLog.objects.filter(learner_id=learner_id, question_id=question_id)
-    log = logs.filter(pk=log_id).first() if log_id else logs.order_by("-reviewed_at", "-id").first()
-    if log is None or log.question_revision != question.revision:
+    if logged is None:
+        logs = ReviewLog.objects.filter(learner_id=learner_id, question_id=question_id)
+        log = logs.filter(pk=log_id).first() if log_id else logs.order_by("-reviewed_at", "-id").first()
+        if log is None:
+            return
+        logged, answered_at = (log.question_revision, log.answer), log.reviewed_at
+    revision, answer = logged
+    if revision != question.revision:
         return  # an answer to an older wording is not marked against the current options
-    marking = mark_answer(question, log.answer)
+    marking = mark_answer(question, answer)
     record_misconceptions(
         learner_id=learner_id,
         chosen=misconceptions_chosen(question, marking),
         answered_right=marking.correct,
         targeted=targeted,
-        at=log.reviewed_at,
+        at=answered_at,
     )
 
 

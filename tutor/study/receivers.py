@@ -24,12 +24,23 @@ def requeue_changed_questions(*, changes: list[tuple[int, int, str]], **_: objec
 
 @receiver(answer_recorded, dispatch_uid="study.misconceptions_after_answer")
 def misconceptions_after_answer(
-    *, learner_id: int, question_id: int, answered_at: dt.datetime, log_id: int | None = None, **_: object
+    *,
+    learner_id: int,
+    question_id: int,
+    answered_at: dt.datetime,
+    log_id: int | None = None,
+    question_revision: int | None = None,
+    answer: dict | None = None,
+    **_: object,
 ) -> None:
     # Runs after the answer has committed: a failure here must not turn a saved answer into an error page.
     try:
         record_misconceptions_of_answer(
-            learner_id=learner_id, question_id=question_id, answered_at=answered_at, log_id=log_id
+            learner_id=learner_id,
+            question_id=question_id,
+            answered_at=answered_at,
+            log_id=log_id,
+            logged=(question_revision, answer) if answer is not None else None,
         )
     except Exception:
         log.exception("could not record misconceptions for learner %s", learner_id)

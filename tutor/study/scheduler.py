@@ -223,3 +223,40 @@ def recall_curve() -> tuple[float, float]:
     """
     scheduler = _scheduler(0.9)
     return scheduler._FACTOR, scheduler._DECAY
+
+
+def intervals_by_rating(
+    *, card_id: int, memory: Memory, reviewed_at: dt.datetime, desired_retention: float, parameters: Parameters = None
+) -> dict[int, float]:
+    """Days until the card would come back after this review for each rating (Again, Hard, Good, Easy): what the
+    rating buttons preview. Without the random spread the scheduler adds, so a preview is the plan's centre."""
+    scheduler = _scheduler_without_fuzz(round(desired_retention, 2), as_parameters(parameters))
+    reviewed_at = _utc(reviewed_at)
+    card = _fsrs_card(card_id, memory)
+    intervals = {}
+    for rating in fsrs.Rating:
+        after, _ = scheduler.review_card(card, rating, review_datetime=reviewed_at)
+        intervals[int(rating)] = (after.due - reviewed_at).total_seconds() / 86400
+    return intervals
+
+
+@lru_cache(maxsize=64)
+def _scheduler_without_fuzz(desired_retention: float, parameters: Parameters = None) -> fsrs.Scheduler:
+    return fsrs.Scheduler(
+        parameters=parameters or DEFAULT_PARAMETERS, desired_retention=desired_retention, enable_fuzzing=False
+    )
+
+
+def short_interval(days: float) -> str:
+    """An interval as a rating button shows it: "10 min", "5 h", "4 d", "2.5 mo", "1.2 y"."""
+    minutes = days * 1440
+    if minutes < 60:
+        return f"{max(1, round(minutes))} min"
+    if days < 1:
+        return f"{round(minutes / 60)} h"
+    if days < 30:
+        return f"{round(days)} d"
+    if days < 365:
+        months = days / 30
+        return f"{months:.1f} mo" if months < 10 else f"{round(months)} mo"
+    return f"{days / 365:.1f} y"

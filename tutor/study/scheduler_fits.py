@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from tutor.accounts.models import User
@@ -30,6 +30,12 @@ ANSWER_FIELDS = ("card_id", "reviewed_at", "rating", "state_before", "first_revi
 
 def parameters_in_force(learner_id: int | None) -> list[float] | None:
     """The parameters a learner is scheduled with now (None: the library's defaults). One query."""
+    row = parameters_in_force_query(learner_id).first()
+    return list(row) if row else None
+
+
+def parameters_in_force_query(learner_id: int | None) -> QuerySet:
+    """The parameters in force as a one-row query of the set's values, to run alone or as a subquery."""
     rows = SchedulerParameters.objects.filter(adopted=True)
     rows = (
         rows.filter(Q(learner_id=learner_id) | Q(learner__isnull=True))
@@ -37,12 +43,9 @@ def parameters_in_force(learner_id: int | None) -> list[float] | None:
         else rows.filter(learner__isnull=True)
     )
     # The learner's own sets sort before the site's (nulls last), the latest first.
-    row = (
-        rows.order_by(F("learner_id").asc(nulls_last=True), "-fitted_at", "-id")
-        .values_list("parameters", flat=True)
-        .first()
-    )
-    return list(row) if row else None
+    return rows.order_by(F("learner_id").asc(nulls_last=True), "-fitted_at", "-id").values_list(
+        "parameters", flat=True
+    )[:1]
 
 
 def learner_answers(learner: User, *, before: dt.datetime | None = None) -> list[Answer]:

@@ -6,14 +6,29 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from tutor.accounts.models import User
 from tutor.catalog.models import Option
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
 from tutor.study.misconceptions import active_misconception_slugs
-from tutor.study.models import Card, Flag, PracticeItem, PracticePool, PracticeTest, ReviewLog, has_open_update
-from tutor.study.scheduler import Memory, predicted_recall
+from tutor.study.models import Card, Flag, PracticeItem, PracticePool, PracticeTest, ReviewLog
+from tutor.study.scheduler import recall_curve
 
 
 @dataclass(frozen=True)
@@ -27,6 +42,14 @@ class StudyQueue:
     next_due_at: dt.datetime | None
     # Questions whose facts changed since the learner last answered them: (question id, what changed).
     update_notes: tuple[tuple[int, str], ...] = ()
+    # Questions answered today that are not due again now: today's progress is this many of this plus what is left.
+    done_today: int = 0
+    # Questions in their learning steps that come back within the hour (when nothing is due now, worth waiting for).
+    back_soon: int = 0
+
+    @property
+    def planned_today(self) -> int:
+        return self.done_today + self.left_today
 
     @property
     def next_update_note(self) -> str:
@@ -64,15 +87,24 @@ def modules_in_daily_study(learner: User, snapshot: CatalogSnapshot) -> set[int]
     return {module.id for module in snapshot.modules.values() if module.slug not in left_out}
 
 
-URGENCY_BAND = 0.05  # due questions whose predicted recall lies in the same 5% band are equally urgent
+# Due questions whose predicted recall lies in the same 5% band are equally urgent.
+URGENCY_BAND = 0.05
+# Questions due again within this time (learning steps) are worth waiting for.
+BACK_SOON = dt.timedelta(hours=1)
 
 
 def study_queue(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime) -> StudyQueue:
     """Due cards first, the least likely to be recalled first (among equally urgent ones, those that target an idea
     the learner keeps getting wrong); then new questions up to the daily limit, interleaved across modules, leaving
-    out items under editors' review. One query: the learner's cards, which number at most the bank's size."""
+    out items under editors' review.
+
+    One query over the learner's cards (at most the bank's size), reading only what the page needs: the database
+    decides which cards are due, started today or updated since, so a card that is not due costs one id and one
+    due date, and only due cards bring their memory and the misconception check.
+    """
     in_scope = modules_in_daily_study(learner, snapshot)
     day_start = start_of_learner_day(learner, now)
+    is_due = Q(due__lte=now)
     on_active_misconception = Exists(
         Option.objects.filter(
             question_id=OuterRef("question_id"),
@@ -80,50 +112,63 @@ def study_queue(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime) -
             misconception__in=active_misconception_slugs(learner=learner),
         )
     )
+    open_update = Q(updated_at__isnull=False) & (Q(last_review__isnull=True) | Q(last_review__lt=F("updated_at")))
     cards = (
         Card.objects.filter(learner=learner)
-        .annotate(on_misconception=on_active_misconception)
+        .annotate(
+            is_due=ExpressionWrapper(is_due, output_field=BooleanField()),
+            started_today=ExpressionWrapper(Q(created_at__gte=day_start), output_field=BooleanField()),
+            reviewed_today=ExpressionWrapper(Q(last_review__gte=day_start), output_field=BooleanField()),
+            due_memory=Case(When(is_due, then=F("last_review"))),
+            on_misconception=Case(When(is_due, then=on_active_misconception), default=Value(False)),
+            open_note=Case(When(open_update, then=F("update_note")), default=Value(None), output_field=CharField()),
+        )
         .values_list(
             "question_id",
-            "state",
-            "step",
-            "stability",
-            "difficulty",
+            "is_due",
+            "started_today",
             "due",
-            "last_review",
-            "created_at",
-            "updated_at",
-            "update_note",
+            "open_note",
+            "due_memory",
+            "stability",
             "on_misconception",
+            "reviewed_today",
         )
     )
     seen: set[int] = set()
     due: list[tuple[int, bool, float, dt.datetime, int]] = []
     notes: list[tuple[int, str]] = []
-    introduced_today = 0
+    introduced_today = done_today = back_soon = 0
     next_due_at = None
+    soon = now + BACK_SOON
+    factor, decay = recall_curve()
     for row in cards:
-        question_id, state, step, stability, difficulty, due_at, last_review, created_at = row[:8]
-        updated_at, update_note, on_misconception = row[8:]
+        question_id, due_now, started_today, due_at, open_note, last_review, stability, on_misconception = row[:8]
+        reviewed_today = row[8]
         seen.add(question_id)
-        if created_at >= day_start:
-            introduced_today += 1
+        introduced_today += started_today
         question = snapshot.questions.get(question_id)
         if question is None or question.retired or question.module_id not in in_scope:
             continue
-        if has_open_update(updated_at=updated_at, last_review=last_review):
-            notes.append((question_id, update_note))
-        if due_at <= now:
-            memory = Memory(state, step, stability, difficulty, due_at, last_review)
-            recall = predicted_recall(memory=memory, at=now, desired_retention=learner.desired_retention)
+        if open_note is not None:
+            notes.append((question_id, open_note))
+        if due_now:
+            recall = recall_after(last_review=last_review, stability=stability, at=now, curve=(factor, decay))
             due.append((int(recall // URGENCY_BAND), not on_misconception, recall, due_at, question_id))
-        elif next_due_at is None or due_at < next_due_at:
+            continue
+        done_today += bool(reviewed_today)
+        back_soon += due_at <= soon
+        if next_due_at is None or due_at < next_due_at:
             next_due_at = due_at
     due.sort()
     allowance = max(0, learner.new_per_day - introduced_today)
-    new_ids = [q.id for q in interleaved_new_questions(snapshot, in_scope) if q.id not in seen and not q.under_review][
-        :allowance
-    ]
+    new_ids = []
+    if allowance:
+        for question_id in snapshot.interleaved_order(frozenset(in_scope), counted_only=True):
+            if question_id not in seen:
+                new_ids.append(question_id)
+                if len(new_ids) == allowance:
+                    break
     return StudyQueue(
         due_question_ids=tuple(entry[-1] for entry in due),
         new_question_ids=tuple(new_ids),
@@ -131,20 +176,26 @@ def study_queue(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime) -
         new_per_day=learner.new_per_day,
         next_due_at=next_due_at,
         update_notes=tuple(notes),
+        done_today=done_today,
+        back_soon=back_soon,
     )
+
+
+def recall_after(
+    *, last_review: dt.datetime | None, stability: float | None, at: dt.datetime, curve: tuple[float, float]
+) -> float:
+    """Predicted recall at `at` of a card last reviewed at `last_review` (0 for a card never reviewed), with the
+    scheduler's forgetting curve (see `scheduler.recall_curve`)."""
+    if last_review is None or not stability:
+        return 0.0
+    factor, decay = curve
+    elapsed = max(0.0, (at - last_review).total_seconds() / 86400)
+    return (1 + factor * elapsed / stability) ** decay
 
 
 def interleaved_new_questions(snapshot: CatalogSnapshot, module_ids: set[int]) -> list[QuestionView]:
     """Live questions of the given modules, taking one from each module in turn."""
-    by_module: dict[int, list[QuestionView]] = {}
-    for question in sorted(snapshot.live_questions, key=lambda q: (q.order, q.id)):
-        if question.module_id in module_ids:
-            by_module.setdefault(question.module_id, []).append(question)
-    modules = sorted(by_module, key=lambda module_id: snapshot.modules[module_id].order)
-    ordered = []
-    for rank in range(max((len(v) for v in by_module.values()), default=0)):
-        ordered += [by_module[m][rank] for m in modules if rank < len(by_module[m])]
-    return ordered
+    return [snapshot.questions[question_id] for question_id in snapshot.interleaved_order(frozenset(module_ids))]
 
 
 def learner_card(*, learner: User, question_id: int) -> Card | None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, JSONField, Subquery
 from django.utils import timezone
 
 from tutor.accounts.models import User
@@ -28,7 +29,7 @@ from tutor.study.models import (
 )
 from tutor.study.review import CardTally, ReviewOutcome, rating_for_answer, review
 from tutor.study.scheduler import Memory
-from tutor.study.scheduler_fits import parameters_in_force
+from tutor.study.scheduler_fits import parameters_in_force_query
 from tutor.study.signals import answer_logged, answer_recorded, practice_test_finished
 
 
@@ -42,6 +43,8 @@ class RecordedAnswer:
     card: Card
     marking: Marking
     replayed: bool
+    # Whether the learner has flagged the question (read with the card's lock; None on a replay, not read).
+    flagged: bool | None = None
 
 
 def record_answer(
@@ -68,6 +71,7 @@ def record_answer(
             # The test's row first, then the card's: the same order everywhere, so two requests cannot deadlock.
             test = PracticeTest.objects.select_for_update().get(pk=practice_item.test_id) if practice_item else None
             card = _locked_card(learner=learner, question_id=question.id, clock=clock)
+            flagged = card.flagged
             answered_at = _time_of_answer(card, clock())
             if test is not None:
                 _refuse_if_ended(test, answered_at)
@@ -80,7 +84,7 @@ def record_answer(
                 at=answered_at,
                 desired_retention=learner.desired_retention,
                 zone=learner.zone,
-                parameters=parameters_in_force(learner.pk),
+                parameters=card.parameters_in_force,
                 deadline=study_deadline(learner=learner, question=question),
             )
             log = review_log(
@@ -98,7 +102,7 @@ def record_answer(
             log.save(force_insert=True)
             answer_logged.send(sender=ReviewLog, log=log, zone=learner.zone)
             apply_outcome(card, outcome, log=log)
-            card.save()
+            card.save(update_fields=CARD_FIELDS_AN_ANSWER_CHANGES)
             if test is not None:
                 _link_practice_answer(test=test, item=practice_item, log=log)
             transaction.on_commit(
@@ -110,6 +114,8 @@ def record_answer(
                     test_id=test.pk if test else None,
                     log_id=log.pk,
                     log=log,
+                    question_revision=log.question_revision,
+                    answer=log.answer,
                 )
             )
     except (IntegrityError, TestEnded):
@@ -119,7 +125,7 @@ def record_answer(
         if existing is None:
             raise
         return _replay(existing, learner, question)
-    return RecordedAnswer(log=log, card=card, marking=marking, replayed=False)
+    return RecordedAnswer(log=log, card=card, marking=marking, replayed=False, flagged=flagged)
 
 
 class TestEnded(StudyError):
@@ -202,8 +208,14 @@ def _replay(existing: ReviewLog, learner: User, question: QuestionView) -> Recor
 
 
 def _locked_card(*, learner: User, question_id: int, clock: Callable[[], dt.datetime]) -> Card:
-    """The learner's card for the question, locked until the transaction ends; created at the first answer."""
-    locked = Card.objects.select_for_update()
+    """The learner's card for the question, locked until the transaction ends; created at the first answer.
+
+    The same statement reads what the answer and its feedback need besides the card: the scheduler parameters in
+    force for the learner (`parameters_in_force`) and whether the question is flagged (`flagged`)."""
+    locked = Card.objects.select_for_update().annotate(
+        parameters_in_force=Subquery(parameters_in_force_query(learner.pk), output_field=JSONField()),
+        flagged=Exists(Flag.objects.filter(learner=learner, question_id=question_id)),
+    )
     card = locked.filter(learner=learner, question_id=question_id).first()
     if card is None:
         # Another tab may be creating the same card: whichever insert loses is ignored, then both lock the one row.
@@ -214,6 +226,23 @@ def _locked_card(*, learner: User, question_id: int, clock: Callable[[], dt.date
         )
         card = locked.get(learner=learner, question_id=question_id)
     return card
+
+
+# What an answer changes on its card; saving only these keeps the UPDATE short.
+CARD_FIELDS_AN_ANSWER_CHANGES = [
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "last_review_days",
+    "reps",
+    "lapses",
+    "is_leech",
+    "last_answer_correct",
+    "last_log",
+]
 
 
 def apply_memory(card: Card, memory: Memory) -> None:

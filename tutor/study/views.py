@@ -25,6 +25,7 @@ from tutor.study.forms import (
 )
 from tutor.study.models import PracticeMode, PracticePool, PracticeTest
 from tutor.study.practice_results import practice_results
+from tutor.study.question_forms import question_form_html
 from tutor.web.next_url import safe_next_url
 
 
@@ -40,14 +41,18 @@ def _question_by_qid(qid: str) -> QuestionView:
     return question
 
 
-def _feedback_for(request: HttpRequest, log, question: QuestionView):
+def _feedback_for(request: HttpRequest, log, question: QuestionView, *, flagged: bool | None = None):
+    """The tutor's feedback on a logged answer (`flagged`: when already known, saves the query)."""
+    if flagged is None:
+        flagged = selectors.is_flagged(learner=request.user, question_id=question.id)
     return tutor_feedback(
         question=question,
         log=log,
         card=log.card,
-        flagged=selectors.is_flagged(learner=request.user, question_id=question.id),
+        flagged=flagged,
         now=timezone.now(),
         zone=request.user.zone,
+        desired_retention=request.user.desired_retention,
     )
 
 
@@ -60,14 +65,19 @@ def study(request: HttpRequest) -> HttpResponse:
     snapshot = catalog()
     queue = selectors.study_queue(learner=request.user, snapshot=snapshot, now=timezone.now())
     question = snapshot.questions.get(queue.next_question_id) if queue.next_question_id else None
-    form = None
+    question_form = None
     if question is not None:
-        token = issue_attempt(learner_id=request.user.pk, question_id=question.id)
-        form = AnswerForm(question, initial={"attempt": token})
+        question_form = question_form_html(
+            request=request,
+            snapshot=snapshot,
+            question=question,
+            answer_url=reverse("study_answer"),
+            attempt=issue_attempt(learner_id=request.user.pk, question_id=question.id),
+        )
     return render(
         request,
         _card_template(request, "study/study.html"),
-        {"queue": queue, "question": question, "form": form, "answer_url": reverse("study_answer")},
+        {"queue": queue, "question": question, "question_form": question_form},
     )
 
 
@@ -122,7 +132,7 @@ def _answer(request: HttpRequest, *, template: str, answer_url: str, test=None) 
         return _after_practice_answer(request, test, item)
     if not request.htmx:
         return redirect("study_feedback", log_id=recorded.log.pk)
-    feedback = _feedback_for(request, recorded.log, question)
+    feedback = _feedback_for(request, recorded.log, question, flagged=recorded.flagged)
     return render(request, "study/study.html#card", {**context, "feedback": feedback})
 
 
