@@ -259,7 +259,8 @@ def test_dashboard_with_history_has_labelled_charts_and_tables(client):
     assert "1 / 1" in html  # seen / total in the module table
     assert "100%" in html  # latest answer right
     assert "True retention" in html and "no reviews" in html
-    assert "2 minutes this week" in html or "minutes this week" in html
+    assert '2 minutes</span> <span class="stat-label">spent answering this week' in html
+    assert "not timed" not in html
 
 
 def bulk_history(learner, questions, reviews: int) -> None:
@@ -378,3 +379,45 @@ def test_deleting_an_account_needs_the_password_and_removes_only_that_learners_d
         assert not model.objects.filter(learner_id=learner.pk).exists(), model.__name__
         assert model.objects.filter(learner_id=other.pk).count() == 1, model.__name__
     assert client.get(reverse("progress_dashboard")).status_code == 302  # logged out
+
+
+def test_study_time_reads_in_words_and_answers_without_timing_are_named(client):
+    assert selectors.study_time(0) == "no time"
+    assert selectors.study_time(20_000) == "under a minute"
+    assert selectors.study_time(90_000) == "2 minutes"
+    assert selectors.study_time(60_000) == "1 minute"
+    assert selectors.study_time(125 * 60_000) == "2 h 05 min"
+    learner = UserFactory()
+    client.force_login(learner)
+    question = QuestionFactory()
+    now = timezone.now()
+    for n, ms in enumerate([40_000, None, None]):
+        record_answer(
+            learner=learner,
+            question=catalog().questions[question.pk],
+            answer={"choice": "a"},
+            attempt=f"t{n}",
+            clock=fixed_clock(now),
+            duration_ms=ms,
+        )
+
+    html = client.get(reverse("progress_dashboard")).content.decode()
+
+    assert "1 minute</span>" in html
+    assert "2 answers not timed" in html
+
+
+def test_charts_have_weekday_labels_months_inside_the_chart_and_plain_coordinates():
+    today = dt.date(2026, 11, 29)  # a Sunday: the last column is full, a month may start in it
+    activity = {today - dt.timedelta(days=n): selectors.DayActivity(today, 1200 + n, 0) for n in range(60)}
+
+    heat = calendar_heatmap(activity, today)
+    chart = bar_chart([(f"{n} Dec", 1234 + n) for n in range(30)], tick_every=7)
+    heat_svg, chart_svg = str(heat.svg()), str(chart.svg(chart_id="f", title="Due <soon>"))
+
+    assert [label for _, label in heat.weekday_labels] == ["Mon", "Wed", "Fri", "Sun"]
+    assert all(x + 3 * 17 <= heat.width for x, _ in heat.month_labels)
+    assert ">Mon</text>" in heat_svg and "Sun 29 Nov 2026: 1200 answers" in heat_svg
+    assert "1,2" not in heat_svg + chart_svg  # numbers never localised with separators inside SVG
+    assert "Due &lt;soon&gt;" in chart_svg
+    assert chart_svg.count("<text") == len(chart.gridlines) + 5  # gridline values and a label every 7th bar

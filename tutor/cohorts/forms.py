@@ -93,7 +93,7 @@ class JoinCohortForm(forms.Form):
     code = forms.CharField(
         label="Join code",
         max_length=32,
-        help_text="The eight-character code your educator gave you, for example K7QM-4XPA.",
+        help_text="The eight letters and digits your educator gave you, for example K7QM4XPA (upper or lower case).",
         error_messages={"required": "Enter the code your educator gave you."},
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )

@@ -23,6 +23,7 @@ class StudyDay(models.Model):
     reviews = models.PositiveIntegerField(default=0)
     correct = models.PositiveIntegerField(default=0, help_text="Answers that were right.")
     milliseconds = models.PositiveBigIntegerField(default=0, help_text="Time spent answering.")
+    timed = models.PositiveIntegerField(default=0, help_text="Answers whose time was measured (by the page's script).")
     young_total = models.PositiveIntegerField(default=0)
     young_passed = models.PositiveIntegerField(default=0)
     mature_total = models.PositiveIntegerField(default=0)
@@ -33,6 +34,7 @@ class StudyDay(models.Model):
             models.UniqueConstraint(fields=["learner", "day"], name="one_study_day_per_learner_day"),
             models.CheckConstraint(
                 condition=Q(correct__lte=models.F("reviews"))
+                & Q(timed__lte=models.F("reviews"))
                 & Q(young_passed__lte=models.F("young_total"))
                 & Q(mature_passed__lte=models.F("mature_total")),
                 name="study_day_counts_consistent",

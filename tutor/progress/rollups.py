@@ -19,13 +19,14 @@ from tutor.progress.models import StudyDay
 from tutor.study.models import MemoryState, ReviewLog
 
 MATURE_DAYS = 21
-COUNTS = ("reviews", "correct", "milliseconds", "young_total", "young_passed", "mature_total", "mature_passed")
+COUNTS = ("reviews", "correct", "milliseconds", "timed", "young_total", "young_passed", "mature_total", "mature_passed")
 
 
 def answer_counts(*, correct: bool, duration_ms: int | None, state_before: int, first_review_of_day: bool,
                   interval_days_before: float | None) -> dict[str, int]:  # fmt: skip
     """What one answer adds to its study day."""
     counts = dict.fromkeys(COUNTS, 0) | {"reviews": 1, "correct": int(correct), "milliseconds": duration_ms or 0}
+    counts["timed"] = int(duration_ms is not None)
     if state_before == MemoryState.REVIEW and first_review_of_day:
         age = "mature" if interval_days_before is not None and interval_days_before >= MATURE_DAYS else "young"
         counts[f"{age}_total"] = 1
@@ -91,6 +92,7 @@ def rebuild_study_days(*, learners: Iterable[tuple[int, str]], study_day=StudyDa
                 reviews=Count("id"),
                 correct_count=Count("id", filter=Q(correct=True)),
                 ms=Coalesce(Sum("duration_ms"), 0),
+                timed=Count("duration_ms"),
                 young_total=Count("id", filter=young),
                 young_passed=Count("id", filter=young & Q(correct=True)),
                 mature_total=Count("id", filter=mature),
@@ -105,6 +107,7 @@ def rebuild_study_days(*, learners: Iterable[tuple[int, str]], study_day=StudyDa
                 reviews=row["reviews"],
                 correct=row["correct_count"],
                 milliseconds=row["ms"],
+                timed=row["timed"],
                 young_total=row["young_total"],
                 young_passed=row["young_passed"],
                 mature_total=row["mature_total"],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -218,13 +219,26 @@ class DayActivity:
     day: dt.date
     reviews: int
     milliseconds: int
+    timed: int = 0
+
+
+def study_time(milliseconds: int) -> str:
+    """Time spent answering, in words: "12 minutes", "1 minute", "under a minute", or "no time" when none."""
+    if milliseconds <= 0:
+        return "no time"
+    if milliseconds < 30_000:
+        return "under a minute"
+    minutes = math.floor(milliseconds / 60_000 + 0.5)
+    if minutes < 120:
+        return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def daily_activity(*, learner, days: list[StudyDay] | None = None) -> dict[dt.date, DayActivity]:
     """Reviews and study time per calendar day in the learner's time zone; one row per day studied."""
     if days is None:
         days = study_days(learner=learner)
-    return {d.day: DayActivity(d.day, d.reviews, d.milliseconds) for d in days}
+    return {d.day: DayActivity(d.day, d.reviews, d.milliseconds, d.timed) for d in days}
 
 
 @dataclass(frozen=True)

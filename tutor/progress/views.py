@@ -44,6 +44,7 @@ def dashboard_context(request: HttpRequest) -> dict:
     forecast = selectors.due_forecast(learner=learner, snapshot=snapshot, today=today)
     distribution = selectors.recall_distribution(learner=learner, snapshot=snapshot, now=now)
     week_ago = today - dt.timedelta(days=6)
+    this_week = [a for d, a in activity.items() if d >= week_ago]
     context = {
         "modules": modules,
         "mastery_definition": selectors.MASTERY_DEFINITION,
@@ -60,8 +61,10 @@ def dashboard_context(request: HttpRequest) -> dict:
         ),
         "seen_total": sum(m.seen for m in modules),
         "question_total": sum(m.question_total for m in modules),
-        "minutes_all": round(sum(a.milliseconds for a in activity.values()) / 60000),
-        "minutes_week": round(sum(a.milliseconds for d, a in activity.items() if d >= week_ago) / 60000),
+        "time_all": selectors.study_time(sum(a.milliseconds for a in activity.values())),
+        "time_week": selectors.study_time(sum(a.milliseconds for a in this_week)),
+        # Time is measured by the page's script; answers given without it count in answers, not in time.
+        "untimed_week": sum(a.reviews - a.timed for a in this_week),
         "reviews_all": sum(a.reviews for a in activity.values()),
         "reviews_today": activity[today].reviews if today in activity else 0,
     }

@@ -34,3 +34,17 @@ def percent_of(part: int | float | None, whole: int | float | None) -> str:
     if part is None or not whole:
         return NOTHING_YET
     return percent(part / whole)
+
+
+@register.filter
+def days_in_words(days: float | None) -> str:
+    """A span given in days, in the unit a reader expects: 0.004 -> "6 minutes", 0.3 -> "7 hours", 4.4 -> "4 days",
+    95 -> "3 months"; None -> an em dash."""
+    if days is None:
+        return NOTHING_YET
+    minutes = days * 24 * 60
+    for size, unit in ((60 * 24 * 30, "month"), (60 * 24, "day"), (60, "hour"), (1, "minute")):
+        if minutes >= size * (2 if unit == "month" else 1):
+            count = math.floor(minutes / size + 0.5)
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return "under a minute"

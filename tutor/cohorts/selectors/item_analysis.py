@@ -77,6 +77,20 @@ class ItemStats:
         return tuple(dict.fromkeys(o.misconception for o in self.top_wrong if o.misconception))
 
     @property
+    def shown_options(self) -> tuple[OptionShare, ...]:
+        """What the page draws: the right options and every option someone chose (every part, for items scored
+        part by part), so that a long list of untouched distractors does not stretch the page."""
+        if self.option_kind == "part":
+            return self.options
+        return tuple(o for o in self.options if o.is_correct or o.count)
+
+    @property
+    def unchosen_labels(self) -> tuple[str, ...]:
+        """The wrong options no one chose, named in one line."""
+        shown = set(map(id, self.shown_options))
+        return tuple(o.label for o in self.options if id(o) not in shown)
+
+    @property
     def misconception_labels(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(o.misconception_label for o in self.top_wrong if o.misconception))
 
@@ -90,6 +104,9 @@ def _counted_keys(question: QuestionView, answer_text: str) -> tuple[str, ...]:
         return question.type_spec.counted_keys(mark_answer(question, answer))
     except (KeyError, TypeError, ValueError, AttributeError):
         return ()  # an answer stored under an older revision of the question: counted in totals only
+
+
+LEARNERS_NAMED = 6
 
 
 @dataclass(frozen=True)
@@ -114,6 +131,15 @@ class MisconceptionRow:
     def active_learners(self) -> tuple[MisconceptionLearner, ...]:
         return tuple(learner for learner in self.learners if learner.is_active)
 
+    @property
+    def learners_named(self) -> tuple[MisconceptionLearner, ...]:
+        """The learners named in the table; the rest are counted (a large cohort would fill the page)."""
+        return self.learners[:LEARNERS_NAMED]
+
+    @property
+    def learners_not_named(self) -> int:
+        return max(len(self.learners) - LEARNERS_NAMED, 0)
+
 
 @dataclass(frozen=True)
 class ItemAnalysis:
@@ -129,6 +155,10 @@ class ItemAnalysis:
     @property
     def attempted_items(self) -> list[ItemStats]:
         return [item for item in self.items if item.attempts]
+
+    @property
+    def unattempted_items(self) -> list[ItemStats]:
+        return [item for item in self.items if not item.attempts]
 
 
 def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: str = AttemptKind.FIRST) -> ItemAnalysis:
