@@ -17,7 +17,8 @@ from tutor.study.attempts import issue_attempt
 from tutor.study.models import Card, Flag, ProblemReport, ReviewLog
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HTTP_HX_REQUEST": "true"}
+# What the question card sends when htmx swaps it (hx-target="#card").
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "card"}
 
 
 def uses_base(response) -> bool:
