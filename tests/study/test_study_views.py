@@ -15,6 +15,7 @@ from tests.factories import (
 )
 from tutor.study.attempts import issue_attempt
 from tutor.study.models import Card, Flag, ProblemReport, ReviewLog
+from tutor.study.selectors import peer_shares
 
 pytestmark = pytest.mark.django_db
 # What the question card sends when htmx swaps it (hx-target="#card").
@@ -292,6 +293,7 @@ def test_study_page_and_answer_run_a_fixed_number_of_queries(client, django_asse
 
     with django_assert_num_queries(2):  # the learner, and their cards
         client.get(reverse("study"))
+    peer_shares(question)  # how others answered: computed once per few minutes, a cache read on the answer
     token = issue_attempt(learner_id=learner.pk, question_id=question.id)
     # A first answer: learner; savepoint; lock (no card yet); insert card; lock it; the scheduler parameters in
     # force; insert log; add it to the study day; update card; release; the flag for the feedback. Outside tests

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from tutor.catalog.snapshot import OptionView, QuestionView
 from tutor.study.marking import Marking, PartResult, mark_answer
 from tutor.study.models import Card, Rating, ReviewLog
+from tutor.study.peer_shares import PeerShares
 from tutor.study.review import LEECH_THRESHOLD
 
 
@@ -24,6 +25,7 @@ class TutorFeedback:
     flagged: bool
     edited_since: bool
     can_rerate: bool
+    peers: PeerShares | None = None
 
     @property
     def verdict(self) -> str:
@@ -51,6 +53,14 @@ class TutorFeedback:
         """Options neither chosen nor correct, for "why the others are wrong"."""
         shown = {o.key for o in self.chosen} | {o.key for o in self.correct_options}
         return tuple(o for o in self.question.options if o.key not in shown)
+
+    @property
+    def peer_rows(self) -> list[tuple[OptionView, int, bool]]:
+        """(option, % of learners who chose it first time, chosen by this learner) for each option."""
+        if self.peers is None:
+            return []
+        mine = {option.key for option in self.chosen}
+        return [(option, self.peers.percent.get(option.key, 0), option.key in mine) for option in self.question.options]
 
     @property
     def parts(self) -> tuple[PartResult, ...]:
@@ -97,7 +107,14 @@ def when_it_comes_back(due: dt.datetime, now: dt.datetime, zone: dt.tzinfo) -> s
 
 
 def tutor_feedback(
-    *, question: QuestionView, log: ReviewLog, card: Card, flagged: bool, now: dt.datetime, zone: dt.tzinfo
+    *,
+    question: QuestionView,
+    log: ReviewLog,
+    card: Card,
+    flagged: bool,
+    now: dt.datetime,
+    zone: dt.tzinfo,
+    peers: PeerShares | None = None,
 ) -> TutorFeedback:
     # Only the answer the card carries now can be re-rated: decided by what was applied, never by clocks.
     latest = card.last_log_id == log.pk
@@ -112,6 +129,7 @@ def tutor_feedback(
         flagged=flagged,
         edited_since=log.question_revision != question.revision,
         can_rerate=log.correct and latest,
+        peers=peers,
     )
 
 

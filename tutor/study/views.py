@@ -53,6 +53,7 @@ def _feedback_for(request: HttpRequest, log, question: QuestionView):
         flagged=selectors.is_flagged(learner=request.user, question_id=question.id),
         now=timezone.now(),
         zone=request.user.zone,
+        peers=selectors.peer_shares(question),
     )
 
 
