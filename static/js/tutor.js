@@ -64,7 +64,8 @@
 
   document.addEventListener("htmx:afterSettle", function (event) {
     var root = card();
-    if (root && (event.target === root || root.contains(event.target) || event.target.id === "card")) {
+    // The card itself, a part of it, or the whole body (an HX-Location navigation, a history restore).
+    if (root && (event.target === root || root.contains(event.target) || event.target.contains(root))) {
       startTiming(root);
       focusNew(root);
       root.dataset.ready = "1";

@@ -16,7 +16,8 @@ from tutor.study.models import Card, Flag, PracticeTest, ReviewLog
 from tutor.study.selectors import missed_questions, practice_pool
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HTTP_HX_REQUEST": "true"}
+# What the question card sends when htmx swaps it (hx-target="#card").
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "card"}
 
 
 def answer_now(learner, question, choice, *, at=None):

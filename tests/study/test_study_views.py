@@ -18,9 +18,11 @@ from tests.factories import (
 from tutor.catalog.snapshot import catalog
 from tutor.study.attempts import issue_attempt
 from tutor.study.models import Card, Flag, ProblemReport, ReviewLog
+from tutor.study.selectors import peer_shares
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HTTP_HX_REQUEST": "true"}
+# What the question card sends when htmx swaps it (hx-target="#card").
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "card"}
 
 
 def uses_base(response) -> bool:
@@ -321,6 +323,7 @@ def test_study_page_and_answer_run_a_fixed_number_of_queries(client, django_asse
         page = client.get(reverse("study"))
     assert page.context["queue"].due_count == (bank_size - 1 + 1) // 2
     new_question = min(catalog().live_questions, key=lambda q: q.id)
+    peer_shares(new_question)  # how others answered: computed once per few minutes, a cache read on the answer
     token = issue_attempt(learner_id=learner.pk, question_id=new_question.id)
     # A first answer: learner; savepoint; lock (no card yet); insert card; lock it (with the scheduler parameters
     # in force and the flag, for the feedback); insert log; add it to the study day; update card; release. Outside

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from tutor.catalog.snapshot import OptionView, QuestionView
 from tutor.study.marking import Marking, PartResult, mark_answer
 from tutor.study.models import Card, Rating, ReviewLog
+from tutor.study.peer_shares import PeerShares
 from tutor.study.review import LEECH_THRESHOLD
 from tutor.study.scheduler import Memory, intervals_by_rating, short_interval
 
@@ -28,6 +29,7 @@ class TutorFeedback:
     # How long until the question comes back under each rating, as the buttons show it ("4 d"); empty when the
     # answer cannot be re-rated.
     previews: dict[int, str] = field(default_factory=dict)
+    peers: PeerShares | None = None
 
     @property
     def verdict(self) -> str:
@@ -55,6 +57,14 @@ class TutorFeedback:
         """Options neither chosen nor correct, for "why the others are wrong"."""
         shown = {o.key for o in self.chosen} | {o.key for o in self.correct_options}
         return tuple(o for o in self.question.options if o.key not in shown)
+
+    @property
+    def peer_rows(self) -> list[tuple[OptionView, int, bool]]:
+        """(option, % of learners who chose it first time, chosen by this learner) for each option."""
+        if self.peers is None:
+            return []
+        mine = {option.key for option in self.chosen}
+        return [(option, self.peers.percent.get(option.key, 0), option.key in mine) for option in self.question.options]
 
     @property
     def parts(self) -> tuple[PartResult, ...]:
@@ -112,6 +122,7 @@ def tutor_feedback(
     now: dt.datetime,
     zone: dt.tzinfo,
     desired_retention: float | None = None,
+    peers: PeerShares | None = None,
 ) -> TutorFeedback:
     """`desired_retention`: the learner's, to preview each rating's interval on the buttons (none without it)."""
     # Only the answer the card carries now can be re-rated: decided by what was applied, never by clocks.
@@ -139,6 +150,7 @@ def tutor_feedback(
         edited_since=log.question_revision != question.revision,
         can_rerate=can_rerate,
         previews=previews,
+        peers=peers,
     )
 
 

@@ -143,14 +143,27 @@ class MissedFilterForm(forms.Form):
         self.fields["module"].choices = [("", "All modules"), *module_choices]
 
 
+REPORT_MAX_CHARS = 4000
+
+
 class ProblemReportForm(forms.Form):
     text = forms.CharField(
         label="What is wrong with this question?",
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="For example: a fact that does not match the source, an unclear stem, two defensible answers.",
-        error_messages={"required": "Describe the problem in a sentence or two."},
+        max_length=REPORT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 5, "data-char-limit": REPORT_MAX_CHARS}),
+        help_text=f"For example: a fact that does not match the source, an unclear stem, two defensible answers. "
+        f"Up to {REPORT_MAX_CHARS:,} characters.",
+        error_messages={
+            "required": "Describe the problem in a sentence or two.",
+            "max_length": f"Keep the report to {REPORT_MAX_CHARS:,} characters: this one has %(show_value)s. "
+            "Shorten it and send it again.",
+        },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No `maxlength` in the page: a browser would cut a pasted report silently; the form says so instead.
+        self.fields["text"].widget.attrs.pop("maxlength", None)
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()

@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
@@ -27,7 +28,16 @@ from tutor.accounts.models import User
 from tutor.catalog.models import Option
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
 from tutor.study.misconceptions import active_misconception_slugs
-from tutor.study.models import Card, Flag, PracticeItem, PracticePool, PracticeTest, ReviewLog
+from tutor.study.models import (
+    Card,
+    Flag,
+    MemoryState,
+    PracticeItem,
+    PracticePool,
+    PracticeTest,
+    ReviewLog,
+)
+from tutor.study.peer_shares import PeerShares, shares_of_first_answers
 from tutor.study.scheduler import recall_curve
 
 
@@ -308,3 +318,29 @@ def practice_tests_of(learner: User) -> QuerySet[PracticeTest]:
         correct_count=Count("items", filter=Q(items__review_log__correct=True), distinct=True),
         has_answers=Exists(answered),
     )
+
+
+PEER_SHARES_SECONDS = 300
+CHOICE_TYPES = frozenset({"single", "multiple", "true_false"})
+
+
+def peer_shares(question: QuestionView) -> PeerShares | None:
+    """How learners first answered this choice question, once enough have: a cache read on the answer's path.
+
+    Computed from first attempts (answers to a new card) in one grouped query, and kept for a few minutes per
+    question revision, so a busy question costs the answer nothing but the read.
+    """
+    if question.type not in CHOICE_TYPES:
+        return None
+    key = f"peer-shares:{question.id}:{question.revision}"
+    shares = cache.get(key)
+    if shares is None:
+        answer_counts = (
+            ReviewLog.objects.filter(question_id=question.id, state_before=MemoryState.NEW)
+            .values_list("answer")
+            .annotate(learners=Count("id"))
+            .order_by()
+        )
+        shares = shares_of_first_answers(answer_counts, [option.key for option in question.options])
+        cache.set(key, shares, PEER_SHARES_SECONDS)
+    return shares if shares.enough_learners else None

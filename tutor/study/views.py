@@ -26,12 +26,17 @@ from tutor.study.forms import (
 from tutor.study.models import PracticeMode, PracticePool, PracticeTest
 from tutor.study.practice_results import practice_results
 from tutor.study.question_forms import question_form_html
+from tutor.web.htmx import swaps_card
 from tutor.web.next_url import safe_next_url
 
 
 def _card_template(request: HttpRequest, template: str) -> str:
-    """The whole page, or only its swappable card when htmx asks."""
-    return f"{template}#card" if request.htmx else template
+    """The whole page, or only its swappable card when htmx asks to swap the card.
+
+    Any other htmx request (an HX-Location navigation, a history restore after Back) swaps the whole body, so it
+    gets the whole page: a card in place of the body would drop the header, the navigation and the footer.
+    """
+    return f"{template}#card" if swaps_card(request) else template
 
 
 def _question_by_qid(qid: str) -> QuestionView:
@@ -53,6 +58,7 @@ def _feedback_for(request: HttpRequest, log, question: QuestionView, *, flagged:
         now=timezone.now(),
         zone=request.user.zone,
         desired_retention=request.user.desired_retention,
+        peers=selectors.peer_shares(question),
     )
 
 
@@ -128,12 +134,25 @@ def _answer(request: HttpRequest, *, template: str, answer_url: str, test=None) 
         return _navigate(request, reverse("practice_review", args=[test.pk]))
     except services.StudyError as error:
         return refuse(str(error), 409)
+    if recorded.replayed and not request.htmx:
+        messages.info(request, ALREADY_ANSWERED)
     if test is not None:
         return _after_practice_answer(request, test, item)
     if not request.htmx:
         return redirect("study_feedback", log_id=recorded.log.pk)
     feedback = _feedback_for(request, recorded.log, question, flagged=recorded.flagged)
-    return render(request, "study/study.html#card", {**context, "feedback": feedback})
+    response = render(
+        request,
+        "study/study.html#card",
+        {**context, "feedback": feedback, "replayed": recorded.replayed, "already_answered": ALREADY_ANSWERED},
+    )
+    # The feedback has its own address, which renders this same feedback as a page: Refresh keeps it, Back
+    # returns to Study, Forward comes back to it (never to the answered question's form).
+    response["HX-Push-Url"] = reverse("study_feedback", args=[recorded.log.pk])
+    return response
+
+
+ALREADY_ANSWERED = "You had already answered this question: this is the feedback on that answer."
 
 
 def _navigate(request: HttpRequest, url: str) -> HttpResponse:
@@ -406,7 +425,9 @@ def _after_practice_answer(request: HttpRequest, test, item) -> HttpResponse:
         return _navigate(request, reverse("practice_test", args=[test.pk]))
     if not request.htmx:
         return redirect("practice_item", test_id=test.pk, position=item.position)
-    return _render_practice_item(request, test, item.position)
+    response = _render_practice_item(request, test, item.position)
+    response["HX-Push-Url"] = reverse("practice_item", args=[test.pk, item.position])
+    return response
 
 
 @login_required

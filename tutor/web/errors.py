@@ -34,18 +34,26 @@ MESSAGES = {
 def error_response(
     request: HttpRequest | None, status: int, message: str | None = None, *, title: str | None = None
 ) -> HttpResponse:
-    """The error page for `status`; for an htmx request, only the message, for the card's live region."""
+    """The error page for `status`; for an htmx request that swaps a part of the page, only the message, for the
+    card's live region (an htmx request that loads a whole page gets the whole error page)."""
     context = {
         "status": status,
         "title": title or TITLES.get(status, "Something went wrong"),
         "message": message or MESSAGES.get(status, MESSAGES[500]),
     }
-    htmx = request is not None and request.headers.get("HX-Request") == "true"
-    template = "errors/_message.html" if htmx else "errors/page.html"
+    fragment = request is not None and request.headers.get("HX-Request") == "true" and not _loads_whole_page(request)
+    template = "errors/_message.html" if fragment else "errors/page.html"
     response = HttpResponse(render_to_string(template, context), status=status)
     if status in (429, 503):
         response["Retry-After"] = "5" if status == 503 else "300"
     return response
+
+
+def _loads_whole_page(request: HttpRequest) -> bool:
+    # Read from the headers: the error handlers also answer requests that never reached django-htmx's middleware.
+    return request.headers.get("HX-History-Restore-Request") == "true" or (
+        request.method == "GET" and not request.headers.get("HX-Target")
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

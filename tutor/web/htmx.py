@@ -10,3 +10,12 @@ class HtmxHttpRequest(HttpRequest):
     """An HttpRequest that went through django-htmx's middleware."""
 
     htmx: HtmxDetails
+
+
+CARD_ID = "card"
+
+
+def swaps_card(request: HttpRequest) -> bool:
+    """Whether this htmx request swaps the question card (`hx-target="#card"`), and so wants only the card."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and htmx.target == CARD_ID and not htmx.history_restore_request

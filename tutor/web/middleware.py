@@ -54,10 +54,14 @@ class RequestGuardMiddleware:
 
 
 class HtmxLoginRedirectMiddleware:
-    """An htmx request whose session has expired goes to the log-in page as a whole page, not inside the card.
+    """A redirect answered to htmx becomes a whole-page navigation, never a page swapped into a fragment.
 
-    htmx follows a 302 itself and would swap the log-in form into the question card; HX-Redirect makes the browser
-    navigate instead. The `next` of that log-in page is mapped to a page a browser can open by `safe_next_url`.
+    htmx follows a 302 itself and would swap the page it lands on (the log-in form, a test's results) into the
+    element that asked. Instead, an expired session goes to the log-in page with HX-Redirect (a fresh page load,
+    and the `next` of that log-in page is mapped to a page a browser can open by `safe_next_url`); any other
+    redirect becomes HX-Location, which loads the whole page into the body and puts its address in the history.
+    A history restore (Back or Forward with no cached page) is left alone: the browser follows the redirect and
+    htmx swaps the whole page it lands on.
     """
 
     def __init__(self, get_response):
@@ -66,14 +70,20 @@ class HtmxLoginRedirectMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if (
-            request.headers.get("HX-Request") == "true"
-            and response.status_code == 302
-            and urlsplit(response["Location"]).path == resolve_url(settings.LOGIN_URL)
+            request.headers.get("HX-Request") != "true"
+            or request.headers.get("HX-History-Restore-Request") == "true"
+            or response.status_code not in (301, 302, 303, 307, 308)
         ):
-            redirect = HttpResponse(status=204)
-            redirect["HX-Redirect"] = response["Location"]
-            return redirect
-        return response
+            return response
+        navigation = HttpResponse(status=204)
+        for name, value in response.cookies.items():
+            navigation.cookies[name] = value
+        location = response["Location"]
+        if urlsplit(location).path == resolve_url(settings.LOGIN_URL):
+            navigation["HX-Redirect"] = location
+        else:
+            navigation["HX-Location"] = location
+        return navigation
 
 
 class PrivateCacheMiddleware:
