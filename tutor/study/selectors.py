@@ -257,3 +257,10 @@ def practice_tests_of(learner: User) -> QuerySet[PracticeTest]:
         correct_count=Count("items", filter=Q(items__review_log__correct=True), distinct=True),
         has_answers=Exists(answered),
     )
+
+
+def flagged_question_ids(*, learner: User) -> list[int]:
+    """The questions a learner has flagged, the most recently flagged first."""
+    return list(
+        Flag.objects.filter(learner=learner).order_by("-created_at", "-pk").values_list("question_id", flat=True)
+    )
