@@ -54,7 +54,7 @@ def url_routes() -> list[tuple[str, str]]:
 
 ROUTES = url_routes()
 FIELDS = [
-    "attempt", "choice", "choices", "value", "duration_ms", "rating", "next", "code", "expires_on", "modules",
+    "q", "attempt", "choice", "choices", "value", "duration_ms", "rating", "next", "code", "expires_on", "modules",
     "title", "opens_on", "due_on", "target_accuracy", "exam_pass_mark", "pool", "count", "mode",
     "time_limit_minutes", "module", "status", "text", "flag", "sort", "attempts", "username", "password",
     "password1", "password2", "email", "time_zone", "desired_retention", "new_per_day", "confirm",

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from tutor.catalog import search as catalog_search
 from tutor.catalog import selectors
 
 
@@ -46,3 +47,18 @@ def source_list(request: HttpRequest) -> HttpResponse:
 def source_detail(request: HttpRequest, key: str) -> HttpResponse:
     """One source: its citation, the module sections that cite it and the questions that rest on it."""
     return render(request, "catalog/source_detail.html", {"use": selectors.source_use(key)})
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Modules, sections and, for a signed-in learner, questions matching the words typed (a plain GET form)."""
+    raw = request.GET.get("q")
+    terms = catalog_search.search_terms(raw if raw is not None else "")
+    asked = raw is not None
+    results = catalog_search.search_catalog(terms, include_questions=request.user.is_authenticated) if asked else None
+    return render(
+        request,
+        "catalog/search.html",
+        {"terms": terms, "results": results, "search_query": terms.text},
+        status=400 if asked and terms.problem and terms.text else 200,
+    )

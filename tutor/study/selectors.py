@@ -344,3 +344,10 @@ def peer_shares(question: QuestionView) -> PeerShares | None:
         shares = shares_of_first_answers(answer_counts, [option.key for option in question.options])
         cache.set(key, shares, PEER_SHARES_SECONDS)
     return shares if shares.enough_learners else None
+
+
+def flagged_question_ids(*, learner: User) -> list[int]:
+    """The questions a learner has flagged, the most recently flagged first."""
+    return list(
+        Flag.objects.filter(learner=learner).order_by("-created_at", "-pk").values_list("question_id", flat=True)
+    )

@@ -15,6 +15,7 @@ GET_PAGE_FOR: dict[str, tuple[str, tuple[str, ...]]] = {
     "change_rating": ("study_feedback", ("log_id",)),
     "flag_question": ("question_detail", ("qid",)),
     "practise_missed": ("missed", ()),
+    "practise_flagged": ("flagged", ()),
     "practice_answer": ("practice_test", ("test_id",)),
     "practice_finish": ("practice_test", ("test_id",)),
     "cohort_leave": ("cohort_list", ()),
