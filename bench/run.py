@@ -316,14 +316,22 @@ def stop_gunicorn(server: subprocess.Popen) -> None:
 
 
 def http_request(
-    port: int, method: str, path: str, *, body: str | None = None, headers: dict[str, str] | None = None
-) -> tuple[int, list[str], bytes]:
-    """One request on a fresh connection (gunicorn's sync workers close each): status, Set-Cookie headers, body."""
+    port: int,
+    method: str,
+    path: str,
+    *,
+    body: str | None = None,
+    headers: dict[str, str] | None = None,
+    served_by: bool = False,
+) -> tuple:
+    """One request on a fresh connection (gunicorn's sync workers close each): status, Set-Cookie headers, body,
+    and with `served_by` the load balancer's X-Served-By header."""
     connection = http.client.HTTPConnection(HOST, port, timeout=60)
     try:
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
-        return response.status, response.headers.get_all("Set-Cookie") or [], response.read()
+        answer = (response.status, response.headers.get_all("Set-Cookie") or [], response.read())
+        return (*answer, response.headers.get("X-Served-By", "")) if served_by else answer
     finally:
         connection.close()
 
