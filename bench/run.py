@@ -5,11 +5,13 @@ answer endpoint and the progress dashboard of a learner with 20,000 reviews. It 
 fails. See bench/README.md.
 
     .venv/bin/python bench/run.py [--duration 10] [--connections 8] [--learners 50] [--heavy-reviews 20000]
+    .venv/bin/python bench/run.py --scale     # 1,000 learners (about 1.5 M reviews), a 500-learner cohort
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.client
 import json
 import os
@@ -33,6 +35,12 @@ LUA = ROOT / "bench" / "wrk" / "replay.lua"
 HOST = "127.0.0.1"
 STUDY_LEARNERS = 8
 SEED = 1
+# The issue's goals, as shares of the bare view's requests/s in the same run.
+GOALS = {"study page": 0.25, "answer (htmx)": 0.25, "dashboard": 0.05, "cohort dashboard": 0.05, "item analysis": 0.05}
+SCALE = {"learners": 1000, "cohort": 500}
+# What the seeded population depends on: a cached copy is used only while none of these has changed.
+POPULATION_INPUTS = ("tutor/*/migrations/*.py", "content/**/*", "tutor/study/simulation/*.py", "tutor/study/*.py",
+                     "tutor/progress/management/commands/seed_demo.py", "tutor/progress/copy_rows.py")  # fmt: skip
 
 
 @dataclass
@@ -44,6 +52,10 @@ class Endpoint:
     once: bool = False
     missing: str = ""  # why the endpoint is not measured, when it is not
     expected_status: int = 200
+
+    @property
+    def goal(self) -> float | None:
+        return next((share for prefix, share in GOALS.items() if self.label.startswith(prefix)), None)
 
 
 @dataclass
@@ -74,28 +86,22 @@ def main() -> int:
     created = False
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        create_database(args.postgres, database)
-        created = True
         env = bench_environment(args.postgres, database, workdir)
         os.environ.update(env)
         started = time.perf_counter()
-        manage(env, "migrate", "--no-input", "--verbosity", "0")
-        manage(env, "load_content", quiet=True)
-        print("seed_demo:", flush=True)
-        manage(
-            env,
-            "seed_demo",
-            "--learners",
-            str(args.learners),
-            "--days",
-            str(args.days),
-            "--heavy-reviews",
-            str(args.heavy_reviews),
-            "--seed",
-            str(SEED),
-            "--i-know-this-is-not-production",
-            indent=True,
-        )
+        template = population_template(args)
+        if template and not args.rebuild and database_exists(args.postgres, template):
+            print(f"Copying the cached population {template} (--rebuild to seed it again).", flush=True)
+            create_database(args.postgres, database, template=template)
+            created = True
+        else:
+            create_database(args.postgres, database)
+            created = True
+            seed_population(env, args)
+            if template:
+                drop_database(args.postgres, template)
+                create_database(args.postgres, template, template=database)
+                print(f"Cached the population as {template} for the next --scale run.", flush=True)
         manage(env, "collectstatic", "--no-input", "--verbosity", "0")
         print(f"Database {database} ready in {time.perf_counter() - started:.0f} s.", flush=True)
 
@@ -126,6 +132,40 @@ def main() -> int:
     return 0
 
 
+def seed_population(env: dict[str, str], args: argparse.Namespace) -> None:
+    manage(env, "migrate", "--no-input", "--verbosity", "0")
+    manage(env, "load_content", quiet=True)
+    print("seed_demo:", flush=True)
+    manage(
+        env,
+        "seed_demo",
+        "--learners",
+        str(args.learners),
+        "--days",
+        str(args.days),
+        "--heavy-reviews",
+        str(args.heavy_reviews),
+        "--seed",
+        str(SEED),
+        "--i-know-this-is-not-production",
+        indent=True,
+    )
+
+
+def population_template(args: argparse.Namespace) -> str:
+    """The name of the cached copy of a --scale population: it changes with the population's size and with any
+    file the population depends on. Empty for the default run, which always seeds afresh."""
+    if not args.scale:
+        return ""
+    digest = hashlib.sha256(f"{args.learners}:{args.days}:{args.heavy_reviews}:{SEED}".encode())
+    for pattern in POPULATION_INPUTS:
+        for path in sorted(ROOT.glob(pattern)):
+            if path.is_file():
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
+    return f"tutor_bench_population_{digest.hexdigest()[:12]}"
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=10, help="Seconds of load per endpoint (default 10).")
@@ -141,7 +181,21 @@ def parse_args() -> argparse.Namespace:
         "--postgres", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server (trust authentication)."
     )
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards (to look at it).")
-    return parser.parse_args()
+    parser.add_argument(
+        "--cohort", type=int, default=None, help="Learners in the measured cohort (default: all, at most 500)."
+    )
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help=f"{SCALE['learners']:,} learners (unless --learners says otherwise) and a {SCALE['cohort']}-learner "
+        "cohort; the seeded database is kept as a template and copied by the next --scale run.",
+    )
+    parser.add_argument("--rebuild", action="store_true", help="With --scale: seed again even if a copy is cached.")
+    args = parser.parse_args()
+    if args.scale and "--learners" not in sys.argv:
+        args.learners = SCALE["learners"]
+    args.cohort = min(args.learners, args.cohort or SCALE["cohort"])
+    return args
 
 
 # --- tools, database, server ---------------------------------------------------------------------------------
@@ -161,11 +215,18 @@ def ensure_wrk() -> str:
     return found
 
 
-def create_database(server_url: str, name: str) -> None:
+def create_database(server_url: str, name: str, *, template: str = "") -> None:
     import psycopg
 
     with psycopg.connect(f"{server_url}/postgres", autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+
+
+def database_exists(server_url: str, name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as connection:
+        return connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
 
 
 def drop_database(server_url: str, name: str) -> None:
@@ -255,14 +316,22 @@ def stop_gunicorn(server: subprocess.Popen) -> None:
 
 
 def http_request(
-    port: int, method: str, path: str, *, body: str | None = None, headers: dict[str, str] | None = None
-) -> tuple[int, list[str], bytes]:
-    """One request on a fresh connection (gunicorn's sync workers close each): status, Set-Cookie headers, body."""
+    port: int,
+    method: str,
+    path: str,
+    *,
+    body: str | None = None,
+    headers: dict[str, str] | None = None,
+    served_by: bool = False,
+) -> tuple:
+    """One request on a fresh connection (gunicorn's sync workers close each): status, Set-Cookie headers, body,
+    and with `served_by` the load balancer's X-Served-By header."""
     connection = http.client.HTTPConnection(HOST, port, timeout=60)
     try:
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
-        return response.status, response.headers.get_all("Set-Cookie") or [], response.read()
+        answer = (response.status, response.headers.get_all("Set-Cookie") or [], response.read())
+        return (*answer, response.headers.get("X-Served-By", "")) if served_by else answer
     finally:
         connection.close()
 
@@ -379,7 +448,7 @@ def prepare_endpoints(port: int, args: argparse.Namespace) -> list[Endpoint]:
 
 
 def cohort_endpoints(port: int, args: argparse.Namespace) -> tuple[Endpoint, Endpoint]:
-    """An educator's cohort of every seeded learner (--learners), with one assignment over the first module."""
+    """An educator's cohort of the first --cohort seeded learners, with one assignment over the first module."""
     import datetime as dt
 
     from django.urls import reverse
@@ -396,7 +465,8 @@ def cohort_endpoints(port: int, args: argparse.Namespace) -> tuple[Endpoint, End
     cohort = create_cohort(actor=educator, name="Bench cohort", now=now)
     from tutor.accounts.models import User
 
-    for learner in User.objects.filter(username__in=[demo_username(n) for n in range(1, args.learners + 1)]):
+    print(f"A cohort of {args.cohort} learners with one assignment…", flush=True)
+    for learner in User.objects.filter(username__in=[demo_username(n) for n in range(1, args.cohort + 1)]):
         join_cohort(learner=learner, code=cohort.join_code, now=now)
     module = min(catalog().modules.values(), key=lambda m: m.order)
     assignment = create_assignment(
@@ -549,9 +619,16 @@ def print_table(results: list[Result], args: argparse.Namespace, load_before: fl
         f"{args.duration} s per endpoint after {args.warm_up} s of warm-up; wrk -t{args.threads} -c{args.connections}; "
         f"gunicorn 2 sync workers, DEBUG off; PostgreSQL; all on {os.cpu_count()} shared CPUs."
     )
+    from tutor.progress.management.commands.seed_demo import HEAVY_USERNAME
+    from tutor.study.models import ReviewLog
+
+    print(
+        f"Population: {args.learners:,} learners and '{HEAVY_USERNAME}' ({args.heavy_reviews:,} reviews), "
+        f"{ReviewLog.objects.count():,} reviews in all; a cohort of {args.cohort} learners."
+    )
     columns = (
-        f"{'endpoint':<24} {'request':<20} {'req/s':>7} {'% bare':>6} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
-        f"{'status':>6} {'queries':>7} {'app CPU':>7} {'db CPU':>6} {'load':>5}  note"
+        f"{'endpoint':<24} {'request':<20} {'req/s':>7} {'% bare':>6} {'goal':>5} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'errors':>6} {'status':>6} {'queries':>7} {'app CPU':>7} {'db CPU':>6} {'load':>5}  note"
     )
     print(columns)
     print("-" * len(columns))
@@ -559,17 +636,20 @@ def print_table(results: list[Result], args: argparse.Namespace, load_before: fl
         endpoint, figures = result.endpoint, result.figures
         request = f"{endpoint.method} {endpoint.path}"
         if figures is None:
-            print(f"{endpoint.label:<24} {request:<20} {'—':>7}{'':>66}  {result.note}")
+            print(f"{endpoint.label:<24} {request:<20} {'—':>7}{'':>72}  {result.note}")
             continue
         errors = sum(value for name, value in figures.items() if name.startswith("errors_"))
         share = f"{result.rate / bare_rate:.0%}" if bare_rate else ""
+        goal = f"{endpoint.goal:.0%}" if endpoint.goal else ""
         print(
-            f"{endpoint.label:<24} {request:<20} {result.rate:>7,.0f} {share:>6} {figures['p50_us'] / 1000:>7.1f} "
+            f"{endpoint.label:<24} {request:<20} {result.rate:>7,.0f} {share:>6} {goal:>5} "
+            f"{figures['p50_us'] / 1000:>7.1f} "
             f"{figures['p99_us'] / 1000:>7.1f} {errors:>6} {result.probe_status:>6} {result.queries:>7} "
             f"{result.app_cpu_ms:>7.2f} {result.database_cpu_ms:>6.2f} {result.load:>5.1f}  {result.note}"
         )
     print()
     print(
+        "goal: the share of the bare view's requests/s each endpoint should reach.\n"
         "errors: socket errors and HTTP statuses of 400 and above, counted by wrk. status, queries: one request made "
         "with Django's test client in this process.\napp CPU, db CPU: milliseconds of CPU per request used by "
         "gunicorn and by its PostgreSQL backends; they depend less than req/s on what else the machine is doing.\n"
