@@ -119,6 +119,8 @@ def test_dashboards_and_educator_pages(live_server, page, check_accessibility, s
     page.goto(f"{live_server.url}{assignment.cohort.get_absolute_url()}")
     assert page.locator(".cohort-table tbody tr").count() == 50
     assert "Learners 1\u201350 of 62" in page.locator(".pagination").inner_text()
+    assert "62 learners:" in page.locator(".overdue-panel").inner_text()
+    assert "and 42 more" in page.locator(".overdue-panel").inner_text()
     check_accessibility(page)
     screenshot(page, "cohort-dashboard-paginated")
     page.locator(".pagination").get_by_role("link", name="Next page").click()
