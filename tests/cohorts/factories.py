@@ -91,11 +91,12 @@ def card_and_log(
     return card, log
 
 
-def bulk_answers(rows: list[tuple[int, int, bool, dt.datetime]]) -> None:
-    """Write a first answer for each (learner id, question id, correct, time) in bulk (cards, logs, each card
+def bulk_answers(rows: list[tuple]) -> None:
+    """Write a first answer for each (learner id, question id, correct, time[, answer]) in bulk (cards, logs, each card
     pointed at its log), then roll the logs up into study days and the cohorts' item tallies as the demo seeder does."""
     pairs = [
-        card_and_log(learner_id, question_id, correct=correct, at=at) for learner_id, question_id, correct, at in rows
+        card_and_log(learner_id, question_id, correct=correct, at=at, answer=answer[0] if answer else None)
+        for learner_id, question_id, correct, at, *answer in rows
     ]
     cards = Card.objects.bulk_create([card for card, _ in pairs])
     for card, (_, log) in zip(cards, pairs, strict=True):

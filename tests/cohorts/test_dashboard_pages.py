@@ -62,6 +62,7 @@ def test_learners_come_a_page_at_a_time_and_the_overdue_list_names_everyone(clie
     assert 'href="?sort=name&amp;page=2"' in first.content.decode()
     overdue = html.split('id="overdue-title"')[1].split("</section>")[0]
     assert all(u.username in overdue for u in users)
+    assert "5 learners:" in overdue
     assert 'rel="prev"' in last.content.decode() and 'rel="next"' not in last.content.decode()
 
 

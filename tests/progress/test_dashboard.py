@@ -420,4 +420,5 @@ def test_charts_have_weekday_labels_months_inside_the_chart_and_plain_coordinate
     assert ">Mon</text>" in heat_svg and "Sun 29 Nov 2026: 1200 answers" in heat_svg
     assert "1,2" not in heat_svg + chart_svg  # numbers never localised with separators inside SVG
     assert "Due &lt;soon&gt;" in chart_svg
+    assert 'text-anchor="end">28 Dec</text>' in chart_svg  # the last label ends at the edge, never cut off
     assert chart_svg.count("<text") == len(chart.gridlines) + 5  # gridline values and a label every 7th bar

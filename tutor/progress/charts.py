@@ -157,8 +157,12 @@ class BarChart:
                 f"<title>{escape(bar.label)}: {bar.value}</title></rect>"
             )
             if bar.tick:
+                # A label that would run past the right edge ends at it instead (about 6 units a character).
+                fits = bar.x + 6 * len(bar.label) <= self.width
+                x, anchor = (bar.x, "start") if fits else (self.width - 1, "end")
                 parts.append(
-                    f'<text x="{_n(bar.x)}" y="{self.height - 6}" class="chart-label">{escape(bar.label)}</text>'
+                    f'<text x="{_n(x)}" y="{self.height - 6}" class="chart-label" text-anchor="{anchor}">'
+                    f"{escape(bar.label)}</text>"
                 )
         parts.append(
             f'<line x1="{self.left}" x2="{self.width}" y1="{self.plot_bottom}" y2="{self.plot_bottom}" class="axis"/>'

@@ -85,6 +85,20 @@ class ItemStats:
         return tuple(o for o in self.options if o.is_correct or o.count)
 
     @property
+    def headline_options(self) -> tuple[OptionShare, ...]:
+        """The options always in view: the most chosen wrong one(s) (the facility already says how many were right);
+        every part, for items scored part by part."""
+        if self.option_kind == "part":
+            return self.options
+        return self.top_wrong
+
+    @property
+    def other_options(self) -> tuple[OptionShare, ...]:
+        """The other options someone chose, folded away under the headline ones."""
+        headline = set(map(id, self.headline_options))
+        return tuple(o for o in self.shown_options if id(o) not in headline)
+
+    @property
     def unchosen_labels(self) -> tuple[str, ...]:
         """The wrong options no one chose, named in one line."""
         shown = set(map(id, self.shown_options))
