@@ -13,7 +13,7 @@ from django.utils import timezone
 from tests.cohorts.conftest import NOW
 from tests.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory
 from tests.factories import UserFactory
-from tutor.cohorts import services
+from tutor.cohorts import completion_records
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def cohort(bank, answer):
 
 def test_results_csv(client, cohort):
     assignment = AssignmentFactory(cohort=cohort, title="Risks", module_slugs=["risks"], due_on=dt.date(2099, 12, 4))
-    services.backfill_completions(assignment=assignment, at=timezone.now())  # as creating it in the app does
+    completion_records.backfill_completions(assignment=assignment, at=timezone.now())  # as creating it in the app does
     client.force_login(cohort.owner)
 
     response = client.get(reverse("assignment_results_csv", args=[assignment.pk]))

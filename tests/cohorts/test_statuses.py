@@ -9,7 +9,7 @@ import pytest
 from tests.cohorts.conftest import NOW
 from tests.cohorts.factories import AssignmentFactory, MembershipFactory
 from tutor.catalog.snapshot import catalog
-from tutor.cohorts import services
+from tutor.cohorts import completion_records, services
 from tutor.cohorts.models import AssignmentCompletion
 from tutor.cohorts.selectors import AssignmentStatus, assignment_statuses, first_moment_complete
 from tutor.study.models import PracticeMode
@@ -40,7 +40,7 @@ def status_at(assignment, learner, now):
 
 def recorded(assignment, learner, now):
     statuses = assignment_statuses(assignments=[assignment], learner_ids=[learner.pk], snapshot=catalog(), now=now)
-    return services.record_completions(statuses=statuses.values(), snapshot=catalog(), now=now)[
+    return completion_records.record_completions(statuses=statuses.values(), snapshot=catalog(), now=now)[
         (assignment.pk, learner.pk)
     ]
 

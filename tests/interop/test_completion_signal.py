@@ -8,9 +8,9 @@ import pytest
 
 from tests.factories import EducatorFactory, UserFactory
 from tutor.catalog.snapshot import catalog
+from tutor.cohorts.completion_records import record_completions
 from tutor.cohorts.models import Assignment, AssignmentCompletion, Cohort
 from tutor.cohorts.selectors import AssignmentStatus, LearnerStatus
-from tutor.cohorts.services import record_completions
 from tutor.cohorts.signals import assignment_completed
 
 pytestmark = pytest.mark.django_db

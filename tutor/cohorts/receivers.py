@@ -11,9 +11,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from tutor.cohorts.completion_records import record_learner_completions
 from tutor.cohorts.item_tallies import count_first_attempt, rebuild_item_tallies
 from tutor.cohorts.models import Cohort, Membership
-from tutor.cohorts.services import record_learner_completions
 from tutor.study.models import ReviewLog
 from tutor.study.signals import answer_recorded, practice_test_finished
 

@@ -7,9 +7,7 @@ edited or deleted; a cohort deleted) the learner's required modules are set agai
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
@@ -18,11 +16,10 @@ from django.utils import timezone
 
 from tutor.accounts import services as account_services
 from tutor.accounts.models import Role, User
-from tutor.catalog.snapshot import CatalogSnapshot, catalog
 from tutor.cohorts import permissions
+from tutor.cohorts.completion_records import backfill_completions
 from tutor.cohorts.models import (
     Assignment,
-    AssignmentCompletion,
     Cohort,
     EducatorAction,
     EducatorInvite,
@@ -32,17 +29,11 @@ from tutor.cohorts.models import (
     new_join_code,
 )
 from tutor.cohorts.selectors import (
-    LearnerStatus,
-    assignment_statuses,
-    counted_assignment_questions,
-    first_moment_complete,
     owned_cohort_handovers,
     taught_cohorts,
 )
-from tutor.cohorts.signals import announce_completions
 from tutor.study.deadlines import set_study_deadlines
 from tutor.study.misconceptions import learners_holding, start_misconception_practice
-from tutor.study.models import ReviewLog
 from tutor.study.services import set_required_modules
 
 
@@ -324,82 +315,6 @@ def delete_assignment(*, actor: User, assignment: Assignment) -> None:
     learner_ids = _member_ids(assignment.cohort)
     assignment.delete()
     sync_required_modules(learner_ids=learner_ids)
-
-
-def record_learner_completions(*, learner_id: int, at: dt.datetime) -> None:
-    """Store the completion of each of the learner's open assignments whose rule they meet as of `at`, the moment
-    of the answer (or the end of the exam) that may have completed it. Called on commit of that answer; costs one
-    query for a learner with nothing left to complete."""
-    assignments = list(
-        Assignment.objects.filter(cohort__memberships__learner_id=learner_id)
-        .exclude(completions__learner_id=learner_id)
-        .select_related("cohort")
-    )
-    if not assignments:
-        return
-    snapshot = catalog()
-    statuses = assignment_statuses(assignments=assignments, learner_ids=[learner_id], snapshot=snapshot, now=at)
-    record_completions(statuses=statuses.values(), snapshot=snapshot, now=at)
-
-
-def backfill_completions(*, assignment: Assignment, learner_ids: Iterable[int] | None = None, at: dt.datetime) -> None:
-    """Store completions for learners who already meet a new or changed assignment's rule (or a learner who has
-    just joined its cohort), dated by replaying their answers."""
-    learner_ids = list(learner_ids) if learner_ids is not None else list(_member_ids(assignment.cohort))
-    if not learner_ids:
-        return
-    snapshot = catalog()
-    statuses = assignment_statuses(assignments=[assignment], learner_ids=learner_ids, snapshot=snapshot, now=at)
-    record_completions(statuses=statuses.values(), snapshot=snapshot, now=at)
-
-
-def record_completions(
-    *, statuses: Iterable[LearnerStatus], snapshot: CatalogSnapshot, now: dt.datetime
-) -> dict[tuple[int, int], LearnerStatus]:
-    """Store the completion of every learner who meets an assignment's rule but has no completion yet.
-
-    The date is found by replaying the learner's answers to the assignment's questions (one query for all of them):
-    the first moment every question had been answered and each module's latest answers reached the target, and the
-    exam, if required, was passed. A learner who already met the rule before the assignment was made is dated at
-    its creation. Returns the statuses by (assignment id, learner id) with those dates filled in; costs no query when
-    nothing is pending.
-    """
-    updated = {(status.assignment.pk, status.learner_id): status for status in statuses}
-    pending = [status for status in updated.values() if status.awaits_recording]
-    if not pending:
-        return updated
-    questions = {s.assignment.pk: counted_assignment_questions(s.assignment, snapshot) for s in pending}
-    question_ids = {q.id for qs in questions.values() for q in qs}
-    answers: dict[int, list[tuple[int, bool, dt.datetime]]] = defaultdict(list)
-    rows = (
-        ReviewLog.objects.filter(learner_id__in={s.learner_id for s in pending}, question_id__in=question_ids)
-        .order_by("reviewed_at", "id")
-        .values_list("learner_id", "question_id", "correct", "reviewed_at")
-    )
-    for learner_id, question_id, correct, reviewed_at in rows:
-        answers[learner_id].append((question_id, correct, reviewed_at))
-    completions = []
-    for status in pending:
-        assignment = status.assignment
-        module_of = {q.id: q.module_id for q in questions[assignment.pk]}
-        moment = first_moment_complete(
-            answers=[a for a in answers[status.learner_id] if a[0] in module_of],
-            module_of=module_of,
-            module_totals=dict(Counter(module_of.values())),
-            target_percent=assignment.target_accuracy,
-            exam_passed_at=status.exam_passed_at,
-            requires_exam=assignment.requires_exam,
-        )
-        moment = min(max(moment or now, assignment.created_at), now)
-        completions.append(
-            AssignmentCompletion(
-                assignment=assignment, learner_id=status.learner_id, completed_at=moment, recorded_at=now
-            )
-        )
-        updated[(assignment.pk, status.learner_id)] = dataclasses.replace(status, completed_at=moment)
-    AssignmentCompletion.objects.bulk_create(completions, ignore_conflicts=True)
-    announce_completions(completions, updated)
-    return updated
 
 
 # --- Educator invites ----------------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def assignment_statuses(
     """(assignment id, learner id) -> LearnerStatus, in three queries at most (progress, completions, exams).
 
     A learner whose rule is met now but whose completion is not stored yet is COMPLETE without a date: pass the
-    result through `services.record_completions` to store and date it.
+    result through `completion_records.record_completions` to store and date it.
     """
     assignments, learner_ids = list(assignments), list(learner_ids)
     if not assignments or not learner_ids:
