@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tutor.catalog.snapshot import QuestionView, catalog
 from tutor.study import selectors, services
 from tutor.study.attempts import BadAttempt, issue_attempt, read_attempt
-from tutor.study.feedback import tutor_feedback
+from tutor.study.feedback import tutor_feedback, when_it_comes_back
 from tutor.study.forms import (
     AnswerForm,
     MissedFilterForm,
@@ -61,8 +61,8 @@ def _feedback_for(request: HttpRequest, log, question: QuestionView, *, flagged:
 @login_required
 @require_GET
 def study(request: HttpRequest) -> HttpResponse:
-    snapshot = catalog()
-    queue = selectors.study_queue(learner=request.user, snapshot=snapshot, now=timezone.now())
+    snapshot, now = catalog(), timezone.now()
+    queue = selectors.study_queue(learner=request.user, snapshot=snapshot, now=now)
     question = snapshot.questions.get(queue.next_question_id) if queue.next_question_id else None
     question_form = None
     if question is not None:
@@ -73,10 +73,11 @@ def study(request: HttpRequest) -> HttpResponse:
             answer_url=reverse("study_answer"),
             attempt=issue_attempt(learner_id=request.user.pk, question_id=question.id),
         )
+    back_in = when_it_comes_back(queue.next_due_at, now, request.user.zone) if queue.back_soon else ""
     return render(
         request,
         _card_template(request, "study/study.html"),
-        {"queue": queue, "question": question, "question_form": question_form},
+        {"queue": queue, "question": question, "question_form": question_form, "back_in": back_in},
     )
 
 
