@@ -63,3 +63,29 @@ def test_session_progress_rating_previews_and_questions_back_soon(
     counts = page.locator(".queue-counts").inner_text()
     assert "new questions are off in your settings" in counts and "of 0" not in counts
     check_accessibility(page)
+
+
+def test_study_one_module_from_its_page(live_server, bank, page, log_in, check_accessibility, screenshot):  # noqa: F811
+    create_account(username="trainee", password=PASSWORD)
+    log_in(page, "trainee", PASSWORD)
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Risks and safety").first.click()
+    check_accessibility(page)
+    page.get_by_role("link", name="Study this module").click()
+
+    page.locator("#card[data-ready] [data-question-form]").wait_for()
+    assert page.get_by_role("heading", level=1).inner_text() == "Studying Risks and safety"
+    assert "5 new left today" in page.locator(".queue-counts").inner_text()
+    check_accessibility(page)
+    screenshot(page, "study-one-module")
+    for _ in range(2):
+        assert page.locator(".question-meta").first.inner_text().startswith("Risks and safety")
+        page.get_by_role("radio").nth(1).check()
+        page.get_by_role("button", name="Check answer").click()
+        page.locator("#card[data-ready] .feedback").wait_for()
+        page.get_by_role("link", name=re.compile("Next question")).click()
+        page.locator("#card[data-ready] [data-question-form]").wait_for()
+    assert "3 new left today" in page.locator(".queue-counts").inner_text()
+    page.get_by_role("link", name="Back to your whole daily study").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Today's study"
+    check_accessibility(page)
