@@ -84,6 +84,19 @@ def test_the_learners_cohorts_page_lists_assignments_with_status_and_due_date(cl
     assert "New cohort" not in html  # learners cannot create cohorts
 
 
+def test_study_now_on_an_assignment_focuses_study_on_its_modules(client, cohort, bank):
+    learner = MembershipFactory(cohort=cohort).learner
+    AssignmentFactory(cohort=cohort, title="Both", module_slugs=["risks", "history"], due_on=dt.date(2099, 12, 4))
+    client.force_login(learner)
+
+    html = client.get(reverse("cohort_list")).content.decode()
+
+    link = f"{reverse('study')}?module=risks&amp;module=history"
+    assert f'<a href="{link}">Study now</a>' in html
+    studied = client.get(link.replace("&amp;", "&"))
+    assert studied.context["queue"].new_count == 8 and studied.context["focused"]
+
+
 def test_the_progress_page_shows_the_learners_assignments_or_nothing(client, cohort, bank):
     """The progress page is composed by the cohorts app's view, which passes the assignments in."""
     learner = MembershipFactory(cohort=cohort).learner

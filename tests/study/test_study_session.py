@@ -117,8 +117,8 @@ def test_questions_back_in_minutes_are_offered_to_wait_for_not_called_done(logge
     html = logged_in.get(reverse("study")).content.decode()
 
     assert "You are done for today" not in html
-    assert "2 questions you are learning come back within the hour, the first in" in html
-    assert "1\xa0minute" in html
+    assert "2 questions you are learning come back within the hour, the first" in html
+    assert "the first <strong><time" in html and "in a minute</time>" in html
     assert f'href="{reverse("study")}"' in html and "Check again" in html
     assert f'href="{reverse("practice")}"' in html and "Continue with a practice test" in html
 
@@ -192,3 +192,62 @@ def test_another_learners_page_never_shows_a_cached_token(learner, make_question
     token = re.search(r'name="attempt" value="([^"]+)"', other_page).group(1)
     assert token not in page
     assert read_attempt(token, learner_id=other.pk)
+
+
+# --- one module at a time --------------------------------------------------------------------------------------
+
+
+def test_study_focused_on_a_module_shows_only_its_questions_and_keeps_the_focus(logged_in, learner):
+    from tests.factories import ModuleFactory, QuestionFactory, SectionFactory
+
+    mechanisms = ModuleFactory(slug="mechanisms", title="Mechanisms", order=0)
+    risks = ModuleFactory(slug="risks", title="Risks and safety", order=1)
+    QuestionFactory(section=SectionFactory(module=mechanisms), stem="A mechanisms question?")
+    risk = QuestionFactory(section=SectionFactory(module=risks), stem="A risks question?")
+    focused = f"{reverse('study')}?module=risks"
+
+    page = logged_in.get(focused)
+
+    assert page.status_code == 200
+    assert page.context["question"].id == risk.pk and page.context["queue"].new_count == 1
+    html = page.content.decode()
+    assert "Studying Risks and safety" in html
+    assert f'action="{reverse("study_answer")}?module=risks"' in html
+    token = re.search(r'name="attempt" value="([^"]+)"', html).group(1)
+    answered = logged_in.post(f"{reverse('study_answer')}?module=risks", {"attempt": token, "choice": "a"}, **HTMX)
+    assert f'href="{focused}"' in answered.content.decode()  # "Next question" stays on the module
+    plain = logged_in.post(f"{reverse('study_answer')}?module=risks", {"attempt": token, "choice": "a"})
+    assert plain.status_code == 302 and plain.url.endswith("?module=risks")
+    assert f'href="{focused}"' in logged_in.get(plain.url).content.decode()
+
+
+def test_study_focused_on_an_unknown_module_is_refused_plainly(logged_in, make_question):
+    make_question()
+
+    response = logged_in.get(f"{reverse('study')}?module=no-such-module")
+
+    assert response.status_code == 400
+    assert "There is no such module to study" in response.content.decode()
+
+
+def test_module_page_and_assignment_offer_to_study_that_module(logged_in, learner):
+    from tests.factories import ModuleFactory, QuestionFactory, SectionFactory
+
+    module = ModuleFactory(slug="risks", title="Risks and safety")
+    QuestionFactory(section=SectionFactory(module=module))
+
+    html = logged_in.get(reverse("module_detail", kwargs={"slug": "risks"})).content.decode()
+
+    assert re.search(rf'<a class="button" href="{reverse("study")}\?module=risks">Study this module</a>', html)
+
+
+@pytest.mark.parametrize("reviews", [0, 300])
+def test_focused_study_page_runs_two_queries(logged_in, learner, make_question, django_assert_num_queries, reviews):
+    questions = [make_question() for _ in range(12)]
+    now = timezone.now()
+    for question in questions[: reviews // 25]:
+        card(learner, question, due=now + dt.timedelta(days=2), last_review=now - dt.timedelta(days=1))
+    logged_in.get(f"{reverse('study')}?module=risks")
+
+    with django_assert_num_queries(2):
+        assert logged_in.get(f"{reverse('study')}?module=risks").status_code == 200

@@ -146,6 +146,18 @@ class MissedFilterForm(forms.Form):
 REPORT_MAX_CHARS = 4000
 
 
+class StudyFocusForm(forms.Form):
+    """The modules a study session is focused on (`?module=<slug>`, repeatable); none: the whole daily study."""
+
+    module = forms.MultipleChoiceField(
+        required=False, error_messages={"invalid_choice": "There is no module called %(value)s to study."}
+    )
+
+    def __init__(self, *args, module_choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["module"].choices = module_choices
+
+
 class ProblemReportForm(forms.Form):
     text = forms.CharField(
         label="What is wrong with this question?",

@@ -103,16 +103,18 @@ URGENCY_BAND = 0.05
 BACK_SOON = dt.timedelta(hours=1)
 
 
-def study_queue(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime) -> StudyQueue:
+def study_queue(
+    *, learner: User, snapshot: CatalogSnapshot, now: dt.datetime, focus: frozenset[int] = frozenset()
+) -> StudyQueue:
     """Due cards first, the least likely to be recalled first (among equally urgent ones, those that target an idea
     the learner keeps getting wrong); then new questions up to the daily limit, interleaved across modules, leaving
-    out items under editors' review.
+    out items under editors' review. `focus`: ids of the modules to study now instead of the whole daily study.
 
     One query over the learner's cards (at most the bank's size), reading only what the page needs: the database
     decides which cards are due, started today or updated since, so a card that is not due costs one id and one
     due date, and only due cards bring their memory and the misconception check.
     """
-    in_scope = modules_in_daily_study(learner, snapshot)
+    in_scope = set(focus) if focus else modules_in_daily_study(learner, snapshot)
     day_start = start_of_learner_day(learner, now)
     is_due = Q(due__lte=now)
     on_active_misconception = Exists(

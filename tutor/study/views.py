@@ -9,18 +9,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tutor.catalog.snapshot import QuestionView, catalog
 from tutor.study import selectors, services
 from tutor.study.attempts import BadAttempt, issue_attempt, read_attempt
-from tutor.study.feedback import tutor_feedback
+from tutor.study.feedback import tutor_feedback, when_it_comes_back
 from tutor.study.forms import (
     AnswerForm,
     MissedFilterForm,
     PracticeTestForm,
     ProblemReportForm,
     RatingForm,
+    StudyFocusForm,
     StudySettingsForm,
 )
 from tutor.study.models import PracticeMode, PracticePool, PracticeTest
@@ -68,8 +70,15 @@ def _feedback_for(request: HttpRequest, log, question: QuestionView, *, flagged:
 @login_required
 @require_GET
 def study(request: HttpRequest) -> HttpResponse:
-    snapshot = catalog()
-    queue = selectors.study_queue(learner=request.user, snapshot=snapshot, now=timezone.now())
+    snapshot, now = catalog(), timezone.now()
+    focus = _study_focus(request)
+    if focus is None:
+        message = "There is no such module to study. Here is your daily study instead."
+        return render(request, _card_template(request, "study/study.html"), {"error": message}, status=400)
+    focused = [module for module in snapshot.modules.values() if module.slug in focus]
+    queue = selectors.study_queue(
+        learner=request.user, snapshot=snapshot, now=now, focus=frozenset(module.id for module in focused)
+    )
     question = snapshot.questions.get(queue.next_question_id) if queue.next_question_id else None
     question_form = None
     if question is not None:
@@ -77,29 +86,45 @@ def study(request: HttpRequest) -> HttpResponse:
             request=request,
             snapshot=snapshot,
             question=question,
-            answer_url=reverse("study_answer"),
+            answer_url=_with_focus(reverse("study_answer"), focus),
             attempt=issue_attempt(learner_id=request.user.pk, question_id=question.id),
         )
-    return render(
-        request,
-        _card_template(request, "study/study.html"),
-        {"queue": queue, "question": question, "question_form": question_form},
-    )
+    back_in = when_it_comes_back(queue.next_due_at, now, request.user.zone) if queue.back_soon else ""
+    context = {"queue": queue, "question": question, "question_form": question_form, "back_in": back_in}
+    context |= {"focused": focused, "study_url": _with_focus(reverse("study"), focus)}
+    return render(request, _card_template(request, "study/study.html"), context)
+
+
+def _study_focus(request: HttpRequest) -> list[str] | None:
+    """The module slugs a study session is focused on (empty: the whole daily study); None when one is unknown."""
+    form = StudyFocusForm(request.GET, module_choices=catalog().module_choices())
+    return form.cleaned_data["module"] if form.is_valid() else None
+
+
+def _with_focus(url: str, focus: list[str] | None) -> str:
+    """A study URL that keeps the session's focus on its modules."""
+    return f"{url}?{urlencode([('module', slug) for slug in focus])}" if focus else url
 
 
 @login_required
 @require_POST
 def study_answer(request: HttpRequest) -> HttpResponse:
-    return _answer(request, template="study/study.html", answer_url=reverse("study_answer"))
+    focus = _study_focus(request)
+    return _answer(
+        request,
+        template="study/study.html",
+        answer_url=_with_focus(reverse("study_answer"), focus),
+        study_url=_with_focus(reverse("study"), focus),
+    )
 
 
-def _answer(request: HttpRequest, *, template: str, answer_url: str, test=None) -> HttpResponse:
+def _answer(request: HttpRequest, *, template: str, answer_url: str, test=None, study_url: str = "") -> HttpResponse:
     """Check an answer: validate the token and the form, record it, then show the tutor's feedback.
 
     A token answers only where it was issued: a daily-study token at /study/answer/, a practice item's token at
     its own test's answer URL.
     """
-    context = {"answer_url": answer_url, "test": test}
+    context = {"answer_url": answer_url, "test": test, "study_url": study_url}
 
     def refuse(message: str, status: int) -> HttpResponse:
         return render(request, _card_template(request, template), {**context, "error": message}, status=status)
@@ -139,7 +164,7 @@ def _answer(request: HttpRequest, *, template: str, answer_url: str, test=None) 
     if test is not None:
         return _after_practice_answer(request, test, item)
     if not request.htmx:
-        return redirect("study_feedback", log_id=recorded.log.pk)
+        return redirect(_with_focus(reverse("study_feedback", args=[recorded.log.pk]), _study_focus(request)))
     feedback = _feedback_for(request, recorded.log, question, flagged=recorded.flagged)
     response = render(
         request,
@@ -172,7 +197,8 @@ def study_feedback(request: HttpRequest, log_id: int) -> HttpResponse:
         raise Http404("No such answer.")
     question = catalog().questions.get(log.question_id)
     feedback = _feedback_for(request, log, question)
-    return render(request, _card_template(request, "study/study.html"), {"feedback": feedback})
+    study_url = _with_focus(reverse("study"), _study_focus(request))
+    return render(request, _card_template(request, "study/study.html"), {"feedback": feedback, "study_url": study_url})
 
 
 @login_required
