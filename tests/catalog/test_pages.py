@@ -115,7 +115,9 @@ def test_module_page_lists_the_sources_its_sections_and_questions_cite(client):
 
     assert 'id="source-16"' in html
     assert 'id="source-upd-mapp1"' in html
-    assert "CAPS-5 fell by 24.4 points." in html
+    assert '<dt><a href="/sources/upd-mapp1/">MAPP1 results</a></dt>' in html  # named by its title, not its key
+    assert "CAPS-5 fell by 24.4 points." in html and "Nature Medicine 2021" in html
+    assert '<dt><a href="/sources/16/">Review reference [16]</a></dt>' in html
     assert 'id="source-review-discussion"' in html
     assert "The review: Discussion" in html and "The authors&#x27; own reading." in html
     assert "Not cited here" not in html

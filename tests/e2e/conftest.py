@@ -96,3 +96,17 @@ def log_in(live_server):
         page.wait_for_url(re.compile(r"/$"))
 
     return submit
+
+
+@pytest.fixture
+def open_menu():
+    """On a phone the navigation, search and account links sit behind the header's Menu button: open it (nothing to
+    do on a laptop, where they are shown as a bar)."""
+
+    def open_(page) -> None:
+        button = page.locator(".site-header .menu-button")
+        if button.is_visible() and page.locator(".site-menu").get_attribute("open") is None:
+            button.click()
+            page.get_by_role("navigation", name="Main").wait_for()
+
+    return open_

@@ -41,9 +41,10 @@ def learner_with_history():
 
 
 def test_dashboard_for_a_learner_with_history(
-    live_server, learner_with_history, page, check_accessibility, screenshot, log_in
+    live_server, learner_with_history, page, check_accessibility, screenshot, log_in, open_menu
 ):
     log_in(page, "seasoned")
+    open_menu(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Progress").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Your progress"

@@ -20,13 +20,14 @@ def loaded_content():
 
 
 def test_new_user_signs_up_opens_a_module_and_follows_a_section_anchor(
-    live_server, loaded_content, page, check_accessibility, screenshot
+    live_server, loaded_content, page, check_accessibility, screenshot, open_menu
 ):
     page.goto(live_server.url)
     assert page.get_by_role("heading", level=1).inner_text().startswith("Learn MDMA-assisted psychotherapy")
     check_accessibility(page)
     screenshot(page, "home")
 
+    open_menu(page)
     page.get_by_role("link", name="Sign up").first.click()
     page.get_by_label("Username").fill("newcomer")
     page.get_by_label(re.compile(r"^Password:?$")).fill("a long and unusual passphrase")
@@ -34,6 +35,7 @@ def test_new_user_signs_up_opens_a_module_and_follows_a_section_anchor(
     check_accessibility(page)
     page.get_by_role("button", name="Create account").click()
 
+    open_menu(page)
     assert page.get_by_role("button", name="Log out").is_visible()
     assert User.objects.filter(username="newcomer").exists()
 

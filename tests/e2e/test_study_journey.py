@@ -42,7 +42,7 @@ def trainee_logged_in(log_in):
 
 
 def test_keyboard_study_then_missed_then_practice(
-    live_server, bank, page, check_accessibility, screenshot, trainee_logged_in
+    live_server, bank, page, check_accessibility, screenshot, trainee_logged_in, open_menu
 ):
     trainee_logged_in(page)
     page.goto(f"{live_server.url}/study/")
@@ -74,6 +74,7 @@ def test_keyboard_study_then_missed_then_practice(
     assert RatingChange.objects.filter(rating=4).count() == 1  # appended beside the answer's own log
     check_accessibility(page)
 
+    open_menu(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Missed").click()
     rows = page.locator(".missed-table tbody tr")
     assert rows.count() == 1

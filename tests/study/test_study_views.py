@@ -101,13 +101,18 @@ def test_feedback_names_each_source_by_its_one_label(logged_in, learner, make_qu
         SourceFactory(number=16, title="Phase 2 results"),
         SourceFactory(key="review:mdma-assisted-therapy", number=None, kind="section", title="MDMA-assisted therapy",
                       note="The dose paragraph."),
+        SourceFactory(key="upd-adcomm-2024", number=None, kind="update", title="The advisory committee vote",
+                      note="A vote against.", citation="Advisory committee, 2024", certainty="secondary"),
     )  # fmt: skip
 
     response, _ = post_answer(logged_in, learner, question, {"choice": "b"})
     html = logged_in.get(response.url).content.decode()
 
-    assert "<strong>Review reference [16]</strong> — cited by the review for: Phase 2 results" in html
-    assert "<strong>The review: MDMA-assisted therapy</strong>" in html and "The dose paragraph." in html
+    assert '/sources/16/">Review reference [16]</a></dt>' in html and "Cited by the review for: Phase 2 results" in html
+    assert '">The review: MDMA-assisted therapy</a></dt>' in html and "The dose paragraph." in html
+    assert '/sources/upd-adcomm-2024/">The advisory committee vote</a></dt>' in html
+    assert "Advisory committee, 2024 · reported, not from the primary text" in html
+    assert ">upd-adcomm-2024<" not in html and "(upd-adcomm-2024)" not in html
 
 
 def test_feedback_gives_the_bottom_line_and_names_the_mistaken_idea(logged_in, learner, make_question):

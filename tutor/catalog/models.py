@@ -71,6 +71,10 @@ class Source(models.Model):
     def anchor(self) -> str:
         return source_anchor(self.key)
 
+    @property
+    def is_secondary(self) -> bool:
+        return self.certainty in {Certainty.SECONDARY, Certainty.REPORTED}
+
 
 class Module(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
