@@ -129,11 +129,12 @@ def test_a_problem_report_counts_characters_and_keeps_a_long_text(
 
 
 def test_practise_these_then_results_load_as_one_page(
-    live_server, peers, page, check_accessibility, screenshot, trainee
+    live_server, peers, page, check_accessibility, screenshot, trainee, open_menu
 ):
     trainee(page)
     page.goto(f"{live_server.url}/study/")
     answer(page, "Answer A to question 1")
+    open_menu(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Missed").click()
     page.get_by_role("button", name=re.compile("Practise this question now")).click()
     page.wait_for_url(re.compile(r"/practice/\d+/$"))
@@ -168,7 +169,9 @@ def test_exam_mode_keeps_the_page_after_each_answer(live_server, peers, page, ch
     page.get_by_role("button", name="Check answer").click()
     page.get_by_text("Question 2 of 2").wait_for()
     assert_one_page(page)
-    assert page.get_by_role("navigation", name="Main").is_visible()
+    # The site's header (its menu closed on a phone) and its one main navigation are still there.
+    assert page.locator(".site-header").is_visible()
+    assert page.locator("nav.site-nav").count() == 1
     check_accessibility(page)
     screenshot(page, "flow-exam-after-answer")
 
