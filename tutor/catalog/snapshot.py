@@ -177,8 +177,9 @@ class CatalogSnapshot:
 
     def interleaved_order(self, module_ids: frozenset[int], *, counted_only: bool = False) -> tuple[int, ...]:
         """Ids of the live questions of the given modules in the order new questions are introduced: one from each
-        module in turn (modules and questions in course order). `counted_only` leaves out items under editors'
-        review. Worked out once per content revision and set of modules, since the snapshot never changes."""
+        module in turn (modules and questions in course order, then in the order they were added). `counted_only`
+        leaves out items under editors' review. Worked out once per content revision and set of modules, since the
+        snapshot never changes."""
         key = (module_ids, counted_only)
         order = self._orders.get(key)
         if order is None:
