@@ -155,7 +155,7 @@ def test_the_same_answer_is_accepted_when_sent_again_after_the_fault(logged_in, 
 
 
 def test_a_database_fault_elsewhere_is_a_generic_503_page(logged_in):
-    with mock.patch("tutor.study.views.selectors.study_queue", side_effect=OperationalError("server closed")):
+    with mock.patch("tutor.study.selectors.study_queue", side_effect=OperationalError("server closed")):
         response = logged_in.get(reverse("study"))
 
     assert response.status_code == 503
@@ -207,7 +207,7 @@ def test_the_500_page_renders_without_the_database(rf, django_assert_num_queries
 
 def test_an_uncaught_error_is_the_styled_500(logged_in):
     logged_in.raise_request_exception = False
-    with mock.patch("tutor.study.views.selectors.study_queue", side_effect=RuntimeError("boom")):
+    with mock.patch("tutor.study.selectors.study_queue", side_effect=RuntimeError("boom")):
         response = logged_in.get(reverse("study"))
     assert response.status_code == 500
     assert 'aria-label="Main"' in response.content.decode()

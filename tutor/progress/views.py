@@ -31,7 +31,7 @@ from tutor.web.csv_export import csv_response
 
 def dashboard_context(request: HttpRequest) -> dict:
     """What the progress page shows of the learner's own study. The page itself is composed in the cohorts app's
-    view (`tutor.cohorts.views.progress_page`), which adds the learner's assignments: cohorts sit above progress."""
+    view (`tutor.cohorts.views.learners.progress_page`), which adds the learner's assignments: cohorts sit above progress."""
     learner, snapshot, now = request.user, catalog(), timezone.now()
     day_start = start_of_learner_day(learner, now)
     today = day_start.date()

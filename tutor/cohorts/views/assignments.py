@@ -20,16 +20,16 @@ from tutor.cohorts.forms import (
 )
 from tutor.cohorts.models import Assignment
 from tutor.cohorts.selectors import AttemptKind
-from tutor.cohorts.views._shared import _assignment_or_404, _cohort_or_404, _today
+from tutor.cohorts.views.common import assignment_or_404, cohort_or_404, site_today
 from tutor.study.services import StudyError
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def assignment_create(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    cohort = _cohort_or_404(request, cohort_id)
+    cohort = cohort_or_404(request, cohort_id)
     now = timezone.now()
-    today = _today(now)
+    today = site_today(now)
     form = AssignmentForm(
         request.POST or None,
         module_choices=catalog().module_choices(),
@@ -60,11 +60,11 @@ def assignment_create(request: HttpRequest, cohort_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = _assignment_or_404(request, assignment_id)
+    assignment = assignment_or_404(request, assignment_id)
     form = AssignmentForm(
         request.POST or None,
         module_choices=catalog().module_choices(),
-        today=_today(timezone.now()),
+        today=site_today(timezone.now()),
         editing=True,
         initial=AssignmentForm.initial_for(assignment),
     )
@@ -92,7 +92,7 @@ def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assignment_delete(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = _assignment_or_404(request, assignment_id)
+    assignment = assignment_or_404(request, assignment_id)
     if request.method == "POST":
         services.delete_assignment(actor=request.user, assignment=assignment)
         messages.success(request, f"{assignment.title} was deleted.")
@@ -110,7 +110,7 @@ def _assignment_results(assignment: Assignment):
 @require_GET
 def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
     """Each learner's result, the cohort's totals, and the recall forecast for each module."""
-    assignment = _assignment_or_404(request, assignment_id)
+    assignment = assignment_or_404(request, assignment_id)
     overview, snapshot, now = _assignment_results(assignment)
     rows = sorted(overview.rows, key=lambda r: (r.statuses[0].sort_key, r.name.lower()))
     return render(
@@ -151,7 +151,7 @@ def _attempt_kind(request: HttpRequest) -> tuple[ItemAnalysisForm, str | None]:
 @require_GET
 def item_analysis(request: HttpRequest, assignment_id: int) -> HttpResponse:
     """Per question: attempts, facility, discrimination, the options chosen and the misconceptions behind them."""
-    assignment = _assignment_or_404(request, assignment_id)
+    assignment = assignment_or_404(request, assignment_id)
     form, kind = _attempt_kind(request)
     status = 200 if kind else 400
     analysis = selectors.item_analysis(assignment=assignment, snapshot=catalog(), kind=kind or AttemptKind.FIRST)
@@ -176,7 +176,7 @@ def item_analysis(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @require_POST
 def assign_misconception_practice(request: HttpRequest, assignment_id: int, slug: str) -> HttpResponse:
     """Give each member still holding a wrong idea a short practice test on it."""
-    assignment = _assignment_or_404(request, assignment_id)
+    assignment = assignment_or_404(request, assignment_id)
     try:
         made = services.assign_misconception_practice(
             educator=request.user, assignment=assignment, slug=slug, now=timezone.now()
@@ -191,7 +191,7 @@ def assign_misconception_practice(request: HttpRequest, assignment_id: int, slug
 @login_required
 @require_GET
 def assignment_results_csv(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = _assignment_or_404(request, assignment_id)
+    assignment = assignment_or_404(request, assignment_id)
     overview, _, _ = _assignment_results(assignment)
     return exports.results_csv(assignment, overview.rows)
 
@@ -199,7 +199,7 @@ def assignment_results_csv(request: HttpRequest, assignment_id: int) -> HttpResp
 @login_required
 @require_GET
 def item_analysis_csv(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = _assignment_or_404(request, assignment_id)
+    assignment = assignment_or_404(request, assignment_id)
     _, kind = _attempt_kind(request)
     if kind is None:
         return HttpResponse("Choose first or latest attempts.", status=400, content_type="text/plain")

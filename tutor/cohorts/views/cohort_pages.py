@@ -19,14 +19,14 @@ from tutor.cohorts.forms import (
     JoinCodeForm,
 )
 from tutor.cohorts.models import Cohort
-from tutor.cohorts.views._shared import _cohort_or_404, _educators_only, _today
+from tutor.cohorts.views.common import cohort_or_404, educators_only, site_today
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def cohort_create(request: HttpRequest) -> HttpResponse:
     if not request.user.is_educator:
-        return _educators_only(request)
+        return educators_only(request)
     form = CohortForm(request.POST or None, owner=request.user)
     if request.method == "POST":
         if form.is_valid():
@@ -46,7 +46,7 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cohort_edit(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    cohort = _cohort_or_404(request, cohort_id)
+    cohort = cohort_or_404(request, cohort_id)
     form = CohortForm(request.POST or None, owner=cohort.owner, initial=CohortForm.initial_for(cohort))
     if request.method == "POST":
         if form.is_valid():
@@ -66,7 +66,7 @@ def cohort_edit(request: HttpRequest, cohort_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cohort_delete(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    cohort = _cohort_or_404(request, cohort_id)
+    cohort = cohort_or_404(request, cohort_id)
     if cohort.owner_id != request.user.pk:
         return render(request, "cohorts/owner_only.html", {"cohort": cohort}, status=403)
     if request.method == "POST":
@@ -109,8 +109,8 @@ def _dashboard(
             "assignment_summaries": [(a, overview.summary(a)) for a in overview.assignments],
             "join_url": request.build_absolute_uri(cohort.join_path),
             "code_works": cohort.join_code_works(now),
-            "code_form": code_form or JoinCodeForm(today=_today(now)),
-            "today": _today(now),
+            "code_form": code_form or JoinCodeForm(today=site_today(now)),
+            "today": site_today(now),
         },
         status=status,
     )
@@ -120,14 +120,14 @@ def _dashboard(
 @require_GET
 def cohort_dashboard(request: HttpRequest, cohort_id: int) -> HttpResponse:
     """Learners against assignments with status and percentage, who is overdue, and when each was last active."""
-    return _dashboard(request, _cohort_or_404(request, cohort_id))
+    return _dashboard(request, cohort_or_404(request, cohort_id))
 
 
 @login_required
 @require_POST
 def cohort_rotate_code(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    cohort = _cohort_or_404(request, cohort_id)
-    form = JoinCodeForm(request.POST, today=_today(timezone.now()))
+    cohort = cohort_or_404(request, cohort_id)
+    form = JoinCodeForm(request.POST, today=site_today(timezone.now()))
     if not form.is_valid():
         return _dashboard(request, cohort, code_form=form, status=400)
     services.rotate_join_code(actor=request.user, cohort=cohort, expires_on=form.cleaned_data["expires_on"])
@@ -139,7 +139,7 @@ def cohort_rotate_code(request: HttpRequest, cohort_id: int) -> HttpResponse:
 @require_GET
 def cohort_learner(request: HttpRequest, cohort_id: int, learner_id: int) -> HttpResponse:
     """One learner's module progress (the numbers of their own dashboard) and their assignments in this cohort."""
-    cohort = _cohort_or_404(request, cohort_id)
+    cohort = cohort_or_404(request, cohort_id)
     membership = selectors.cohort_member(cohort=cohort, learner_id=learner_id)
     if membership is None:
         raise Http404("No such learner in this cohort.")
@@ -162,7 +162,7 @@ def cohort_learner(request: HttpRequest, cohort_id: int, learner_id: int) -> Htt
 @login_required
 @require_POST
 def cohort_remove_learner(request: HttpRequest, cohort_id: int, learner_id: int) -> HttpResponse:
-    cohort = _cohort_or_404(request, cohort_id)
+    cohort = cohort_or_404(request, cohort_id)
     membership = selectors.cohort_member(cohort=cohort, learner_id=learner_id)
     if membership is None:
         raise Http404("No such learner in this cohort.")

@@ -16,7 +16,7 @@ from tutor.cohorts import selectors, services
 from tutor.cohorts.forms import (
     JoinCohortForm,
 )
-from tutor.cohorts.views._shared import _today
+from tutor.cohorts.views.common import site_today
 from tutor.progress.views import dashboard_context
 from tutor.web.errors import error_response
 from tutor.web.throttle import client_ip, over_limit
@@ -54,7 +54,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
             "taught": taught,
             "memberships": [(m, by_cohort.get(m.cohort_id, [])) for m in memberships],
             "join_form": JoinCohortForm(),
-            "today": _today(now),
+            "today": site_today(now),
         },
     )
 

@@ -13,24 +13,24 @@ from tutor.cohorts import selectors
 from tutor.cohorts.models import Assignment, Cohort
 
 
-def _today(now: dt.datetime) -> dt.date:
+def site_today(now: dt.datetime) -> dt.date:
     """Today in the site's time zone, in which assignment dates are read."""
     return timezone.localdate(now)
 
 
-def _cohort_or_404(request: HttpRequest, cohort_id: int) -> Cohort:
+def cohort_or_404(request: HttpRequest, cohort_id: int) -> Cohort:
     cohort = selectors.taught_cohort(educator=request.user, cohort_id=cohort_id)
     if cohort is None:
         raise Http404("No such cohort.")
     return cohort
 
 
-def _assignment_or_404(request: HttpRequest, assignment_id: int) -> Assignment:
+def assignment_or_404(request: HttpRequest, assignment_id: int) -> Assignment:
     assignment = selectors.taught_assignment(educator=request.user, assignment_id=assignment_id)
     if assignment is None:
         raise Http404("No such assignment.")
     return assignment
 
 
-def _educators_only(request: HttpRequest) -> HttpResponse:
+def educators_only(request: HttpRequest) -> HttpResponse:
     return render(request, "cohorts/educators_only.html", status=403)
