@@ -431,13 +431,13 @@ def prepare_endpoints(port: int, args: argparse.Namespace) -> list[Endpoint]:
 
     bare = Endpoint("bare Django view", "GET", reverse("bench_bare"))
     bare.lines = [line("GET", bare.path, {})]
-    study = Endpoint("study page", "GET", reverse("study"))
+    study = Endpoint("study page", "GET", reverse("study:study"))
     study.lines = [line("GET", study.path, {"Cookie": s.cookie}) for s in sessions]
-    answer = Endpoint("answer (htmx)", "POST", reverse("study_answer"), once=True)
+    answer = Endpoint("answer (htmx)", "POST", reverse("study:study_answer"), once=True)
     # Enough fresh tokens for any rate this machine can reach, and some for the warm-up.
     answer.lines = answer_lines(sessions, 5000 * (args.duration + args.warm_up), random.Random(SEED))
     try:
-        dashboard = Endpoint(f"dashboard of '{HEAVY_USERNAME}'", "GET", reverse("progress_dashboard"))
+        dashboard = Endpoint(f"dashboard of '{HEAVY_USERNAME}'", "GET", reverse("cohorts:progress_dashboard"))
         dashboard.lines = [line("GET", dashboard.path, {"Cookie": heavy.cookie})]
     except NoReverseMatch:
         dashboard = Endpoint(
@@ -481,9 +481,9 @@ def cohort_endpoints(port: int, args: argparse.Namespace) -> tuple[Endpoint, End
         now=now,
     )
     session = log_in(port, "bench-educator", DEFAULT_PASSWORD)
-    cohort_page = Endpoint("cohort dashboard", "GET", reverse("cohort_dashboard", args=[cohort.pk]))
+    cohort_page = Endpoint("cohort dashboard", "GET", reverse("cohorts:cohort_dashboard", args=[cohort.pk]))
     cohort_page.lines = [line("GET", cohort_page.path, {"Cookie": session.cookie})]
-    items_page = Endpoint("item analysis", "GET", reverse("item_analysis", args=[assignment.pk]))
+    items_page = Endpoint("item analysis", "GET", reverse("cohorts:item_analysis", args=[assignment.pk]))
     items_page.lines = [line("GET", items_page.path, {"Cookie": session.cookie})]
     return cohort_page, items_page
 

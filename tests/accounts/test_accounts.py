@@ -17,7 +17,7 @@ PASSWORD = "a long and unusual passphrase"
 
 
 def test_sign_up_page_has_labelled_fields(client):
-    response = client.get(reverse("sign_up"))
+    response = client.get(reverse("accounts:sign_up"))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -26,29 +26,31 @@ def test_sign_up_page_has_labelled_fields(client):
 
 
 def test_sign_up_creates_a_learner_and_logs_them_in(client):
-    response = client.post(reverse("sign_up"), {"username": "ana", "password1": PASSWORD, "password2": PASSWORD})
+    response = client.post(
+        reverse("accounts:sign_up"), {"username": "ana", "password1": PASSWORD, "password2": PASSWORD}
+    )
 
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("catalog:home")
     user = User.objects.get(username="ana")
     assert user.role == Role.LEARNER
     assert user.check_password(PASSWORD)
-    assert client.get(reverse("home")).context["user"] == user
+    assert client.get(reverse("catalog:home")).context["user"] == user
 
 
 def test_sign_up_follows_a_safe_next_and_ignores_an_outside_one(client):
     safe = client.post(
-        reverse("sign_up"),
+        reverse("accounts:sign_up"),
         {"username": "ben", "password1": PASSWORD, "password2": PASSWORD, "next": "/modules/risks/"},
     )
     client.logout()
     unsafe = client.post(
-        reverse("sign_up"),
+        reverse("accounts:sign_up"),
         {"username": "cai", "password1": PASSWORD, "password2": PASSWORD, "next": "https://evil.example/"},
     )
 
     assert safe.url == "/modules/risks/"
-    assert unsafe.url == reverse("home")
+    assert unsafe.url == reverse("catalog:home")
 
 
 @pytest.mark.parametrize(
@@ -61,7 +63,7 @@ def test_sign_up_follows_a_safe_next_and_ignores_an_outside_one(client):
     ],
 )
 def test_sign_up_with_bad_input_shows_the_problem_and_creates_nobody(client, data, message):
-    response = client.post(reverse("sign_up"), data)
+    response = client.post(reverse("accounts:sign_up"), data)
 
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -71,7 +73,9 @@ def test_sign_up_with_bad_input_shows_the_problem_and_creates_nobody(client, dat
 def test_sign_up_with_a_taken_username_is_refused(client):
     UserFactory(username="fay")
 
-    response = client.post(reverse("sign_up"), {"username": "fay", "password1": PASSWORD, "password2": PASSWORD})
+    response = client.post(
+        reverse("accounts:sign_up"), {"username": "fay", "password1": PASSWORD, "password2": PASSWORD}
+    )
 
     assert response.status_code == 400
     assert "already exists" in response.content.decode()
@@ -80,28 +84,28 @@ def test_sign_up_with_a_taken_username_is_refused(client):
 def test_log_in_and_out(client):
     UserFactory(username="gil")
 
-    response = client.post(reverse("login"), {"username": "gil", "password": "correct horse battery"})
+    response = client.post(reverse("accounts:login"), {"username": "gil", "password": "correct horse battery"})
     assert response.status_code == 302
-    assert "gil" in client.get(reverse("home")).content.decode()
+    assert "gil" in client.get(reverse("catalog:home")).content.decode()
 
-    assert client.post(reverse("logout")).status_code == 302
-    assert "Log in" in client.get(reverse("home")).content.decode()
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    assert "Log in" in client.get(reverse("catalog:home")).content.decode()
 
 
 def test_log_in_with_a_wrong_password_says_so(client):
     UserFactory(username="hal")
 
-    response = client.post(reverse("login"), {"username": "hal", "password": "nope"})
+    response = client.post(reverse("accounts:login"), {"username": "hal", "password": "nope"})
 
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
 
 
 def test_password_change_needs_a_login(client):
-    response = client.get(reverse("password_change"))
+    response = client.get(reverse("accounts:password_change"))
 
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("accounts:login"))
 
 
 def test_password_change_keeps_the_learner_logged_in(client):
@@ -109,7 +113,7 @@ def test_password_change_keeps_the_learner_logged_in(client):
     client.force_login(user)
 
     response = client.post(
-        reverse("password_change"),
+        reverse("accounts:password_change"),
         {
             "old_password": "correct horse battery",
             "new_password1": PASSWORD,
@@ -120,7 +124,7 @@ def test_password_change_keeps_the_learner_logged_in(client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
-    assert client.get(reverse("password_change_done")).status_code == 200
+    assert client.get(reverse("accounts:password_change_done")).status_code == 200
 
 
 def test_demo_users_are_created_on_sqlite_only(settings):
@@ -151,12 +155,12 @@ def test_demo_users_can_be_forced_and_are_reset_on_a_second_run():
 
 def test_sign_up_keeps_the_time_zone_the_browser_reports(client):
     client.post(
-        reverse("sign_up"),
+        reverse("accounts:sign_up"),
         {"username": "kim", "password1": PASSWORD, "password2": PASSWORD, "time_zone": "Australia/Sydney"},
     )
     client.logout()
     client.post(
-        reverse("sign_up"),
+        reverse("accounts:sign_up"),
         {"username": "lee", "password1": PASSWORD, "password2": PASSWORD, "time_zone": "Mars/Olympus_Mons"},
     )
 

@@ -27,7 +27,7 @@ def test_the_page_says_what_happens_to_each_cohort(client, owner):
     CohortFactory(owner=owner, name="Autumn")
     client.force_login(owner)
 
-    html = " ".join(client.get(reverse("delete_account")).content.decode().split())
+    html = " ".join(client.get(reverse("accounts:delete_account")).content.decode().split())
 
     assert "Spring" in html and "goes to dr-helper" in html
     assert "Autumn" in html and "will be deleted" in html
@@ -43,13 +43,15 @@ def test_cohorts_go_to_a_co_teacher_or_are_deleted_once_confirmed(client, owner)
     dropped = CohortFactory(owner=owner, name="Autumn")
     client.force_login(owner)
 
-    unconfirmed = client.post(reverse("delete_account"), {"password": PASSWORD, "confirm": "on"})
+    unconfirmed = client.post(reverse("accounts:delete_account"), {"password": PASSWORD, "confirm": "on"})
     assert unconfirmed.status_code == 400
     assert "Autumn" in unconfirmed.content.decode()
     assert User.objects.filter(pk=owner.pk).exists()
-    assert client.get(reverse("progress_dashboard")).status_code == 200  # still signed in
+    assert client.get(reverse("cohorts:progress_dashboard")).status_code == 200  # still signed in
 
-    done = client.post(reverse("delete_account"), {"password": PASSWORD, "confirm": "on", "delete_cohorts": "on"})
+    done = client.post(
+        reverse("accounts:delete_account"), {"password": PASSWORD, "confirm": "on", "delete_cohorts": "on"}
+    )
 
     assert done.status_code == 302
     assert not User.objects.filter(pk=owner.pk).exists()
@@ -57,7 +59,7 @@ def test_cohorts_go_to_a_co_teacher_or_are_deleted_once_confirmed(client, owner)
     assert kept.owner == helper and helper not in kept.co_teachers.all()
     assert Assignment.objects.filter(cohort=kept).exists()
     assert not Cohort.objects.filter(pk=dropped.pk).exists()
-    assert client.get(reverse("progress_dashboard")).status_code == 302  # signed out
+    assert client.get(reverse("cohorts:progress_dashboard")).status_code == 302  # signed out
 
 
 def test_a_failure_half_way_leaves_everything_as_it_was(client, owner):
@@ -68,7 +70,7 @@ def test_a_failure_half_way_leaves_everything_as_it_was(client, owner):
     client.raise_request_exception = False
 
     with mock.patch("tutor.accounts.services.delete_account", side_effect=RuntimeError("disk full")):
-        response = client.post(reverse("delete_account"), {"password": PASSWORD, "confirm": "on"})
+        response = client.post(reverse("accounts:delete_account"), {"password": PASSWORD, "confirm": "on"})
 
     assert response.status_code == 500
     kept.refresh_from_db()

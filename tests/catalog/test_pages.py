@@ -17,7 +17,7 @@ def test_home_says_what_the_app_is_and_lists_live_modules_in_order(client):
     QuestionFactory.create_batch(2, section=SectionFactory(module=first))
     QuestionFactory(section=SectionFactory(module=first), retired=True)
 
-    response = client.get(reverse("home"))
+    response = client.get(reverse("catalog:home"))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -30,7 +30,7 @@ def test_home_says_what_the_app_is_and_lists_live_modules_in_order(client):
 
 
 def test_home_without_content_explains_how_to_load_it(client):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("catalog:home"))
 
     assert "load_content" in response.content.decode()
 
@@ -41,7 +41,7 @@ def test_home_runs_one_query_for_an_anonymous_visitor(client, django_assert_num_
         QuestionFactory.create_batch(3, section=SectionFactory(module=module))
 
     with django_assert_num_queries(1):
-        response = client.get(reverse("home"))
+        response = client.get(reverse("catalog:home"))
     assert response.status_code == 200
 
 
@@ -50,7 +50,7 @@ def test_home_for_a_learner_adds_only_the_user_lookup(client, django_assert_num_
     client.force_login(UserFactory())
 
     with django_assert_num_queries(2):
-        client.get(reverse("home"))
+        client.get(reverse("catalog:home"))
 
 
 def test_module_page_shows_objectives_sections_with_anchors_and_question_count(client):
@@ -134,7 +134,7 @@ def test_retired_sections_are_not_shown(client):
 def test_unknown_or_retired_module_is_404(client, slug):
     ModuleFactory(slug="retired-module", retired=True)
 
-    assert client.get(reverse("module_detail", kwargs={"slug": slug})).status_code == 404
+    assert client.get(reverse("catalog:module_detail", kwargs={"slug": slug})).status_code == 404
 
 
 def test_module_page_query_count_does_not_grow_with_content(client, django_assert_num_queries):
@@ -152,12 +152,12 @@ def test_module_page_query_count_does_not_grow_with_content(client, django_asser
 def test_pages_refuse_post(client):
     module = ModuleFactory()
 
-    assert client.post(reverse("home")).status_code == 405
+    assert client.post(reverse("catalog:home")).status_code == 405
     assert client.post(module.get_absolute_url()).status_code == 405
 
 
 def test_pages_send_a_strict_content_security_policy(client):
-    policy = client.get(reverse("home")).headers["Content-Security-Policy"]
+    policy = client.get(reverse("catalog:home")).headers["Content-Security-Policy"]
 
     assert "default-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy

@@ -33,7 +33,7 @@ def _links(response) -> set[str]:
 
 
 def test_finds_a_section_and_links_to_its_anchor_on_the_module_page(client, content):
-    response = client.get(reverse("search"), {"q": "blood pressure"})
+    response = client.get(reverse("catalog:search"), {"q": "blood pressure"})
 
     assert response.status_code == 200
     assert "/modules/risks/#cardiac" in _links(response)
@@ -46,16 +46,16 @@ def test_finds_a_section_and_links_to_its_anchor_on_the_module_page(client, cont
 def test_questions_are_found_for_a_learner_but_never_retired_ones_or_retired_modules(client, content):
     client.force_login(UserFactory())
 
-    response = client.get(reverse("search"), {"q": "vital"})
+    response = client.get(reverse("catalog:search"), {"q": "vital"})
 
     links = _links(response)
-    assert reverse("question_detail", args=["risk-bp"]) in links
-    assert reverse("question_detail", args=["risk-old"]) not in links
+    assert reverse("study:question_detail", args=["risk-bp"]) in links
+    assert reverse("study:question_detail", args=["risk-old"]) not in links
     assert not any("/modules/gone/" in link for link in links)
 
 
 def test_anonymous_visitors_see_no_question_results_and_are_told_why(client, content):
-    response = client.get(reverse("search"), {"q": "vital sign"})
+    response = client.get(reverse("catalog:search"), {"q": "vital sign"})
 
     assert response.status_code == 200
     assert response.context["results"].questions == []
@@ -63,7 +63,7 @@ def test_anonymous_visitors_see_no_question_results_and_are_told_why(client, con
 
 
 def test_a_word_that_matches_nothing_says_so(client, content):
-    response = client.get(reverse("search"), {"q": "zeppelin"})
+    response = client.get(reverse("catalog:search"), {"q": "zeppelin"})
 
     assert response.status_code == 200
     assert "Nothing matches “zeppelin”" in response.content.decode()
@@ -80,7 +80,7 @@ def test_a_word_that_matches_nothing_says_so(client, content):
     ids=["empty", "blank", "too-long", "punctuation"],
 )
 def test_queries_with_nothing_to_search_get_a_clear_message(client, content, query, status, message):
-    response = client.get(reverse("search"), {"q": query})
+    response = client.get(reverse("catalog:search"), {"q": query})
 
     assert response.status_code == status
     assert message in response.content.decode()
@@ -90,8 +90,8 @@ def test_queries_with_nothing_to_search_get_a_clear_message(client, content, que
 def test_odd_characters_never_break_the_search(client, content, query):
     client.force_login(UserFactory())
 
-    response = client.get(reverse("search") + "?q=" + quote_from_bytes(query.encode("utf-8", "surrogatepass")))
-    direct = client.get(reverse("search"), {"q": query.encode("utf-8", "replace").decode()})
+    response = client.get(reverse("catalog:search") + "?q=" + quote_from_bytes(query.encode("utf-8", "surrogatepass")))
+    direct = client.get(reverse("catalog:search"), {"q": query.encode("utf-8", "replace").decode()})
 
     assert response.status_code < 500
     assert direct.status_code < 500
@@ -99,7 +99,7 @@ def test_odd_characters_never_break_the_search(client, content, query):
 
 
 def test_the_page_without_a_query_shows_only_the_form(client):
-    response = client.get(reverse("search"))
+    response = client.get(reverse("catalog:search"))
 
     assert response.status_code == 200
     assert response.context["results"] is None
@@ -108,11 +108,11 @@ def test_the_page_without_a_query_shows_only_the_form(client):
 
 def test_search_reads_one_query_per_kind_for_a_learner(client, content, django_assert_num_queries):
     client.force_login(UserFactory())
-    client.get(reverse("home"))  # the session is warm
+    client.get(reverse("catalog:home"))  # the session is warm
 
     # the user, then modules, sections and questions (sessions live in the cache)
     with django_assert_num_queries(4):
-        response = client.get(reverse("search"), {"q": "vital"})
+        response = client.get(reverse("catalog:search"), {"q": "vital"})
 
     assert response.status_code == 200
 

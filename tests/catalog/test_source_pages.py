@@ -26,7 +26,7 @@ def test_source_page_lists_what_the_content_cites_it_for(client, tiny_content, l
     assert load_content(tiny_content).ok
     sections, questions = _expected(key)
 
-    response = client.get(reverse("source_detail", args=[key]))
+    response = client.get(reverse("catalog:source_detail", args=[key]))
 
     assert response.status_code == 200
     use = response.context["use"]
@@ -43,7 +43,7 @@ def test_source_page_counts_match_the_files(client, tiny_content, load_content):
     """In the tiny tree, reference 1 is cited by the first section and by alpha-001, 002, 004 and 005."""
     assert load_content(tiny_content).ok
 
-    use = client.get(reverse("source_detail", args=["1"])).context["use"]
+    use = client.get(reverse("catalog:source_detail", args=["1"])).context["use"]
 
     assert [s.anchor for s in use.sections] == ["first"]
     assert [q.qid for q in use.questions] == ["alpha-001", "alpha-002", "alpha-004", "alpha-005"]
@@ -57,13 +57,13 @@ def test_retired_questions_do_not_rest_on_a_source(client):
     live.sources.add(source)
     retired.sources.add(source)
 
-    use = client.get(reverse("source_detail", args=["7"])).context["use"]
+    use = client.get(reverse("catalog:source_detail", args=["7"])).context["use"]
 
     assert use.questions == [live]
 
 
 def test_unknown_source_is_404(client):
-    assert client.get(reverse("source_detail", args=["upd-nothing"])).status_code == 404
+    assert client.get(reverse("catalog:source_detail", args=["upd-nothing"])).status_code == 404
 
 
 def test_source_page_queries_do_not_grow_with_what_cites_it(client, django_assert_num_queries):
@@ -78,32 +78,32 @@ def test_source_page_queries_do_not_grow_with_what_cites_it(client, django_asser
 
     cite(1)
     with django_assert_num_queries(3):
-        client.get(reverse("source_detail", args=["9"]))
+        client.get(reverse("catalog:source_detail", args=["9"]))
     cite(6)
     with django_assert_num_queries(3):
-        response = client.get(reverse("source_detail", args=["9"]))
+        response = client.get(reverse("catalog:source_detail", args=["9"]))
     assert response.context["use"].question_count == 7
 
 
 def test_source_list_counts_each_source(client, tiny_content, load_content):
     assert load_content(tiny_content).ok
 
-    response = client.get(reverse("source_list"))
+    response = client.get(reverse("catalog:source_list"))
 
     counts = {s.key: (s.section_count, s.question_count) for s in response.context["sources"]}
     for key in Source.objects.values_list("key", flat=True):
         sections, questions = _expected(key)
         assert counts[key] == (len(sections), len(questions))
-    assert reverse("source_detail", args=["review:discussion"]) in response.content.decode()
+    assert reverse("catalog:source_detail", args=["review:discussion"]) in response.content.decode()
 
 
 def test_module_page_links_each_source_to_its_page(client, tiny_content, load_content):
     assert load_content(tiny_content).ok
 
-    html = client.get(reverse("module_detail", args=["alpha"])).content.decode()
+    html = client.get(reverse("catalog:module_detail", args=["alpha"])).content.decode()
 
     for key in ("1", "16", "review:discussion", "upd-phase2-pooled"):
-        assert f'href="{reverse("source_detail", args=[key])}"' in html
+        assert f'href="{reverse("catalog:source_detail", args=[key])}"' in html
 
 
 def test_source_report_lists_sections_and_questions(tiny_content, load_content):

@@ -167,13 +167,13 @@ def test_access(client, world, route, actor, expected):
     method, url_kwargs, data, query = ROUTES[route]
     if actor != "anonymous":
         client.force_login(getattr(world, actor))
-    url = reverse(route.split(":")[0].split("?")[0], kwargs=url_kwargs(world)) + query
+    url = reverse("cohorts:" + route.split(":")[0].split("?")[0], kwargs=url_kwargs(world)) + query
 
     response = client.post(url, data(world)) if method == "post" else client.get(url)
 
     assert response.status_code == expected, response.content.decode()[:500]
     if expected == 302 and actor == "anonymous":
-        assert response.url.startswith(reverse("login"))
+        assert response.url.startswith(reverse("accounts:login"))
 
 
 @pytest.mark.parametrize(
@@ -183,7 +183,7 @@ def test_post_only_routes_refuse_get(client, world, route):
     client.force_login(world.educator)
     _, url_kwargs, _, _ = ROUTES[route]
 
-    assert client.get(reverse(route, kwargs=url_kwargs(world))).status_code == 405
+    assert client.get(reverse("cohorts:" + route, kwargs=url_kwargs(world))).status_code == 405
 
 
 def test_an_educator_role_taken_away_closes_their_cohorts(client, world):
@@ -191,4 +191,4 @@ def test_an_educator_role_taken_away_closes_their_cohorts(client, world):
     world.educator.save()
     client.force_login(world.educator)
 
-    assert client.get(reverse("cohort_dashboard", args=[world.cohort.pk])).status_code == 404
+    assert client.get(reverse("cohorts:cohort_dashboard", args=[world.cohort.pk])).status_code == 404

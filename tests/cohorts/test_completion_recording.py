@@ -56,8 +56,8 @@ def test_learner_pages_that_show_assignments_write_nothing(client, bank, members
     client.force_login(learner)
 
     with CaptureQueriesContext(connection) as looked:
-        progress = client.get(reverse("progress_dashboard"))
-        cohorts = client.get(reverse("cohort_list"))
+        progress = client.get(reverse("cohorts:progress_dashboard"))
+        cohorts = client.get(reverse("cohorts:cohort_list"))
 
     assert progress.status_code == cohorts.status_code == 200
     assert writes_in(looked) == []

@@ -50,7 +50,7 @@ def test_learners_come_a_page_at_a_time_and_the_overdue_list_names_everyone(clie
     monkeypatch.setattr("tutor.cohorts.selectors.LEARNERS_PER_PAGE", 2)
     cohort, users = cohort_with(educator, bank, 5, answered=False)
     client.force_login(educator)
-    url = reverse("cohort_dashboard", args=[cohort.pk])
+    url = reverse("cohorts:cohort_dashboard", args=[cohort.pk])
 
     first = client.get(url)
     last = client.get(url, {"sort": "-name", "page": "3"})
@@ -72,7 +72,7 @@ def test_a_page_out_of_range_shows_a_real_page(client, educator, bank, monkeypat
     cohort, _ = cohort_with(educator, bank, 3, answered=False)
     client.force_login(educator)
 
-    response = client.get(reverse("cohort_dashboard", args=[cohort.pk]), {"page": page})
+    response = client.get(reverse("cohorts:cohort_dashboard", args=[cohort.pk]), {"page": page})
 
     assert response.status_code == 200
     assert len(names_in_table(response)) in (1, 2)
@@ -82,10 +82,10 @@ def test_rows_carry_links_dates_and_figures_in_words(client, educator, bank):
     cohort, users = cohort_with(educator, bank, 2)
     client.force_login(educator)
 
-    response = client.get(reverse("cohort_dashboard", args=[cohort.pk]))
+    response = client.get(reverse("cohorts:cohort_dashboard", args=[cohort.pk]))
     html = text_of(response)
 
-    assert f'href="{reverse("cohort_learner", args=[cohort.pk, users[1].pk])}"' in html
+    assert f'href="{reverse("cohorts:cohort_learner", args=[cohort.pk, users[1].pk])}"' in html
     assert "Overdue" in html and "40% answered · 100% right" in html and "40% answered · 0% right" in html
     assert "never" not in html.split("<tbody>")[1]
 
@@ -94,7 +94,7 @@ def test_rows_carry_links_dates_and_figures_in_words(client, educator, bank):
 def test_dashboard_queries_do_not_grow_with_the_cohort(client, educator, bank, django_assert_num_queries, learners):
     cohort, _ = cohort_with(educator, bank, learners)
     client.force_login(educator)
-    url = reverse("cohort_dashboard", args=[cohort.pk])
+    url = reverse("cohorts:cohort_dashboard", args=[cohort.pk])
     client.get(url)  # warm the catalog; completions are recorded on answers, not here
 
     # session user; cohort; memberships with last answer; assignments; module progress; completions;

@@ -40,7 +40,7 @@ def test_results_csv(client, cohort):
     completion_records.backfill_completions(assignment=assignment, at=timezone.now())  # as creating it in the app does
     client.force_login(cohort.owner)
 
-    response = client.get(reverse("assignment_results_csv", args=[assignment.pk]))
+    response = client.get(reverse("cohorts:assignment_results_csv", args=[assignment.pk]))
     rows = read_csv(response)
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -85,7 +85,7 @@ def test_item_analysis_csv(client, cohort):
     assignment = AssignmentFactory(cohort=cohort, title="Risks", module_slugs=["risks"])
     client.force_login(cohort.owner)
 
-    response = client.get(reverse("item_analysis_csv", args=[assignment.pk]), {"attempts": "first"})
+    response = client.get(reverse("cohorts:item_analysis_csv", args=[assignment.pk]), {"attempts": "first"})
     header, *items = read_csv(response)
 
     assert 'filename="spring-2027-risks-items-first-attempts.csv"' in response["Content-Disposition"]
@@ -118,4 +118,6 @@ def test_a_bad_attempts_choice_is_refused(client, cohort):
     assignment = AssignmentFactory(cohort=cohort, module_slugs=["risks"])
     client.force_login(cohort.owner)
 
-    assert client.get(reverse("item_analysis_csv", args=[assignment.pk]), {"attempts": "all"}).status_code == 400
+    assert (
+        client.get(reverse("cohorts:item_analysis_csv", args=[assignment.pk]), {"attempts": "all"}).status_code == 400
+    )

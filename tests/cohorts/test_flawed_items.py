@@ -110,7 +110,7 @@ def test_practice_review_says_which_item_was_not_counted_and_why(client, setup, 
     flag(questions[4], django_capture_on_commit_callbacks)
     client.force_login(learner)
 
-    html = client.get(reverse("practice_review", args=[test.pk])).content.decode()
+    html = client.get(reverse("study:practice_review", args=[test.pk])).content.decode()
 
     assert "<strong>4 of 4</strong> right" in html
     assert f"Not counted in this score, while editors review it: {questions[4].qid} (Problem reports)" in html
@@ -135,7 +135,7 @@ def test_problem_reports_above_the_threshold_raise_a_review_by_command_not_by_a_
     for n in range(REPORT_THRESHOLD):
         ProblemReport.objects.create(learner=learner, question=question, question_revision=1, text=f"Wrong key {n}")
     client.force_login(learner)
-    client.get(reverse("progress_dashboard"))
+    client.get(reverse("cohorts:progress_dashboard"))
     assert not ItemReview.objects.exists()
 
     out = io.StringIO()
@@ -214,8 +214,8 @@ def test_progress_page_queries_stay_constant_with_items_under_review(
     bulk_answers([(u.pk, q.pk, True, NOW) for u in users for q in questions])
     flag(questions[0], django_capture_on_commit_callbacks)
     client.force_login(users[0])
-    client.get(reverse("progress_dashboard"))
+    client.get(reverse("cohorts:progress_dashboard"))
 
     with django_assert_num_queries(8):
-        response = client.get(reverse("progress_dashboard"))
+        response = client.get(reverse("cohorts:progress_dashboard"))
     assert "Questions not counted for now" in response.content.decode()

@@ -211,9 +211,9 @@ def test_misconceptions_name_the_learners_behind_them_and_practice_can_be_assign
     assert [learner.learner_id for learner in row.active_learners] == [holder.pk]
 
     client.force_login(assignment.cohort.owner)
-    page = client.get(reverse("item_analysis", args=[assignment.pk])).content.decode()
+    page = client.get(reverse("cohorts:item_analysis", args=[assignment.pk])).content.decode()
     assert holder.username in page and "Assign practice on this idea" in page
-    response = client.post(reverse("assign_misconception_practice", args=[assignment.pk, row.tag]))
+    response = client.post(reverse("cohorts:assign_misconception_practice", args=[assignment.pk, row.tag]))
 
     assert response.status_code == 302
     assert list(PracticeTest.objects.values_list("learner_id", flat=True)) == [holder.pk]

@@ -26,7 +26,7 @@ def test_wrong_answers_chosen_are_marked_apart_from_right_ones_and_unattempted_q
     assignment = AssignmentFactory(cohort=cohort, module_slugs=["history"])
     client.force_login(educator)
 
-    html = client.get(reverse("item_analysis", args=[assignment.pk])).content.decode()
+    html = client.get(reverse("cohorts:item_analysis", args=[assignment.pk])).content.decode()
     table = html.split('class="data-table item-table"')[1].split("</table>")[0]
     folded = html.split('<details class="unattempted">')[1].split("</details>")[0]
 
@@ -51,7 +51,7 @@ def test_the_join_link_is_a_real_link_and_the_copy_button_waits_for_javascript(c
     cohort = CohortFactory(owner=educator)
     client.force_login(educator)
 
-    html = client.get(reverse("cohort_dashboard", args=[cohort.pk])).content.decode()
+    html = client.get(reverse("cohorts:cohort_dashboard", args=[cohort.pk])).content.decode()
 
     assert f'href="http://testserver/cohorts/join/?code={cohort.join_code}"' in html
     button = html.split("data-copy-target=")[1].split(">")[0]

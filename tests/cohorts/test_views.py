@@ -41,16 +41,16 @@ def test_a_learner_joins_by_link_after_seeing_the_cohort_then_leaves(client, coh
     learner = UserFactory()
     client.force_login(learner)
 
-    shown = client.get(reverse("cohort_join") + "?code=k7qm-4xpa")
+    shown = client.get(reverse("cohorts:cohort_join") + "?code=k7qm-4xpa")
     assert "Join <strong>Spring 2027</strong>, taught by dr-rivera?" in shown.content.decode()
     assert not Membership.objects.exists()  # a GET never joins
 
-    joined = client.post(reverse("cohort_join"), {"code": "K7QM4XPA"}, follow=True)
+    joined = client.post(reverse("cohorts:cohort_join"), {"code": "K7QM4XPA"}, follow=True)
     assert Membership.objects.filter(cohort=cohort, learner=learner).exists()
     assert "You joined Spring 2027" in text_of(joined)
     assert "Leave Spring 2027" in text_of(joined)
 
-    left = client.post(reverse("cohort_leave", args=[cohort.pk]), follow=True)
+    left = client.post(reverse("cohorts:cohort_leave", args=[cohort.pk]), follow=True)
     assert not Membership.objects.exists()
     assert "You left Spring 2027" in text_of(left)
 
@@ -62,7 +62,7 @@ def test_a_learner_joins_by_link_after_seeing_the_cohort_then_leaves(client, coh
 def test_a_bad_code_gets_a_message_next_to_the_field(client, cohort, code, message):
     client.force_login(UserFactory())
 
-    response = client.post(reverse("cohort_join"), {"code": code})
+    response = client.post(reverse("cohorts:cohort_join"), {"code": code})
 
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -75,7 +75,7 @@ def test_the_learners_cohorts_page_lists_assignments_with_status_and_due_date(cl
     answer(learner, bank.risk_questions[0], "a", timezone.now())
     client.force_login(learner)
 
-    html = text_of(client.get(reverse("cohort_list")))
+    html = text_of(client.get(reverse("cohorts:cohort_list")))
 
     assert "Risks first" in html
     assert "In progress" in html
@@ -89,9 +89,9 @@ def test_study_now_on_an_assignment_focuses_study_on_its_modules(client, cohort,
     AssignmentFactory(cohort=cohort, title="Both", module_slugs=["risks", "history"], due_on=dt.date(2099, 12, 4))
     client.force_login(learner)
 
-    html = client.get(reverse("cohort_list")).content.decode()
+    html = client.get(reverse("cohorts:cohort_list")).content.decode()
 
-    link = f"{reverse('study')}?module=risks&amp;module=history"
+    link = f"{reverse('study:study')}?module=risks&amp;module=history"
     assert f'<a href="{link}">Study now</a>' in html
     studied = client.get(link.replace("&amp;", "&"))
     assert studied.context["queue"].new_count == 8 and studied.context["focused"]
@@ -103,9 +103,9 @@ def test_the_progress_page_shows_the_learners_assignments_or_nothing(client, coh
     AssignmentFactory(cohort=cohort, title="Risks first", module_slugs=["risks"], due_on=dt.date(2099, 1, 1))
 
     client.force_login(learner)
-    html = client.get(reverse("progress_dashboard")).content.decode()
+    html = client.get(reverse("cohorts:progress_dashboard")).content.decode()
     client.force_login(UserFactory())
-    nobody = client.get(reverse("progress_dashboard")).content.decode()
+    nobody = client.get(reverse("cohorts:progress_dashboard")).content.decode()
 
     assert "Your assignments" in html and "Risks first" in html and "Not started" in html
     assert "Your assignments" not in nobody
@@ -137,11 +137,11 @@ def test_an_invite_link_makes_the_visitor_an_educator(client):
 def test_creating_a_cohort_then_seeing_its_code_and_link(client, educator):
     client.force_login(educator)
 
-    response = client.post(reverse("cohort_create"), {"name": "  Autumn   group ", "description": "Therapists"})
+    response = client.post(reverse("cohorts:cohort_create"), {"name": "  Autumn   group ", "description": "Therapists"})
 
     cohort = Cohort.objects.get()
     assert cohort.name == "Autumn group" and cohort.owner == educator
-    assert response.url == reverse("cohort_dashboard", args=[cohort.pk])
+    assert response.url == reverse("cohorts:cohort_dashboard", args=[cohort.pk])
     html = client.get(response.url).content.decode()
     assert cohort.join_code in html
     assert f"http://testserver/cohorts/join/?code={cohort.join_code}" in html
@@ -159,7 +159,7 @@ def test_creating_a_cohort_then_seeing_its_code_and_link(client, educator):
 def test_a_bad_cohort_form_gets_a_message_next_to_the_field(client, educator, data, message):
     client.force_login(educator)
 
-    response = client.post(reverse("cohort_create"), data)
+    response = client.post(reverse("cohorts:cohort_create"), data)
 
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -171,8 +171,10 @@ def test_co_teachers_are_named_by_username(client, educator, cohort):
     UserFactory(username="just-a-learner")
     client.force_login(educator)
 
-    client.post(reverse("cohort_edit", args=[cohort.pk]), {"name": "Spring 2027", "co_teachers": "DR-OKAFOR"})
-    refused = client.post(reverse("cohort_edit", args=[cohort.pk]), {"name": "X", "co_teachers": "just-a-learner"})
+    client.post(reverse("cohorts:cohort_edit", args=[cohort.pk]), {"name": "Spring 2027", "co_teachers": "DR-OKAFOR"})
+    refused = client.post(
+        reverse("cohorts:cohort_edit", args=[cohort.pk]), {"name": "X", "co_teachers": "just-a-learner"}
+    )
 
     assert list(cohort.co_teachers.all()) == [colleague]
     assert refused.status_code == 400
@@ -182,7 +184,9 @@ def test_rotating_the_code_from_the_dashboard(client, educator, cohort):
     client.force_login(educator)
 
     last_day = timezone.localdate() + dt.timedelta(days=400)
-    response = client.post(reverse("cohort_rotate_code", args=[cohort.pk]), {"expires_on": last_day}, follow=True)
+    response = client.post(
+        reverse("cohorts:cohort_rotate_code", args=[cohort.pk]), {"expires_on": last_day}, follow=True
+    )
 
     cohort.refresh_from_db()
     assert cohort.join_code != "K7QM4XPA" and cohort.join_code_expires_on == last_day
@@ -193,7 +197,7 @@ def test_rotating_the_code_from_the_dashboard(client, educator, cohort):
 def test_rotating_with_a_past_day_is_refused_next_to_the_field(client, educator, cohort):
     client.force_login(educator)
 
-    response = client.post(reverse("cohort_rotate_code", args=[cohort.pk]), {"expires_on": "2001-01-01"})
+    response = client.post(reverse("cohorts:cohort_rotate_code", args=[cohort.pk]), {"expires_on": "2001-01-01"})
 
     assert response.status_code == 400
     assert "Choose today or a later day." in response.content.decode()
@@ -218,7 +222,7 @@ def test_assigning_a_module_names_it_after_the_module_and_puts_it_in_study(clien
     learner = MembershipFactory(cohort=cohort).learner
     client.force_login(educator)
 
-    response = client.post(reverse("assignment_create", args=[cohort.pk]), assignment_post())
+    response = client.post(reverse("cohorts:assignment_create", args=[cohort.pk]), assignment_post())
 
     assignment = Assignment.objects.get()
     assert response.url == assignment.get_absolute_url()
@@ -243,7 +247,7 @@ def test_assigning_a_module_names_it_after_the_module_and_puts_it_in_study(clien
 def test_a_bad_assignment_gets_a_message_next_to_the_field(client, educator, cohort, bank, overrides, message):
     client.force_login(educator)
 
-    response = client.post(reverse("assignment_create", args=[cohort.pk]), assignment_post(**overrides))
+    response = client.post(reverse("cohorts:assignment_create", args=[cohort.pk]), assignment_post(**overrides))
 
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -267,7 +271,7 @@ def test_dashboard_shows_status_percentages_overdue_and_last_active(client, educ
     answer(ahead, bank.risk_questions[0], "a", at)
     client.force_login(educator)
 
-    response = client.get(reverse("cohort_dashboard", args=[cohort.pk]))
+    response = client.get(reverse("cohorts:cohort_dashboard", args=[cohort.pk]))
     html = text_of(response)
 
     rows = {row.learner.username: row for row in response.context["rows"]}
@@ -278,7 +282,7 @@ def test_dashboard_shows_status_percentages_overdue_and_last_active(client, educ
     assert AssignmentCompletion.objects.get(assignment=late).learner == ahead
     overdue = html.split('id="overdue-title"')[1].split("</section>")[0]
     assert "behind" in overdue and "ahead" not in overdue
-    assert f'href="{reverse("cohort_learner", args=[cohort.pk, behind.pk])}"' in html
+    assert f'href="{reverse("cohorts:cohort_learner", args=[cohort.pk, behind.pk])}"' in html
 
 
 def test_dashboard_sorts_by_any_column_and_refuses_unknown_keys(client, educator, cohort, bank, answer):
@@ -288,7 +292,7 @@ def test_dashboard_sorts_by_any_column_and_refuses_unknown_keys(client, educator
             answer(learner, question, "a", timezone.now())
     assignment = AssignmentFactory(cohort=cohort, module_slugs=["risks"], due_on=dt.date(2099, 1, 1))
     client.force_login(educator)
-    url = reverse("cohort_dashboard", args=[cohort.pk])
+    url = reverse("cohorts:cohort_dashboard", args=[cohort.pk])
 
     def order(sort):
         response = client.get(url, {"sort": sort})
@@ -310,13 +314,13 @@ def test_drilldown_shows_the_learners_module_progress_and_removal_works(client, 
         answer(learner, question, "a" if n else "b", timezone.now())
     client.force_login(educator)
 
-    response = client.get(reverse("cohort_learner", args=[cohort.pk, learner.pk]))
+    response = client.get(reverse("cohorts:cohort_learner", args=[cohort.pk, learner.pk]))
 
     progress = {p.module.slug: p for p in response.context["progress"]}
     assert (progress["risks"].seen, progress["risks"].right_latest) == (4, 3)
     assert "4 / 5" in text_of(response) and "75%" in text_of(response)
 
-    removed = client.post(reverse("cohort_remove_learner", args=[cohort.pk, learner.pk]), follow=True)
+    removed = client.post(reverse("cohorts:cohort_remove_learner", args=[cohort.pk, learner.pk]), follow=True)
     assert not Membership.objects.exists()
     assert "sam was removed from Spring 2027" in text_of(removed)
 
@@ -329,9 +333,9 @@ def test_the_drilldown_and_the_learners_own_dashboard_show_the_same_rounded_down
         answer(learner, question, choice, timezone.now())
 
     client.force_login(educator)
-    drilldown = text_of(client.get(reverse("cohort_learner", args=[cohort.pk, learner.pk])))
+    drilldown = text_of(client.get(reverse("cohorts:cohort_learner", args=[cohort.pk, learner.pk])))
     client.force_login(learner)
-    own = text_of(client.get(reverse("progress_dashboard")))
+    own = text_of(client.get(reverse("cohorts:progress_dashboard")))
 
     assert "66%" in drilldown and "66%" in own  # 2 of 3 right is 66.7%: rounded down on both pages
     assert "67%" not in drilldown and "67%" not in own
@@ -357,7 +361,7 @@ def test_item_analysis_page_and_a_bad_filter(client, educator, cohort, bank, ans
     assignment = AssignmentFactory(cohort=cohort, module_slugs=["history"])
     answer(learner, bank.history_questions[0], "c", timezone.now())
     client.force_login(educator)
-    url = reverse("item_analysis", args=[assignment.pk])
+    url = reverse("cohorts:item_analysis", args=[assignment.pk])
 
     html = text_of(client.get(url))
     latest = client.get(url, {"attempts": "latest"})
@@ -378,8 +382,8 @@ def test_item_analysis_names_misconceptions_in_words(client, educator, cohort, b
     answer(learner, bank.history_questions[0], "c", timezone.now())
     client.force_login(educator)
 
-    html = client.get(reverse("item_analysis", args=[assignment.pk])).content.decode()
-    csv = b"".join(client.get(reverse("item_analysis_csv", args=[assignment.pk])).streaming_content).decode()
+    html = client.get(reverse("cohorts:item_analysis", args=[assignment.pk])).content.decode()
+    csv = b"".join(client.get(reverse("cohorts:item_analysis_csv", args=[assignment.pk])).streaming_content).decode()
 
     assert html.count("The ban followed harm to patients") == 2  # the cohort summary and the question's row
     assert ">history-error-c<" not in html
@@ -392,13 +396,15 @@ def test_deleting_an_assignment_and_a_cohort(client, educator, cohort, bank):
     User.objects.filter(pk=learner.pk).update(modules_required=["risks"])
     client.force_login(educator)
 
-    assert "Delete Assignment" in client.get(reverse("assignment_delete", args=[assignment.pk])).content.decode()
-    client.post(reverse("assignment_delete", args=[assignment.pk]))
+    assert (
+        "Delete Assignment" in client.get(reverse("cohorts:assignment_delete", args=[assignment.pk])).content.decode()
+    )
+    client.post(reverse("cohorts:assignment_delete", args=[assignment.pk]))
     assert not Assignment.objects.exists()
     learner.refresh_from_db()
     assert learner.modules_required == []
 
-    client.post(reverse("cohort_delete", args=[cohort.pk]))
+    client.post(reverse("cohorts:cohort_delete", args=[cohort.pk]))
     assert not Cohort.objects.exists()
 
 
@@ -437,20 +443,20 @@ def queries_for(client, url) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("page", ["cohort_dashboard", "assignment_detail", "item_analysis"])
+@pytest.mark.parametrize("page", ["cohorts:cohort_dashboard", "cohorts:assignment_detail", "cohorts:item_analysis"])
 def test_cohort_pages_run_the_same_queries_for_3_and_300_learners(client, bank, page):
     counts = {}
     for size in (3, 300):
         cohort, assignment = build_cohort(size, bank)
         client.force_login(cohort.owner)
-        target = cohort.pk if page == "cohort_dashboard" else assignment.pk
+        target = cohort.pk if page == "cohorts:cohort_dashboard" else assignment.pk
         counts[size] = queries_for(client, reverse(page, args=[target]))
 
     # Dashboard: the user, the cohort, its learners with their last answer, its assignments, module progress,
     # completions, exams (one assignment needs one), co-teachers. Assignment page: the user, the assignment, the
     # learners, module progress, completions, the forecast, each learner's recall on the due date. Item analysis:
     # the user, the assignment, the cohort's answer tallies, first-attempt scores for discrimination.
-    expected = {"cohort_dashboard": 8, "assignment_detail": 7, "item_analysis": 4}[page]
+    expected = {"cohorts:cohort_dashboard": 8, "cohorts:assignment_detail": 7, "cohorts:item_analysis": 4}[page]
     assert counts == {3: expected, 300: expected}
 
 
@@ -458,7 +464,7 @@ def test_a_dashboard_visit_writes_nothing(client, bank):
     """Reads never write: completions are recorded with the answers, not when an educator looks."""
     cohort, _ = build_cohort(12, bank)
     client.force_login(cohort.owner)
-    url = reverse("cohort_dashboard", args=[cohort.pk])
+    url = reverse("cohorts:cohort_dashboard", args=[cohort.pk])
     catalog()
 
     with CaptureQueriesContext(connection) as visit:

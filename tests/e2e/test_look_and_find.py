@@ -149,7 +149,7 @@ def test_phone_and_laptop_find_their_way(live_server, bank, page, check_accessib
     screenshot(page, "look-source")
 
     # An empty search explains itself.
-    page.goto(f"{live_server.url}{reverse('search')}?q=%21%21")
+    page.goto(f"{live_server.url}{reverse('catalog:search')}?q=%21%21")
     assert "punctuation alone" in page.get_by_role("alert").inner_text()
     check_accessibility(page)
 
@@ -158,7 +158,7 @@ def test_phone_and_laptop_find_their_way(live_server, bank, page, check_accessib
     assert page.locator(".menu-button").is_visible() is phone
     check_accessibility(page)
     screenshot(page, "look-404")
-    page.goto(f"{live_server.url}{reverse('cohort_create')}")
+    page.goto(f"{live_server.url}{reverse('cohorts:cohort_create')}")
     assert page.locator("main").is_visible()
     check_accessibility(page)
     screenshot(page, "look-403")

@@ -220,16 +220,16 @@ def test_heatmap_and_bar_chart_geometry():
 
 
 def test_dashboard_needs_a_login(client):
-    response = client.get(reverse("progress_dashboard"))
+    response = client.get(reverse("cohorts:progress_dashboard"))
 
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
 
 
 def test_a_new_learner_sees_a_friendly_start_not_empty_charts(client):
     client.force_login(UserFactory())
     QuestionFactory()
 
-    response = client.get(reverse("progress_dashboard"))
+    response = client.get(reverse("cohorts:progress_dashboard"))
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -252,7 +252,7 @@ def test_dashboard_with_history_has_labelled_charts_and_tables(client):
         duration_ms=90_000,
     )
 
-    html = client.get(reverse("progress_dashboard")).content.decode()
+    html = client.get(reverse("cohorts:progress_dashboard")).content.decode()
 
     assert html.count('role="img"') == 3
     assert 'aria-labelledby="heatmap-title heatmap-summary"' in html
@@ -286,12 +286,12 @@ def test_dashboard_queries_do_not_grow_with_history(client, django_assert_num_qu
     questions = [QuestionFactory() for _ in range(10)]
     bulk_history(learner, questions, reviews)
     client.force_login(learner)
-    client.get(reverse("progress_dashboard"))  # warm the catalog
+    client.get(reverse("cohorts:progress_dashboard"))  # warm the catalog
 
     # learner; module progress; study days (also true retention); forecast; recall distribution; updated
     # questions; misconceptions (none); assignments (none)
     with django_assert_num_queries(8):
-        response = client.get(reverse("progress_dashboard"))
+        response = client.get(reverse("cohorts:progress_dashboard"))
     assert response.status_code == 200
 
 
@@ -313,7 +313,7 @@ def test_csv_export_round_trips_every_answer(client):
     )
     client.force_login(learner)
 
-    response = client.get(reverse("export_reviews_csv"))
+    response = client.get(reverse("progress:export_reviews_csv"))
 
     body = b"".join(response.streaming_content).decode("utf-8")
     assert response["Content-Type"].startswith("text/csv")
@@ -340,7 +340,7 @@ def test_json_export_holds_everything_about_the_learner_and_nothing_of_others(cl
     ProblemReport.objects.create(learner=learner, question=question, question_revision=1, text="Typo in B")
     client.force_login(learner)
 
-    data = json.loads(client.get(reverse("export_json")).content)
+    data = json.loads(client.get(reverse("progress:export_json")).content)
 
     assert data["account"]["username"] == learner.username
     assert len(data["cards"]) == 1 and data["cards"][0]["question"] == "hist-001"
@@ -366,20 +366,20 @@ def test_deleting_an_account_needs_the_password_and_removes_only_that_learners_d
         PracticeTest.objects.create(learner=person, mode="tutor", pool="all", title="t", created_at=timezone.now())
     client.force_login(learner)
 
-    wrong = client.post(reverse("delete_account"), {"password": "nope", "confirm": "on"})
+    wrong = client.post(reverse("accounts:delete_account"), {"password": "nope", "confirm": "on"})
     assert wrong.status_code == 400 and "That is not your password." in wrong.content.decode()
-    unconfirmed = client.post(reverse("delete_account"), {"password": "correct horse battery"})
+    unconfirmed = client.post(reverse("accounts:delete_account"), {"password": "correct horse battery"})
     assert unconfirmed.status_code == 400 and "Tick the box" in unconfirmed.content.decode()
     assert User.objects.filter(pk=learner.pk).exists()
 
-    done = client.post(reverse("delete_account"), {"password": "correct horse battery", "confirm": "on"})
+    done = client.post(reverse("accounts:delete_account"), {"password": "correct horse battery", "confirm": "on"})
 
     assert done.status_code == 302
     assert not User.objects.filter(pk=learner.pk).exists()
     for model in (Card, ReviewLog, Flag, ProblemReport, PracticeTest):
         assert not model.objects.filter(learner_id=learner.pk).exists(), model.__name__
         assert model.objects.filter(learner_id=other.pk).count() == 1, model.__name__
-    assert client.get(reverse("progress_dashboard")).status_code == 302  # logged out
+    assert client.get(reverse("cohorts:progress_dashboard")).status_code == 302  # logged out
 
 
 def test_study_time_reads_in_words_and_answers_without_timing_are_named(client):
@@ -402,7 +402,7 @@ def test_study_time_reads_in_words_and_answers_without_timing_are_named(client):
             duration_ms=ms,
         )
 
-    html = client.get(reverse("progress_dashboard")).content.decode()
+    html = client.get(reverse("cohorts:progress_dashboard")).content.decode()
 
     assert "1 minute</span>" in html
     assert "2 answers not timed" in html

@@ -39,7 +39,7 @@ def test_history_shows_partial_scores_as_percentages_and_the_time_that_passed(cl
         )
     client.force_login(learner)
 
-    html = client.get(reverse("question_detail", args=["prot-multi"])).content.decode()
+    html = client.get(reverse("study:question_detail", args=["prot-multi"])).content.decode()
     newest, oldest = cells(html)[:5], cells(html)[5:]
 
     assert "3 hours" in newest[3] and "Right" in newest[1]

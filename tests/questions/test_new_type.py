@@ -115,14 +115,14 @@ def test_a_type_registered_in_one_module_loads_renders_marks_and_exports(
     learner = UserFactory(new_per_day=0)
     client.force_login(learner)
     token = issue_attempt(learner_id=learner.pk, question_id=question.id)
-    response = client.post(reverse("study_answer"), {"attempt": token, "choice": "maybe"})
+    response = client.post(reverse("study:study_answer"), {"attempt": token, "choice": "maybe"})
     assert response.status_code == 400
     html = response.content.decode()
     assert "Yes, no or unsure" in html and 'value="unsure"' in html
     assert "That answer does not belong to this question." in html
 
     # Marks: an answer is recorded and its feedback names the mistaken idea.
-    response = client.post(reverse("study_answer"), {"attempt": token, "choice": "yes"}, HTTP_HX_REQUEST="true")
+    response = client.post(reverse("study:study_answer"), {"attempt": token, "choice": "yes"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     log = ReviewLog.objects.get()
     assert (log.correct, log.answer) == (False, {"choice": "yes"})

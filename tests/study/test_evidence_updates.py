@@ -132,18 +132,18 @@ def test_next_appearance_says_what_changed_until_answered_again(client, tiny_con
     loaded()
     client.force_login(learner)
 
-    study = client.get(reverse("study")).content.decode()
-    progress = client.get(reverse("progress_dashboard")).content.decode()
+    study = client.get(reverse("study:study")).content.decode()
+    progress = client.get(reverse("cohorts:progress_dashboard")).content.decode()
 
     assert f"Updated since you last answered:</strong> {NOTE}" in study
     assert "Updated since you last answered</h2>" in progress and NOTE in progress
 
     question = catalog().question_by_qid("alpha-001")
     token = issue_attempt(learner_id=learner.pk, question_id=question.id)
-    client.post(reverse("study_answer"), {"attempt": token, "choice": "a"})
+    client.post(reverse("study:study_answer"), {"attempt": token, "choice": "a"})
 
     assert not Card.objects.get().has_open_update
-    assert NOTE not in client.get(reverse("progress_dashboard")).content.decode()
+    assert NOTE not in client.get(reverse("cohorts:progress_dashboard")).content.decode()
 
 
 @pytest.mark.parametrize(

@@ -34,30 +34,32 @@ def is_page(response) -> bool:
 
 
 def start_test(client, mode: str, count: int = 1) -> PracticeTest:
-    client.post(reverse("practice"), {"pool": "all", "count": str(count), "mode": mode})
+    client.post(reverse("study:practice"), {"pool": "all", "count": str(count), "mode": mode})
     return PracticeTest.objects.latest("pk")
 
 
 def answer_item(client, test, choice: str = "b", **headers):
     token = attempt_on(client.get(test.get_absolute_url()))
-    return client.post(reverse("practice_answer", args=[test.pk]), {"attempt": token, "choice": choice}, **headers)
+    return client.post(
+        reverse("study:practice_answer", args=[test.pk]), {"attempt": token, "choice": choice}, **headers
+    )
 
 
 @pytest.mark.parametrize("headers", [{}, LOCATION_LOAD, HISTORY_RESTORE], ids=["plain", "hx-location", "restore"])
 def test_the_study_page_is_a_whole_page_unless_htmx_swaps_the_card(logged_in, make_question, headers):
     make_question()
-    assert is_page(logged_in.get(reverse("study"), **headers))
-    card = logged_in.get(reverse("study"), **CARD_SWAP)
+    assert is_page(logged_in.get(reverse("study:study"), **headers))
+    card = logged_in.get(reverse("study:study"), **CARD_SWAP)
     assert not is_page(card)
     assert 'id="card"' in card.content.decode()
 
 
 def test_an_htmx_answer_pushes_the_feedback_address_which_renders_the_feedback_page(logged_in, make_question):
     make_question()
-    token = attempt_on(logged_in.get(reverse("study")))
-    response = logged_in.post(reverse("study_answer"), {"attempt": token, "choice": "b"}, **CARD_SWAP)
+    token = attempt_on(logged_in.get(reverse("study:study")))
+    response = logged_in.post(reverse("study:study_answer"), {"attempt": token, "choice": "b"}, **CARD_SWAP)
     log = ReviewLog.objects.get()
-    feedback_url = reverse("study_feedback", args=[log.pk])
+    feedback_url = reverse("study:study_feedback", args=[log.pk])
 
     assert not is_page(response)
     assert response["HX-Push-Url"] == feedback_url
@@ -71,8 +73,10 @@ def test_an_htmx_answer_pushes_the_feedback_address_which_renders_the_feedback_p
 
 def test_the_next_question_link_puts_study_back_in_the_history_and_no_page_is_cached(logged_in, make_question):
     make_question()
-    token = attempt_on(logged_in.get(reverse("study")))
-    card = logged_in.post(reverse("study_answer"), {"attempt": token, "choice": "b"}, **CARD_SWAP).content.decode()
+    token = attempt_on(logged_in.get(reverse("study:study")))
+    card = logged_in.post(
+        reverse("study:study_answer"), {"attempt": token, "choice": "b"}, **CARD_SWAP
+    ).content.decode()
     assert 'hx-push-url="true"' in card
     # No snapshot of the card is kept by htmx, so Back and Forward always ask the server (never an old form).
     assert 'hx-history="false"' in card
@@ -80,13 +84,15 @@ def test_the_next_question_link_puts_study_back_in_the_history_and_no_page_is_ca
 
 def test_submitting_an_answered_question_again_says_so(logged_in, make_question):
     make_question()
-    token = attempt_on(logged_in.get(reverse("study")))
-    logged_in.post(reverse("study_answer"), {"attempt": token, "choice": "b"}, **CARD_SWAP)
+    token = attempt_on(logged_in.get(reverse("study:study")))
+    logged_in.post(reverse("study:study_answer"), {"attempt": token, "choice": "b"}, **CARD_SWAP)
 
-    again = logged_in.post(reverse("study_answer"), {"attempt": token, "choice": "a"}, **CARD_SWAP).content.decode()
+    again = logged_in.post(
+        reverse("study:study_answer"), {"attempt": token, "choice": "a"}, **CARD_SWAP
+    ).content.decode()
     assert "You had already answered this question" in again
     assert ReviewLog.objects.count() == 1
-    plain = logged_in.post(reverse("study_answer"), {"attempt": token, "choice": "a"}, follow=True)
+    plain = logged_in.post(reverse("study:study_answer"), {"attempt": token, "choice": "a"}, follow=True)
     assert "You had already answered this question" in plain.content.decode()
 
 
@@ -113,7 +119,7 @@ def test_the_results_link_of_a_finished_tutor_test_navigates_instead_of_nesting_
 
     response = logged_in.get(test.get_absolute_url(), **CARD_SWAP)
 
-    results = reverse("practice_review", args=[test.pk])
+    results = reverse("study:practice_review", args=[test.pk])
     assert response.status_code == 204
     assert response["HX-Location"] == results
     assert is_page(logged_in.get(results, **LOCATION_LOAD))
@@ -124,7 +130,7 @@ def test_a_tutor_practice_answer_pushes_the_items_address(logged_in, make_questi
     make_question()
     test = start_test(logged_in, "tutor")
     response = answer_item(logged_in, test, **CARD_SWAP)
-    item_url = reverse("practice_item", args=[test.pk, 1])
+    item_url = reverse("study:practice_item", args=[test.pk, 1])
 
     assert not is_page(response)
     assert response["HX-Push-Url"] == item_url
@@ -135,25 +141,25 @@ def test_a_tutor_practice_answer_pushes_the_items_address(logged_in, make_questi
 
 def test_practise_these_redirects_to_the_test_as_a_whole_page(logged_in, learner, make_question):
     question = make_question()
-    token = attempt_on(logged_in.get(reverse("study")))
-    logged_in.post(reverse("study_answer"), {"attempt": token, "choice": "a"})
+    token = attempt_on(logged_in.get(reverse("study:study")))
+    logged_in.post(reverse("study:study_answer"), {"attempt": token, "choice": "a"})
     assert question.pk in [card.question_id for card in learner.cards.all()]
 
-    plain = logged_in.post(reverse("practise_missed"), {"module": "", "status": ""})
+    plain = logged_in.post(reverse("study:practise_missed"), {"module": "", "status": ""})
     test = PracticeTest.objects.get()
     assert plain.url == test.get_absolute_url()
-    htmx = logged_in.post(reverse("practise_missed"), {"module": "", "status": ""}, HTTP_HX_REQUEST="true")
+    htmx = logged_in.post(reverse("study:practise_missed"), {"module": "", "status": ""}, HTTP_HX_REQUEST="true")
     assert htmx.status_code == 204
     assert htmx["HX-Location"] == PracticeTest.objects.latest("pk").get_absolute_url()
 
 
 def test_change_rating_and_flag_answer_fragments_to_htmx_and_pages_without_it(logged_in, make_question):
     question = make_question()
-    token = attempt_on(logged_in.get(reverse("study")))
-    logged_in.post(reverse("study_answer"), {"attempt": token, "choice": "b"})
+    token = attempt_on(logged_in.get(reverse("study:study")))
+    logged_in.post(reverse("study:study_answer"), {"attempt": token, "choice": "b"})
     log = ReviewLog.objects.get()
-    rate_url = reverse("change_rating", args=[log.pk])
-    flag_url = reverse("flag_question", args=[question.qid])
+    rate_url = reverse("study:change_rating", args=[log.pk])
+    flag_url = reverse("study:flag_question", args=[question.qid])
 
     fragment = logged_in.post(rate_url, {"rating": "2"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET=f"feedback-{log.pk}")
     assert fragment.status_code == 200 and not is_page(fragment)
@@ -164,13 +170,13 @@ def test_change_rating_and_flag_answer_fragments_to_htmx_and_pages_without_it(lo
 
 
 def test_an_expired_session_sends_htmx_to_the_login_page_as_a_whole_page(client, make_question):
-    response = client.post(reverse("study_answer"), {"attempt": "x"}, **CARD_SWAP)
+    response = client.post(reverse("study:study_answer"), {"attempt": "x"}, **CARD_SWAP)
     assert response.status_code == 204
-    assert response["HX-Redirect"].startswith(reverse("login"))
+    assert response["HX-Redirect"].startswith(reverse("accounts:login"))
 
 
 def test_a_missing_page_loaded_by_htmx_as_a_whole_page_is_the_whole_error_page(logged_in):
-    missing = reverse("practice_review", args=[999999])
+    missing = reverse("study:practice_review", args=[999999])
     assert is_page_html(logged_in.get(missing, **LOCATION_LOAD))
     assert is_page_html(logged_in.get(missing, **HISTORY_RESTORE))
     assert not is_page_html(logged_in.get(missing, **CARD_SWAP))

@@ -64,8 +64,8 @@ def test_feedback_offers_re_rating_only_on_the_answer_the_card_carries(logged_in
     older = answer(learner, question, "b", card.due, "two")
     newer = answer(learner, question, "b", card.due, "three")
 
-    older_page = logged_in.get(reverse("study_feedback", args=[older.log.pk]))
-    newer_page = logged_in.get(reverse("study_feedback", args=[newer.log.pk]))
+    older_page = logged_in.get(reverse("study:study_feedback", args=[older.log.pk]))
+    newer_page = logged_in.get(reverse("study:study_feedback", args=[newer.log.pk]))
 
     assert older_page.context["feedback"].can_rerate is False
     assert newer_page.context["feedback"].can_rerate is True

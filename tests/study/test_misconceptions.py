@@ -95,12 +95,12 @@ def test_progress_page_shows_ideas_with_their_section_and_a_practice_action(
     answer(learner, bank["q1"], "b", NOW, django_capture_on_commit_callbacks)
     client.force_login(learner)
 
-    html = client.get(reverse("progress_dashboard")).content.decode()
+    html = client.get(reverse("cohorts:progress_dashboard")).content.decode()
 
     assert "Ideas you keep getting wrong" in html
     assert "The ban answered harm in patients" in html
     assert f'href="{bank["q1"].section.get_absolute_url()}"' in html
-    assert f'action="{reverse("practise_misconception", args=["ban-for-harm"])}"' in html
+    assert f'action="{reverse("progress:practise_misconception", args=["ban-for-harm"])}"' in html
     assert 'method="post"' in html
 
 
@@ -111,8 +111,8 @@ def test_practise_this_idea_builds_a_test_of_the_questions_that_target_it(
     answer(learner, bank["q1"], "b", NOW, django_capture_on_commit_callbacks)
     client.force_login(learner)
 
-    assert client.get(reverse("practise_misconception", args=["ban-for-harm"])).status_code == 405
-    response = client.post(reverse("practise_misconception", args=["ban-for-harm"]))
+    assert client.get(reverse("progress:practise_misconception", args=["ban-for-harm"])).status_code == 405
+    response = client.post(reverse("progress:practise_misconception", args=["ban-for-harm"]))
 
     test = PracticeTest.objects.get(learner=learner)
     assert response.status_code == 302 and response.url == test.get_absolute_url()
@@ -123,7 +123,7 @@ def test_practise_this_idea_builds_a_test_of_the_questions_that_target_it(
 def test_practise_an_idea_no_question_targets_is_refused_in_words(client, bank):
     client.force_login(UserFactory())
 
-    response = client.post(reverse("practise_misconception", args=["nobody-holds-this"]), follow=True)
+    response = client.post(reverse("progress:practise_misconception", args=["nobody-holds-this"]), follow=True)
 
     assert not PracticeTest.objects.exists()
     assert "No question in the bank works on this idea" in response.content.decode()
@@ -132,8 +132,8 @@ def test_practise_an_idea_no_question_targets_is_refused_in_words(client, bank):
 def test_a_get_records_nothing(client, bank):
     learner = UserFactory()
     client.force_login(learner)
-    client.get(reverse("progress_dashboard"))
-    client.get(reverse("study"))
+    client.get(reverse("cohorts:progress_dashboard"))
+    client.get(reverse("study:study"))
 
     assert not LearnerMisconception.objects.exists()
 
@@ -188,8 +188,8 @@ def test_progress_page_queries_do_not_grow_with_misconceptions(client, django_as
         LearnerMisconception.objects.create(learner=learner, slug=f"idea-{n}", times_chosen=n + 1,
                                             first_chosen_at=NOW, last_chosen_at=NOW)  # fmt: skip
     client.force_login(learner)
-    client.get(reverse("progress_dashboard"))  # warm the catalog
+    client.get(reverse("cohorts:progress_dashboard"))  # warm the catalog
 
     with django_assert_num_queries(9):
-        response = client.get(reverse("progress_dashboard"))
+        response = client.get(reverse("cohorts:progress_dashboard"))
     assert len(response.context["misconception_standings"]) == ideas

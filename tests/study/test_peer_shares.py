@@ -30,8 +30,8 @@ def first_answers(question, choices: str) -> None:
 
 
 def feedback_page(client, question, choice: str = "b") -> str:
-    token = attempt_on(client.get(reverse("study")))
-    response = client.post(reverse("study_answer"), {"attempt": token, "choice": choice}, follow=True)
+    token = attempt_on(client.get(reverse("study:study")))
+    response = client.post(reverse("study:study_answer"), {"attempt": token, "choice": choice}, follow=True)
     return response.content.decode()
 
 

@@ -60,7 +60,7 @@ def test_building_a_test_with_bad_input_says_what_is_wrong(logged_in, make_quest
     make_question()
 
     response = logged_in.post(
-        reverse("practice"), {"pool": "all", "count": "0", "mode": "tutor", "time_limit_minutes": "5"}
+        reverse("study:practice"), {"pool": "all", "count": "0", "mode": "tutor", "time_limit_minutes": "5"}
     )
 
     assert response.status_code == 400
@@ -72,7 +72,7 @@ def test_building_a_test_with_bad_input_says_what_is_wrong(logged_in, make_quest
 def test_an_empty_pool_is_explained(logged_in, make_question):
     make_question()
 
-    response = logged_in.post(reverse("practice"), {"pool": "missed", "count": "5", "mode": "tutor"})
+    response = logged_in.post(reverse("study:practice"), {"pool": "missed", "count": "5", "mode": "tutor"})
 
     assert response.status_code == 400
     assert "No questions match" in response.content.decode()
@@ -81,17 +81,18 @@ def test_an_empty_pool_is_explained(logged_in, make_question):
 def test_tutor_mode_gives_feedback_after_each_question_and_feeds_the_scheduler(logged_in, learner, make_question):
     for _ in range(3):
         make_question()
-    response = logged_in.post(reverse("practice"), {"pool": "all", "count": "2", "mode": "tutor"})
+    response = logged_in.post(reverse("study:practice"), {"pool": "all", "count": "2", "mode": "tutor"})
     test = PracticeTest.objects.get()
     assert response.url == test.get_absolute_url()
     page = logged_in.get(test.get_absolute_url())
     item, question = page.context["item"], page.context["question"]
 
     answered = logged_in.post(
-        reverse("practice_answer", args=[test.pk]), {"attempt": page.context["form"].initial["attempt"], "choice": "b"}
+        reverse("study:practice_answer", args=[test.pk]),
+        {"attempt": page.context["form"].initial["attempt"], "choice": "b"},
     )
 
-    assert answered.url == reverse("practice_item", args=[test.pk, item.position])
+    assert answered.url == reverse("study:practice_item", args=[test.pk, item.position])
     feedback = logged_in.get(answered.url)
     assert "Correct" in feedback.content.decode()
     assert ReviewLog.objects.get().context == "practice"
@@ -100,13 +101,13 @@ def test_tutor_mode_gives_feedback_after_each_question_and_feeds_the_scheduler(l
 
 def test_practice_answer_fragment_for_htmx(logged_in, make_question):
     make_question()
-    logged_in.post(reverse("practice"), {"pool": "all", "count": "1", "mode": "tutor"})
+    logged_in.post(reverse("study:practice"), {"pool": "all", "count": "1", "mode": "tutor"})
     test = PracticeTest.objects.get()
     page = logged_in.get(test.get_absolute_url(), **HTMX)
     assert "base.html" not in [t.name for t in page.templates]
 
     response = logged_in.post(
-        reverse("practice_answer", args=[test.pk]),
+        reverse("study:practice_answer", args=[test.pk]),
         {"attempt": page.context["form"].initial["attempt"], "choice": "a"},
         **HTMX,
     )
@@ -119,29 +120,30 @@ def test_practice_answer_fragment_for_htmx(logged_in, make_question):
 def test_exam_mode_hides_feedback_until_the_end_and_can_be_resumed(logged_in, learner, make_question):
     for _ in range(3):
         make_question()
-    logged_in.post(reverse("practice"), {"pool": "all", "count": "3", "mode": "exam"})
+    logged_in.post(reverse("study:practice"), {"pool": "all", "count": "3", "mode": "exam"})
     test = PracticeTest.objects.get()
     first = logged_in.get(test.get_absolute_url())
     logged_in.post(
-        reverse("practice_answer", args=[test.pk]), {"attempt": first.context["form"].initial["attempt"], "choice": "a"}
+        reverse("study:practice_answer", args=[test.pk]),
+        {"attempt": first.context["form"].initial["attempt"], "choice": "a"},
     )
 
     # The page is closed and opened again later: the test resumes at the next unanswered question.
     resumed = logged_in.get(test.get_absolute_url())
     assert resumed.context["item"].position == 2
     assert resumed.context["answered"] == 1
-    assert logged_in.get(reverse("practice_item", args=[test.pk, 1])).status_code == 404  # no feedback yet
-    assert logged_in.get(reverse("practice_review", args=[test.pk])).url == test.get_absolute_url()
+    assert logged_in.get(reverse("study:practice_item", args=[test.pk, 1])).status_code == 404  # no feedback yet
+    assert logged_in.get(reverse("study:practice_review", args=[test.pk])).url == test.get_absolute_url()
 
     for _ in range(2):
         page = logged_in.get(test.get_absolute_url())
         logged_in.post(
-            reverse("practice_answer", args=[test.pk]),
+            reverse("study:practice_answer", args=[test.pk]),
             {"attempt": page.context["form"].initial["attempt"], "choice": "b"},
         )
     end = logged_in.get(test.get_absolute_url())
 
-    assert end.url == reverse("practice_review", args=[test.pk])
+    assert end.url == reverse("study:practice_review", args=[test.pk])
     review = logged_in.get(end.url)
     html = review.content.decode()
     assert "2 of 3" in html
@@ -151,7 +153,7 @@ def test_exam_mode_hides_feedback_until_the_end_and_can_be_resumed(logged_in, le
 
 def test_exam_time_limit_ends_the_test_and_refuses_late_answers(logged_in, learner, make_question):
     make_question(), make_question()
-    logged_in.post(reverse("practice"), {"pool": "all", "count": "2", "mode": "exam", "time_limit_minutes": "10"})
+    logged_in.post(reverse("study:practice"), {"pool": "all", "count": "2", "mode": "exam", "time_limit_minutes": "10"})
     test = PracticeTest.objects.get()
     page = logged_in.get(test.get_absolute_url())
     assert page.context["seconds_left"] > 590
@@ -160,23 +162,24 @@ def test_exam_time_limit_ends_the_test_and_refuses_late_answers(logged_in, learn
     test.save()
 
     late = logged_in.post(
-        reverse("practice_answer", args=[test.pk]), {"attempt": page.context["form"].initial["attempt"], "choice": "b"}
+        reverse("study:practice_answer", args=[test.pk]),
+        {"attempt": page.context["form"].initial["attempt"], "choice": "b"},
     )
 
-    assert late.url == reverse("practice_review", args=[test.pk])
+    assert late.url == reverse("study:practice_review", args=[test.pk])
     assert not ReviewLog.objects.exists()
     assert "0 of 2" in logged_in.get(late.url).content.decode()
 
 
 def test_an_item_of_another_test_is_refused(logged_in, learner, make_question):
     make_question(), make_question()
-    logged_in.post(reverse("practice"), {"pool": "all", "count": "1", "mode": "tutor"})
-    logged_in.post(reverse("practice"), {"pool": "all", "count": "1", "mode": "tutor"})
+    logged_in.post(reverse("study:practice"), {"pool": "all", "count": "1", "mode": "tutor"})
+    logged_in.post(reverse("study:practice"), {"pool": "all", "count": "1", "mode": "tutor"})
     first, second = PracticeTest.objects.order_by("id")
     item = first.items.get()
     token = issue_attempt(learner_id=learner.pk, question_id=item.question_id, practice_item_id=item.pk)
 
-    response = logged_in.post(reverse("practice_answer", args=[second.pk]), {"attempt": token, "choice": "b"})
+    response = logged_in.post(reverse("study:practice_answer", args=[second.pk]), {"attempt": token, "choice": "b"})
 
     assert response.status_code == 400
     assert not ReviewLog.objects.exists()
@@ -197,7 +200,7 @@ def test_another_learners_test_is_404(logged_in, make_question):
     )
 
     assert logged_in.get(test.get_absolute_url()).status_code == 404
-    assert logged_in.get(reverse("practice_review", args=[test.pk])).status_code == 404
+    assert logged_in.get(reverse("study:practice_review", args=[test.pk])).status_code == 404
 
 
 def test_missed_questions_newest_first_with_still_missed_and_since_right(learner, make_question):
@@ -225,10 +228,10 @@ def test_missed_page_filters_by_module_and_practises_exactly_that_list(logged_in
     answer_now(learner, risk_q, "c")
     answer_now(learner, history_q, "c")
 
-    page = logged_in.get(reverse("missed"), {"module": "risks"})
+    page = logged_in.get(reverse("study:missed"), {"module": "risks"})
     html = page.content.decode()
     assert "Which adulterant can be fatal?" in html and "Why was MDMA banned?" not in html
-    started = logged_in.post(reverse("practise_missed"), {"module": "risks", "status": ""})
+    started = logged_in.post(reverse("study:practise_missed"), {"module": "risks", "status": ""})
 
     test = PracticeTest.objects.get()
     assert started.url == test.get_absolute_url()
@@ -237,8 +240,8 @@ def test_missed_page_filters_by_module_and_practises_exactly_that_list(logged_in
 
 
 def test_missed_page_rejects_an_unknown_filter(logged_in):
-    assert logged_in.get(reverse("missed"), {"status": "whatever"}).status_code == 400
+    assert logged_in.get(reverse("study:missed"), {"status": "whatever"}).status_code == 400
 
 
 def test_missed_page_without_misses_is_friendly(logged_in):
-    assert "Nothing missed yet" in logged_in.get(reverse("missed")).content.decode()
+    assert "Nothing missed yet" in logged_in.get(reverse("study:missed")).content.decode()

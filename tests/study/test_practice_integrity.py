@@ -54,8 +54,8 @@ def test_a_practice_token_is_refused_by_daily_study(logged_in, learner, make_que
     item = test.items.get()
     token = issue_attempt(learner_id=learner.pk, question_id=question.pk, practice_item_id=item.pk)
 
-    at_study = logged_in.post(reverse("study_answer"), {"attempt": token, "choice": "b"})
-    at_test = logged_in.post(reverse("practice_answer", args=[test.pk]), {"attempt": token, "choice": "b"})
+    at_study = logged_in.post(reverse("study:study_answer"), {"attempt": token, "choice": "b"})
+    at_test = logged_in.post(reverse("study:practice_answer", args=[test.pk]), {"attempt": token, "choice": "b"})
 
     assert at_study.status_code == 400
     assert "belongs to a practice test" in at_study.content.decode()
@@ -70,7 +70,7 @@ def test_a_daily_study_token_is_refused_by_a_test(logged_in, learner, make_quest
     test = new_test(learner, [question])
     token = issue_attempt(learner_id=learner.pk, question_id=question.pk)
 
-    response = logged_in.post(reverse("practice_answer", args=[test.pk]), {"attempt": token, "choice": "b"})
+    response = logged_in.post(reverse("study:practice_answer", args=[test.pk]), {"attempt": token, "choice": "b"})
 
     assert response.status_code == 400
     assert not ReviewLog.objects.exists()
@@ -130,12 +130,13 @@ def test_a_withdrawn_question_does_not_block_a_tutor_test(logged_in, learner, ma
     assert page.context["item"].question_id == kept.pk
 
     logged_in.post(
-        reverse("practice_answer", args=[test.pk]), {"attempt": page.context["form"].initial["attempt"], "choice": "b"}
+        reverse("study:practice_answer", args=[test.pk]),
+        {"attempt": page.context["form"].initial["attempt"], "choice": "b"},
     )
 
     test.refresh_from_db()
     assert test.finished_at is not None  # nothing answerable is left
-    assert logged_in.get(test.get_absolute_url()).url == reverse("practice_review", args=[test.pk])
+    assert logged_in.get(test.get_absolute_url()).url == reverse("study:practice_review", args=[test.pk])
 
 
 def test_looking_at_a_test_whose_time_ran_out_writes_nothing(logged_in, learner, make_question):
@@ -145,9 +146,9 @@ def test_looking_at_a_test_whose_time_ran_out_writes_nothing(logged_in, learner,
 
     with CaptureQueriesContext(connection) as looked:
         redirect = logged_in.get(test.get_absolute_url())
-        results = logged_in.get(reverse("practice_review", args=[test.pk]))
+        results = logged_in.get(reverse("study:practice_review", args=[test.pk]))
 
-    assert redirect.url == reverse("practice_review", args=[test.pk]) and results.status_code == 200
+    assert redirect.url == reverse("study:practice_review", args=[test.pk]) and results.status_code == 200
     writes = [q["sql"] for q in looked.captured_queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
     assert [w for w in writes if "django_session" not in w] == []
     test.refresh_from_db()

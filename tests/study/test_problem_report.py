@@ -16,7 +16,7 @@ def test_a_report_over_the_limit_is_refused_with_a_message_and_the_text_kept(log
     question = make_question()
     text = "The stem is unclear. " * 200 + "End of the report."  # 4,218 characters
 
-    response = logged_in.post(reverse("report_problem", args=[question.qid]), {"text": text})
+    response = logged_in.post(reverse("study:report_problem", args=[question.qid]), {"text": text})
 
     assert response.status_code == 400
     page = response.content.decode()
@@ -28,7 +28,7 @@ def test_a_report_over_the_limit_is_refused_with_a_message_and_the_text_kept(log
 def test_a_report_at_the_limit_is_sent_whole(logged_in, make_question):
     question = make_question()
     text = "x" * 4000
-    response = logged_in.post(reverse("report_problem", args=[question.qid]), {"text": text})
+    response = logged_in.post(reverse("study:report_problem", args=[question.qid]), {"text": text})
     assert response.status_code == 302
     assert ProblemReport.objects.get().text == text
 
@@ -37,7 +37,7 @@ def test_the_report_form_states_the_limit_and_never_lets_the_browser_cut_the_tex
     logged_in, make_question, django_assert_num_queries
 ):
     question = make_question()
-    url = reverse("report_problem", args=[question.qid])
+    url = reverse("study:report_problem", args=[question.qid])
     logged_in.get(url)  # warms the in-memory catalog
     with django_assert_num_queries(1):  # the learner (the session is in the cache)
         page = logged_in.get(url).content.decode()

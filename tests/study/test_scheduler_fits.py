@@ -299,10 +299,13 @@ def test_no_request_fits_or_queues_a_fit(logged_in, learner, make_question, atte
         mock.patch.object(scheduler_fits, "recall_test_count", return_value=10_000),
         mock.patch.object(fitting, "fit_parameters", side_effect=AssertionError("fitted in a request")) as fit,
     ):
-        for name in ("study", "progress_dashboard", "study_settings", "scheduler_page"):
+        for name in ("study:study", "cohorts:progress_dashboard", "study:study_settings", "progress:scheduler_page"):
             assert logged_in.get(reverse(name)).status_code == 200
         token = attempt_for(learner, question)
-        assert logged_in.post(reverse("study_answer"), {"attempt": token, "choice": "b"}).status_code in (200, 302)
+        assert logged_in.post(reverse("study:study_answer"), {"attempt": token, "choice": "b"}).status_code in (
+            200,
+            302,
+        )
     assert not fit.called
     assert task_backends["default"].results == []  # nothing queued (the local backend keeps what is enqueued)
     assert not SchedulerParameters.objects.exists()
@@ -320,7 +323,7 @@ def test_the_scheduler_page_shows_the_report_the_deadline_and_the_retention_choi
     set_study_deadlines(learner=learner, deadlines={module.slug: dt.datetime(2099, 1, 1, tzinfo=dt.UTC)})
     catalog()
 
-    response = logged_in.get(reverse("scheduler_page"))
+    response = logged_in.get(reverse("progress:scheduler_page"))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -330,8 +333,8 @@ def test_the_scheduler_page_shows_the_report_the_deadline_and_the_retention_choi
 
 
 def test_use_this_sets_the_desired_retention_and_refuses_a_value_out_of_range(logged_in, learner):
-    assert logged_in.post(reverse("use_retention"), {"desired_retention": "0.85"}).status_code == 302
+    assert logged_in.post(reverse("progress:use_retention"), {"desired_retention": "0.85"}).status_code == 302
     learner.refresh_from_db()
     assert learner.desired_retention == pytest.approx(0.85)
-    assert logged_in.post(reverse("use_retention"), {"desired_retention": "0.5"}).status_code == 400
-    assert logged_in.post(reverse("use_retention"), {"desired_retention": "lots"}).status_code == 400
+    assert logged_in.post(reverse("progress:use_retention"), {"desired_retention": "0.5"}).status_code == 400
+    assert logged_in.post(reverse("progress:use_retention"), {"desired_retention": "lots"}).status_code == 400

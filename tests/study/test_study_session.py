@@ -99,7 +99,7 @@ def test_study_page_says_how_far_through_today_the_learner_is(logged_in, learner
     card(learner, done, due=now + dt.timedelta(days=3), last_review=now - dt.timedelta(seconds=30))
     card(learner, due, due=now - dt.timedelta(minutes=5), last_review=now - dt.timedelta(days=4))
 
-    response = logged_in.get(reverse("study"))
+    response = logged_in.get(reverse("study:study"))
 
     html = response.content.decode()
     assert re.search(r"<strong>1</strong> of 2 today", html)
@@ -114,13 +114,13 @@ def test_questions_back_in_minutes_are_offered_to_wait_for_not_called_done(logge
     for question in (first, second):
         learning_card(learner, question, due=now + dt.timedelta(seconds=70), last_review=now - dt.timedelta(minutes=1))
 
-    html = logged_in.get(reverse("study")).content.decode()
+    html = logged_in.get(reverse("study:study")).content.decode()
 
     assert "You are done for today" not in html
     assert "2 questions you are learning come back within the hour, the first" in html
     assert "the first <strong><time" in html and "in a minute</time>" in html
-    assert f'href="{reverse("study")}"' in html and "Check again" in html
-    assert f'href="{reverse("practice")}"' in html and "Continue with a practice test" in html
+    assert f'href="{reverse("study:study")}"' in html and "Check again" in html
+    assert f'href="{reverse("study:practice")}"' in html and "Continue with a practice test" in html
 
 
 def test_a_daily_new_limit_of_zero_says_new_questions_are_off(logged_in, learner, make_question):
@@ -128,7 +128,7 @@ def test_a_daily_new_limit_of_zero_says_new_questions_are_off(logged_in, learner
     learner.save()
     make_question()
 
-    html = logged_in.get(reverse("study")).content.decode()
+    html = logged_in.get(reverse("study:study")).content.decode()
 
     assert "of 0 new questions" not in html
     assert "new questions are off in your settings" in html
@@ -139,7 +139,7 @@ def test_rating_buttons_preview_the_interval_of_each_rating(logged_in, learner, 
     question = make_question()
     token = issue_attempt(learner_id=learner.pk, question_id=question.id)
 
-    response = logged_in.post(reverse("study_answer"), {"attempt": token, "choice": "b"}, **HTMX)
+    response = logged_in.post(reverse("study:study_answer"), {"attempt": token, "choice": "b"}, **HTMX)
 
     previews = response.context["feedback"].previews
     assert set(previews) == {Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY}
@@ -154,7 +154,7 @@ def test_a_wrong_answer_shows_no_rating_previews(logged_in, learner, make_questi
     question = make_question()
     token = issue_attempt(learner_id=learner.pk, question_id=question.id)
 
-    response = logged_in.post(reverse("study_answer"), {"attempt": token, "choice": "a"}, **HTMX)
+    response = logged_in.post(reverse("study:study_answer"), {"attempt": token, "choice": "a"}, **HTMX)
 
     assert response.context["feedback"].previews == {}
     assert "rating-interval" not in response.content.decode()
@@ -166,7 +166,7 @@ def test_the_cached_question_form_carries_each_requests_own_tokens(learner, make
     client = Client(enforce_csrf_checks=True)
     client.force_login(learner)
 
-    pages = [client.get(reverse("study")).content.decode() for _ in range(2)]
+    pages = [client.get(reverse("study:study")).content.decode() for _ in range(2)]
 
     attempts = [re.search(r'name="attempt" value="([^"]+)"', page).group(1) for page in pages]
     assert attempts[0] != attempts[1]
@@ -174,7 +174,7 @@ def test_the_cached_question_form_carries_each_requests_own_tokens(learner, make
     assert all("Which transporter does MDMA bind most strongly?" in page for page in pages)
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', pages[1]).group(1)
     answered = client.post(
-        reverse("study_answer"), {"attempt": attempts[1], "choice": "b", "csrfmiddlewaretoken": csrf}
+        reverse("study:study_answer"), {"attempt": attempts[1], "choice": "b", "csrfmiddlewaretoken": csrf}
     )
     assert answered.status_code == 302
 
@@ -186,8 +186,8 @@ def test_another_learners_page_never_shows_a_cached_token(learner, make_question
     first.force_login(learner)
     second.force_login(other)
 
-    page = first.get(reverse("study")).content.decode()
-    other_page = second.get(reverse("study")).content.decode()
+    page = first.get(reverse("study:study")).content.decode()
+    other_page = second.get(reverse("study:study")).content.decode()
 
     token = re.search(r'name="attempt" value="([^"]+)"', other_page).group(1)
     assert token not in page
@@ -204,7 +204,7 @@ def test_study_focused_on_a_module_shows_only_its_questions_and_keeps_the_focus(
     risks = ModuleFactory(slug="risks", title="Risks and safety", order=1)
     QuestionFactory(section=SectionFactory(module=mechanisms), stem="A mechanisms question?")
     risk = QuestionFactory(section=SectionFactory(module=risks), stem="A risks question?")
-    focused = f"{reverse('study')}?module=risks"
+    focused = f"{reverse('study:study')}?module=risks"
 
     page = logged_in.get(focused)
 
@@ -212,11 +212,13 @@ def test_study_focused_on_a_module_shows_only_its_questions_and_keeps_the_focus(
     assert page.context["question"].id == risk.pk and page.context["queue"].new_count == 1
     html = page.content.decode()
     assert "Studying Risks and safety" in html
-    assert f'action="{reverse("study_answer")}?module=risks"' in html
+    assert f'action="{reverse("study:study_answer")}?module=risks"' in html
     token = re.search(r'name="attempt" value="([^"]+)"', html).group(1)
-    answered = logged_in.post(f"{reverse('study_answer')}?module=risks", {"attempt": token, "choice": "a"}, **HTMX)
+    answered = logged_in.post(
+        f"{reverse('study:study_answer')}?module=risks", {"attempt": token, "choice": "a"}, **HTMX
+    )
     assert f'href="{focused}"' in answered.content.decode()  # "Next question" stays on the module
-    plain = logged_in.post(f"{reverse('study_answer')}?module=risks", {"attempt": token, "choice": "a"})
+    plain = logged_in.post(f"{reverse('study:study_answer')}?module=risks", {"attempt": token, "choice": "a"})
     assert plain.status_code == 302 and plain.url.endswith("?module=risks")
     assert f'href="{focused}"' in logged_in.get(plain.url).content.decode()
 
@@ -224,7 +226,7 @@ def test_study_focused_on_a_module_shows_only_its_questions_and_keeps_the_focus(
 def test_study_focused_on_an_unknown_module_is_refused_plainly(logged_in, make_question):
     make_question()
 
-    response = logged_in.get(f"{reverse('study')}?module=no-such-module")
+    response = logged_in.get(f"{reverse('study:study')}?module=no-such-module")
 
     assert response.status_code == 400
     assert "There is no such module to study" in response.content.decode()
@@ -236,9 +238,9 @@ def test_module_page_and_assignment_offer_to_study_that_module(logged_in, learne
     module = ModuleFactory(slug="risks", title="Risks and safety")
     QuestionFactory(section=SectionFactory(module=module))
 
-    html = logged_in.get(reverse("module_detail", kwargs={"slug": "risks"})).content.decode()
+    html = logged_in.get(reverse("catalog:module_detail", kwargs={"slug": "risks"})).content.decode()
 
-    assert re.search(rf'<a class="button" href="{reverse("study")}\?module=risks">Study this module</a>', html)
+    assert re.search(rf'<a class="button" href="{reverse("study:study")}\?module=risks">Study this module</a>', html)
 
 
 @pytest.mark.parametrize("reviews", [0, 300])
@@ -247,7 +249,7 @@ def test_focused_study_page_runs_two_queries(logged_in, learner, make_question, 
     now = timezone.now()
     for question in questions[: reviews // 25]:
         card(learner, question, due=now + dt.timedelta(days=2), last_review=now - dt.timedelta(days=1))
-    logged_in.get(f"{reverse('study')}?module=risks")
+    logged_in.get(f"{reverse('study:study')}?module=risks")
 
     with django_assert_num_queries(2):
-        assert logged_in.get(f"{reverse('study')}?module=risks").status_code == 200
+        assert logged_in.get(f"{reverse('study:study')}?module=risks").status_code == 200

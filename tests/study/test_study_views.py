@@ -29,25 +29,25 @@ def uses_base(response) -> bool:
     return "base.html" in [t.name for t in response.templates]
 
 
-@pytest.mark.parametrize("url_name", ["study", "practice", "missed", "study_settings"])
+@pytest.mark.parametrize("url_name", ["study:study", "study:practice", "study:missed", "study:study_settings"])
 def test_study_pages_need_a_login(client, url_name):
     response = client.get(reverse(url_name))
 
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("accounts:login"))
 
 
 def test_study_page_shows_the_next_question_with_a_token_and_the_days_counts(logged_in, make_question):
     question = make_question("single", stem="Which transporter does MDMA bind most strongly?")
 
-    response = logged_in.get(reverse("study"))
+    response = logged_in.get(reverse("study:study"))
 
     assert response.status_code == 200
     assert uses_base(response)
     html = response.content.decode()
     assert "Which transporter does MDMA bind most strongly?" in html
     assert 'name="attempt"' in html
-    assert f'hx-post="{reverse("study_answer")}"' in html and f'action="{reverse("study_answer")}"' in html
+    assert f'hx-post="{reverse("study:study_answer")}"' in html and f'action="{reverse("study:study_answer")}"' in html
     assert "<strong>0</strong> due" in html and "<strong>1</strong> new left today" in html
     assert response.context["question"].id == question.pk
 
@@ -55,7 +55,7 @@ def test_study_page_shows_the_next_question_with_a_token_and_the_days_counts(log
 def test_study_page_for_htmx_is_the_card_fragment_only(logged_in, make_question):
     make_question("single")
 
-    response = logged_in.get(reverse("study"), **HTMX)
+    response = logged_in.get(reverse("study:study"), **HTMX)
 
     assert response.status_code == 200
     assert not uses_base(response)
@@ -66,15 +66,15 @@ def test_when_nothing_is_left_it_says_so_and_offers_practice(logged_in, learner,
     learner.new_per_day = 0
     learner.save()
 
-    html = logged_in.get(reverse("study")).content.decode()
+    html = logged_in.get(reverse("study:study")).content.decode()
 
     assert "You are done for today" in html
-    assert reverse("practice") in html
+    assert reverse("study:practice") in html
 
 
 def post_answer(client, learner, question, data, **extra):
     token = issue_attempt(learner_id=learner.pk, question_id=question.pk)
-    return client.post(reverse("study_answer"), {"attempt": token, **data}, **extra), token
+    return client.post(reverse("study:study_answer"), {"attempt": token, **data}, **extra), token
 
 
 def test_plain_answer_records_and_redirects_to_its_feedback_page(logged_in, learner, make_question):
@@ -84,7 +84,7 @@ def test_plain_answer_records_and_redirects_to_its_feedback_page(logged_in, lear
 
     log = ReviewLog.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("study_feedback", args=[log.pk])
+    assert response.url == reverse("study:study_feedback", args=[log.pk])
     assert (log.correct, log.duration_ms) == (False, 5400)
     page = logged_in.get(response.url)
     assert uses_base(page)
@@ -137,15 +137,15 @@ def test_htmx_answer_returns_the_feedback_fragment(logged_in, learner, make_ques
     html = response.content.decode()
     assert "Correct" in html
     assert "How did it feel?" in html  # rating buttons for a right answer
-    assert reverse("study") in html  # next question
+    assert reverse("study:study") in html  # next question
 
 
 def test_double_submit_records_one_review(logged_in, learner, make_question):
     question = make_question("single")
     token = issue_attempt(learner_id=learner.pk, question_id=question.pk)
 
-    first = logged_in.post(reverse("study_answer"), {"attempt": token, "choice": "b"})
-    second = logged_in.post(reverse("study_answer"), {"attempt": token, "choice": "a"})
+    first = logged_in.post(reverse("study:study_answer"), {"attempt": token, "choice": "b"})
+    second = logged_in.post(reverse("study:study_answer"), {"attempt": token, "choice": "a"})
 
     assert ReviewLog.objects.count() == 1
     assert first.url == second.url
@@ -179,7 +179,7 @@ def test_bad_answers_get_a_message_and_a_400_and_nothing_is_written(
 def test_a_missing_or_tampered_token_is_a_400(logged_in, make_question, token):
     make_question("single")
 
-    response = logged_in.post(reverse("study_answer"), {"attempt": token, "choice": "b"})
+    response = logged_in.post(reverse("study:study_answer"), {"attempt": token, "choice": "b"})
 
     assert response.status_code == 400
     assert "Reload" in response.content.decode() or "token" in response.content.decode()
@@ -190,7 +190,7 @@ def test_another_learners_token_is_refused(logged_in, make_question):
     question = make_question("single")
     token = issue_attempt(learner_id=UserFactory().pk, question_id=question.pk)
 
-    response = logged_in.post(reverse("study_answer"), {"attempt": token, "choice": "b"})
+    response = logged_in.post(reverse("study:study_answer"), {"attempt": token, "choice": "b"})
 
     assert response.status_code == 400
     assert not ReviewLog.objects.exists()
@@ -202,11 +202,11 @@ def test_another_learners_feedback_is_404(logged_in, make_question):
     token = issue_attempt(learner_id=other.pk, question_id=question.pk)
     client_of_other = logged_in.__class__()
     client_of_other.force_login(other)
-    client_of_other.post(reverse("study_answer"), {"attempt": token, "choice": "b"})
+    client_of_other.post(reverse("study:study_answer"), {"attempt": token, "choice": "b"})
     log = ReviewLog.objects.get()
 
-    assert logged_in.get(reverse("study_feedback", args=[log.pk])).status_code == 404
-    assert logged_in.post(reverse("change_rating", args=[log.pk]), {"rating": 4}).status_code == 404
+    assert logged_in.get(reverse("study:study_feedback", args=[log.pk])).status_code == 404
+    assert logged_in.post(reverse("study:change_rating", args=[log.pk]), {"rating": 4}).status_code == 404
 
 
 def test_rating_change_plain_and_htmx(logged_in, learner, make_question):
@@ -214,10 +214,10 @@ def test_rating_change_plain_and_htmx(logged_in, learner, make_question):
     post_answer(logged_in, learner, question, {"choice": "b"})
     log = ReviewLog.objects.get()
 
-    plain = logged_in.post(reverse("change_rating", args=[log.pk]), {"rating": "4"})
-    fragment = logged_in.post(reverse("change_rating", args=[log.pk]), {"rating": "2"}, **HTMX)
+    plain = logged_in.post(reverse("study:change_rating", args=[log.pk]), {"rating": "4"})
+    fragment = logged_in.post(reverse("study:change_rating", args=[log.pk]), {"rating": "2"}, **HTMX)
 
-    assert plain.status_code == 302 and plain.url == reverse("study_feedback", args=[log.pk])
+    assert plain.status_code == 302 and plain.url == reverse("study:study_feedback", args=[log.pk])
     assert fragment.status_code == 200 and not uses_base(fragment)
     assert 'aria-pressed="true"' in fragment.content.decode()
     assert ReviewLog.objects.with_rating_in_force().get().rating_in_force == 2
@@ -228,7 +228,7 @@ def test_an_invalid_rating_is_a_400(logged_in, learner, make_question):
     post_answer(logged_in, learner, question, {"choice": "b"})
     log = ReviewLog.objects.get()
 
-    response = logged_in.post(reverse("change_rating", args=[log.pk]), {"rating": "9"}, **HTMX)
+    response = logged_in.post(reverse("study:change_rating", args=[log.pk]), {"rating": "9"}, **HTMX)
 
     assert response.status_code == 400
     log.refresh_from_db()
@@ -240,7 +240,7 @@ def test_leech_feedback_nudges_to_re_read_the_section(logged_in, learner, make_q
     for _ in range(4):
         post_answer(logged_in, learner, question, {"choice": "a"})
 
-    html = logged_in.get(reverse("study_feedback", args=[ReviewLog.objects.first().pk])).content.decode()
+    html = logged_in.get(reverse("study:study_feedback", args=[ReviewLog.objects.first().pk])).content.decode()
 
     assert "missed this question 4 times" in html
     assert "Re-read" in html
@@ -249,32 +249,36 @@ def test_leech_feedback_nudges_to_re_read_the_section(logged_in, learner, make_q
 def test_flag_and_report_a_question(logged_in, learner, make_question):
     question = make_question("single")
 
-    flag = logged_in.post(reverse("flag_question", args=[question.qid]), {"flag": "1"}, **HTMX)
+    flag = logged_in.post(reverse("study:flag_question", args=[question.qid]), {"flag": "1"}, **HTMX)
     assert flag.status_code == 200 and "Flagged for practice" in flag.content.decode()
     assert Flag.objects.filter(learner=learner, question=question).exists()
-    logged_in.post(reverse("flag_question", args=[question.qid]), {"flag": "0"})
+    logged_in.post(reverse("study:flag_question", args=[question.qid]), {"flag": "0"})
     assert not Flag.objects.exists()
 
-    empty = logged_in.post(reverse("report_problem", args=[question.qid]), {"text": "  "})
+    empty = logged_in.post(reverse("study:report_problem", args=[question.qid]), {"text": "  "})
     assert empty.status_code == 400 and "Describe the problem" in empty.content.decode()
-    sent = logged_in.post(reverse("report_problem", args=[question.qid]), {"text": "Option C is also defensible."})
+    sent = logged_in.post(
+        reverse("study:report_problem", args=[question.qid]), {"text": "Option C is also defensible."}
+    )
     assert sent.status_code == 302
     assert ProblemReport.objects.get().text == "Option C is also defensible."
 
 
 def test_unknown_question_pages_are_404(logged_in):
-    assert logged_in.get(reverse("question_detail", args=["no-such-id"])).status_code == 404
-    assert logged_in.post(reverse("flag_question", args=["no-such-id"]), {"flag": "1"}).status_code == 404
+    assert logged_in.get(reverse("study:question_detail", args=["no-such-id"])).status_code == 404
+    assert logged_in.post(reverse("study:flag_question", args=["no-such-id"]), {"flag": "1"}).status_code == 404
 
 
 def test_settings_save_and_reject_bad_values(logged_in, learner):
     ModuleFactory(slug="history", title="History")
     ModuleFactory(slug="risks", title="Risks")
 
-    bad = logged_in.post(reverse("study_settings"), {"desired_retention": "0.5", "new_per_day": "-1", "modules": ["x"]})
+    bad = logged_in.post(
+        reverse("study:study_settings"), {"desired_retention": "0.5", "new_per_day": "-1", "modules": ["x"]}
+    )
     assert bad.status_code == 400
     good = logged_in.post(
-        reverse("study_settings"),
+        reverse("study:study_settings"),
         {"desired_retention": "0.95", "new_per_day": "10", "modules": ["risks"], "time_zone": "Europe/Warsaw"},
     )
 
@@ -319,13 +323,13 @@ def test_study_page_and_answer_run_a_fixed_number_of_queries(client, django_asse
     build_bank(bank_size)
     learner = UserFactory()
     client.force_login(learner)
-    client.get(reverse("study"))  # builds the in-memory catalog
+    client.get(reverse("study:study"))  # builds the in-memory catalog
     build_history(learner, reviews)
     assert ReviewLog.objects.filter(learner=learner).count() == reviews
-    client.get(reverse("study"))  # the catalog's freshness check (every few seconds) is not counted below
+    client.get(reverse("study:study"))  # the catalog's freshness check (every few seconds) is not counted below
 
     with django_assert_num_queries(2):  # the learner, and their cards
-        page = client.get(reverse("study"))
+        page = client.get(reverse("study:study"))
     assert page.context["queue"].due_count == (bank_size - 1 + 1) // 2
     new_question = min(catalog().live_questions, key=lambda q: q.id)
     peer_shares(new_question)  # how others answered: computed once per few minutes, a cache read on the answer
@@ -334,12 +338,12 @@ def test_study_page_and_answer_run_a_fixed_number_of_queries(client, django_asse
     # in force and the flag, for the feedback); insert log; add it to the study day; update card; release. Outside
     # tests the savepoint pair is BEGIN/COMMIT. (A deadline costs a query only for an assigned module.)
     with django_assert_num_queries(9):
-        response = client.post(reverse("study_answer"), {"attempt": token, "choice": "a"}, HTTP_HX_REQUEST="true")
+        response = client.post(reverse("study:study_answer"), {"attempt": token, "choice": "a"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     token = issue_attempt(learner_id=learner.pk, question_id=new_question.id)
     # Answering a card that exists: learner; savepoint; lock; insert log; study day; update card; release.
     with django_assert_num_queries(7):
-        client.post(reverse("study_answer"), {"attempt": token, "choice": "b"}, HTTP_HX_REQUEST="true")
+        client.post(reverse("study:study_answer"), {"attempt": token, "choice": "b"}, HTTP_HX_REQUEST="true")
     assert ReviewLog.objects.filter(learner=learner).count() == reviews + 2
 
 
@@ -349,11 +353,11 @@ def test_answer_feedback_shows_the_flag_read_with_the_card(logged_in, learner, m
     Flag.objects.create(learner=learner, question=question)
     token = issue_attempt(learner_id=learner.pk, question_id=question.id)
 
-    response = logged_in.post(reverse("study_answer"), {"attempt": token, "choice": "b"}, HTTP_HX_REQUEST="true")
+    response = logged_in.post(reverse("study:study_answer"), {"attempt": token, "choice": "b"}, HTTP_HX_REQUEST="true")
 
     assert response.context["feedback"].flagged is True
     token = issue_attempt(learner_id=learner.pk, question_id=other.id)
-    response = logged_in.post(reverse("study_answer"), {"attempt": token, "choice": "b"}, HTTP_HX_REQUEST="true")
+    response = logged_in.post(reverse("study:study_answer"), {"attempt": token, "choice": "b"}, HTTP_HX_REQUEST="true")
     assert response.context["feedback"].flagged is False
 
 
@@ -372,4 +376,7 @@ def test_assigned_modules_stay_in_daily_study_even_when_left_out(logged_in, lear
 
     queue = study_queue(learner=learner, snapshot=catalog(), now=timezone.now())
     assert queue.new_question_ids == (question.pk,)
-    assert "always in your daily study: Risks and safety" in logged_in.get(reverse("study_settings")).content.decode()
+    assert (
+        "always in your daily study: Risks and safety"
+        in logged_in.get(reverse("study:study_settings")).content.decode()
+    )

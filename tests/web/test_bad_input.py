@@ -36,7 +36,7 @@ def test_an_assignment_date_beyond_five_years_is_refused_with_a_message(client, 
     if field == "opens_on":
         data["due_on"] = "9999-12-31"
 
-    response = client.post(reverse("assignment_create", args=[cohort.pk]), data)
+    response = client.post(reverse("cohorts:assignment_create", args=[cohort.pk]), data)
 
     assert response.status_code == 400
     assert "within five years" in response.content.decode()
@@ -47,7 +47,7 @@ def test_a_join_code_expiry_beyond_five_years_is_refused_with_a_message(client):
     cohort = CohortFactory(owner=educator)
     client.force_login(educator)
 
-    response = client.post(reverse("cohort_rotate_code", args=[cohort.pk]), {"expires_on": "9999-12-31"})
+    response = client.post(reverse("cohorts:cohort_rotate_code", args=[cohort.pk]), {"expires_on": "9999-12-31"})
 
     assert response.status_code == 400
     assert "within five years" in response.content.decode()
@@ -62,10 +62,10 @@ def test_stored_far_future_dates_do_not_break_any_page(client, bank):
     learner = MembershipFactory(cohort=cohort).learner
 
     client.force_login(educator)
-    for url in [cohort.get_absolute_url(), assignment.get_absolute_url(), reverse("cohort_list")]:
+    for url in [cohort.get_absolute_url(), assignment.get_absolute_url(), reverse("cohorts:cohort_list")]:
         assert client.get(url).status_code == 200, url
     client.force_login(learner)
-    for url in [reverse("cohort_list"), reverse("progress_dashboard"), reverse("study")]:
+    for url in [reverse("cohorts:cohort_list"), reverse("cohorts:progress_dashboard"), reverse("study:study")]:
         assert client.get(url).status_code == 200, url
 
 
@@ -79,7 +79,7 @@ def test_a_bad_duration_is_dropped_and_the_answer_still_counts(
     question = make_question("single")
 
     response = logged_in.post(
-        reverse("study_answer"),
+        reverse("study:study_answer"),
         {"attempt": attempt_for(learner, question), "choice": "b", "duration_ms": duration},
     )
 
@@ -91,7 +91,8 @@ def test_a_huge_ascii_duration_is_capped(logged_in, make_question, attempt_for, 
     question = make_question("single")
 
     logged_in.post(
-        reverse("study_answer"), {"attempt": attempt_for(learner, question), "choice": "b", "duration_ms": "9" * 12}
+        reverse("study:study_answer"),
+        {"attempt": attempt_for(learner, question), "choice": "b", "duration_ms": "9" * 12},
     )
 
     assert ReviewLog.objects.get().duration_ms == 24 * 3600 * 1000
@@ -101,7 +102,7 @@ def test_a_huge_ascii_duration_is_capped(logged_in, make_question, attempt_for, 
 
 
 @pytest.mark.parametrize("charset", ["latin-1", "utf-16", "x-unknown"])
-@pytest.mark.parametrize("url_name", ["login", "sign_up", "study_settings"])
+@pytest.mark.parametrize("url_name", ["accounts:login", "accounts:sign_up", "study:study_settings"])
 def test_a_form_post_in_another_charset_gets_a_400_page(charset, url_name):
     client = Client(enforce_csrf_checks=True)
     client.force_login(UserFactory())
@@ -144,23 +145,24 @@ def test_safe_next_url_sends_a_post_only_page_to_its_get_page(rf):
 )
 def test_the_rating_form_follows_only_a_safe_next(logged_in, make_question, attempt_for, learner, next_url, lands):
     question = make_question("single")
-    logged_in.post(reverse("study_answer"), {"attempt": attempt_for(learner, question), "choice": "b"})
+    logged_in.post(reverse("study:study_answer"), {"attempt": attempt_for(learner, question), "choice": "b"})
     log = ReviewLog.objects.get()
 
-    response = logged_in.post(reverse("change_rating", args=[log.pk]), {"rating": "3", "next": next_url})
+    response = logged_in.post(reverse("study:change_rating", args=[log.pk]), {"rating": "3", "next": next_url})
 
     assert response.status_code == 302
-    assert response.url == (lands or reverse("study_feedback", args=[log.pk]))
+    assert response.url == (lands or reverse("study:study_feedback", args=[log.pk]))
 
 
 @pytest.mark.parametrize("next_url", ["welcome", "https://evil.example/", "/\\evil.example"])
 def test_sign_up_with_a_bad_next_creates_the_account_and_goes_home(client, next_url):
     response = client.post(
-        reverse("sign_up") + f"?next={next_url}", {"username": "ana", "password1": PASSWORD, "password2": PASSWORD}
+        reverse("accounts:sign_up") + f"?next={next_url}",
+        {"username": "ana", "password1": PASSWORD, "password2": PASSWORD},
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("catalog:home")
     assert User.objects.filter(username="ana").exists()
 
 
@@ -168,23 +170,24 @@ def test_sign_up_with_a_bad_next_creates_the_account_and_goes_home(client, next_
 def test_log_in_with_a_bad_next_goes_home(client, next_url):
     user = UserFactory()
     response = client.post(
-        reverse("login") + f"?next={next_url}", {"username": user.username, "password": "correct horse battery"}
+        reverse("accounts:login") + f"?next={next_url}",
+        {"username": user.username, "password": "correct horse battery"},
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("catalog:home")
 
 
 def test_logging_in_after_posting_an_answer_returns_to_the_study_page(client):
     """Without JS, an answer posted after the session expired leads to the log-in page and then to /study/."""
     user = UserFactory()
-    bounced = client.post(reverse("study_answer"), {"choice": "b"})
+    bounced = client.post(reverse("study:study_answer"), {"choice": "b"})
     assert bounced.status_code == 302
 
     response = client.post(bounced.url, {"username": user.username, "password": "correct horse battery"})
 
     assert response.status_code == 302
-    assert response.url == reverse("study")
+    assert response.url == reverse("study:study")
 
 
 # --- 12. NUL bytes -------------------------------------------------------------------------------------------
@@ -211,20 +214,20 @@ def test_a_nul_byte_in_a_path_or_query_is_a_400(client, path):
 )
 def test_sign_up_keeps_a_real_browser_zone_and_settings_can_then_be_saved(client, reported, stored):
     client.post(
-        reverse("sign_up"),
+        reverse("accounts:sign_up"),
         {"username": "ana", "password1": PASSWORD, "password2": PASSWORD, "time_zone": reported},
     )
     user = User.objects.get(username="ana")
     assert user.time_zone == stored
 
-    page = client.get(reverse("study_settings"))
+    page = client.get(reverse("study:study_settings"))
     form = page.context["form"]
     data = {
         "desired_retention": form.initial["desired_retention"],
         "new_per_day": "20",
         "time_zone": form["time_zone"].value(),
     }
-    saved = client.post(reverse("study_settings"), data)
+    saved = client.post(reverse("study:study_settings"), data)
 
     assert saved.status_code == 302
     user.refresh_from_db()
@@ -235,7 +238,7 @@ def test_a_stored_unknown_zone_falls_back_to_the_site_zone_with_a_message(client
     user = UserFactory(time_zone="Factory")
     client.force_login(user)
 
-    page = client.get(reverse("study_settings"))
+    page = client.get(reverse("study:study_settings"))
 
     assert page.status_code == 200
     assert page.context["form"]["time_zone"].value() == ""
@@ -246,7 +249,7 @@ def test_settings_accept_utc_as_a_choice(client):
     client.force_login(UserFactory())
 
     response = client.post(
-        reverse("study_settings"), {"desired_retention": "0.90", "new_per_day": "20", "time_zone": "UTC"}
+        reverse("study:study_settings"), {"desired_retention": "0.90", "new_per_day": "20", "time_zone": "UTC"}
     )
 
     assert response.status_code == 302
@@ -268,14 +271,16 @@ def test_every_post_only_page_names_the_page_a_login_returns_to(client):
     """A `next` can point at any POST-only URL (a session expired mid-form): each must map to a page to GET."""
     import re
 
+    from django.urls import resolve
+
     from tests.web.test_fuzz_urls import ROUTES
     from tutor.web.next_url import GET_PAGE_FOR
 
     client.force_login(UserFactory())
     post_only = []
-    for name, route in ROUTES:
+    for _name, route in ROUTES:
         path = "/" + re.sub(r"<(?:(\w+):)?\w+>", lambda m: "1" if m.group(1) in ("id", "int") else "risks", route)
         if client.get(path).status_code == 405:
-            post_only.append(name)
+            post_only.append(resolve(path).view_name)  # namespaced, as GET_PAGE_FOR names them
 
     assert post_only and sorted(set(post_only) - set(GET_PAGE_FOR)) == []

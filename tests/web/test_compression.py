@@ -86,8 +86,16 @@ def static_bytes(client, html: str) -> int:
 
 def first_pages() -> list[tuple[str, bool]]:
     """(path, as a learner) of the pages a visitor or a learner opens first, and every module page."""
-    pages = [(reverse("home"), False), (reverse("login"), False), (reverse("sign_up"), False)]
-    learner_pages = ["home", "study", "progress_dashboard", "practice", "missed", "source_list", "cohort_list"]
+    pages = [(reverse("catalog:home"), False), (reverse("accounts:login"), False), (reverse("accounts:sign_up"), False)]
+    learner_pages = [
+        "catalog:home",
+        "study:study",
+        "cohorts:progress_dashboard",
+        "study:practice",
+        "study:missed",
+        "catalog:source_list",
+        "cohorts:cohort_list",
+    ]
     pages += [(reverse(name), True) for name in learner_pages]
     pages += [(module.get_absolute_url(), True) for module in Module.objects.filter(retired=False)]
     return pages
@@ -123,8 +131,8 @@ def without_per_response_values(html: bytes) -> bytes:
 
 
 def test_a_compressed_page_reads_the_same_and_says_it_varies_with_the_encoding(client):
-    plain = client.get(reverse("home"))
-    compressed = client.get(reverse("home"), headers=GZIP)
+    plain = client.get(reverse("catalog:home"))
+    compressed = client.get(reverse("catalog:home"), headers=GZIP)
 
     assert "Content-Encoding" not in plain
     assert without_per_response_values(body_of(compressed)) == without_per_response_values(plain.content)
@@ -136,7 +144,7 @@ def test_a_compressed_page_reads_the_same_and_says_it_varies_with_the_encoding(c
 def test_a_page_requested_by_another_site_is_not_compressed(client, origin):
     client.force_login(UserFactory())
 
-    response = client.get(reverse("study"), headers={**GZIP, "Sec-Fetch-Site": origin})
+    response = client.get(reverse("study:study"), headers={**GZIP, "Sec-Fetch-Site": origin})
 
     assert response.status_code == 200
     assert "Content-Encoding" not in response
@@ -147,7 +155,7 @@ def test_a_page_requested_by_another_site_is_not_compressed(client, origin):
 def test_a_page_the_learner_opens_on_the_site_or_from_the_address_bar_is_compressed(client, origin):
     client.force_login(UserFactory())
 
-    response = client.get(reverse("study"), headers={**GZIP, "Sec-Fetch-Site": origin})
+    response = client.get(reverse("study:study"), headers={**GZIP, "Sec-Fetch-Site": origin})
 
     assert response["Content-Encoding"] == "gzip"
 
@@ -156,7 +164,7 @@ def test_the_csrf_token_in_a_page_differs_on_every_response(client):
     """The secret a compressed page carries is masked afresh each time, so there is no fixed string to guess."""
     client.force_login(UserFactory())
 
-    first, second = (CSRF_TOKEN.findall(body_of(client.get(reverse("practice"), headers=GZIP))) for _ in range(2))
+    first, second = (CSRF_TOKEN.findall(body_of(client.get(reverse("study:practice"), headers=GZIP))) for _ in range(2))
 
     assert first and second
     assert set(first).isdisjoint(second)
@@ -165,7 +173,7 @@ def test_the_csrf_token_in_a_page_differs_on_every_response(client):
 def test_exports_are_not_compressed_by_the_app(client):
     client.force_login(UserFactory())
 
-    response = client.get(reverse("export_json"), headers=GZIP)
+    response = client.get(reverse("progress:export_json"), headers=GZIP)
 
     assert response.status_code == 200
     assert "Content-Encoding" not in response

@@ -32,17 +32,17 @@ def test_sessions_are_kept_on_the_server_through_the_cache():
 def test_a_copied_session_cookie_stops_working_after_logout():
     user = UserFactory()
     browser = Client()
-    browser.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    browser.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
     copied = browser.cookies[settings.SESSION_COOKIE_NAME].value
-    assert browser.get(reverse("progress_dashboard")).status_code == 200
+    assert browser.get(reverse("cohorts:progress_dashboard")).status_code == 200
 
-    browser.post(reverse("logout"))
+    browser.post(reverse("accounts:logout"))
     thief = Client()
     thief.cookies[settings.SESSION_COOKIE_NAME] = copied
 
-    response = thief.get(reverse("progress_dashboard"))
+    response = thief.get(reverse("cohorts:progress_dashboard"))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("accounts:login"))
 
 
 def test_redis_is_the_cache_when_redis_url_is_set(monkeypatch):
@@ -69,31 +69,36 @@ def test_redis_is_the_cache_when_redis_url_is_set(monkeypatch):
 def test_wrong_passwords_lock_the_username_from_that_address_and_a_right_one_resets(client):
     user = UserFactory()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        assert client.post(reverse("login"), {"username": user.username, "password": "wrong"}).status_code == 200
-    assert client.post(reverse("login"), {"username": user.username, "password": PASSWORD}).status_code == 302
+        assert (
+            client.post(reverse("accounts:login"), {"username": user.username, "password": "wrong"}).status_code == 200
+        )
+    assert client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD}).status_code == 302
     client.logout()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        client.post(reverse("login"), {"username": user.username, "password": "wrong"})
+        client.post(reverse("accounts:login"), {"username": user.username, "password": "wrong"})
 
-    locked = client.post(reverse("login"), {"username": user.username, "password": "wrong"})
+    locked = client.post(reverse("accounts:login"), {"username": user.username, "password": "wrong"})
     assert locked.status_code == 429
     assert "Too many wrong passwords" in locked.content.decode()
-    again = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    again = client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
     assert again.status_code == 429  # even the right password waits out the pause
     other_address = Client(REMOTE_ADDR="10.0.0.9")
-    assert other_address.post(reverse("login"), {"username": user.username, "password": PASSWORD}).status_code == 302
+    assert (
+        other_address.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_sign_ups_from_one_address_are_limited(client, settings):
     settings.SIGN_UP_LIMIT_PER_HOUR = 2
     for n in range(2):
-        response = client.post(reverse("sign_up"), {"username": f"u{n}", "password1": "x", "password2": "y"})
+        response = client.post(reverse("accounts:sign_up"), {"username": f"u{n}", "password1": "x", "password2": "y"})
         assert response.status_code == 400
-    throttled = client.post(reverse("sign_up"), {"username": "u3", "password1": "x", "password2": "y"})
+    throttled = client.post(reverse("accounts:sign_up"), {"username": "u3", "password1": "x", "password2": "y"})
 
     assert throttled.status_code == 429
     assert "Too many accounts" in throttled.content.decode()
-    assert Client(REMOTE_ADDR="10.0.0.9").get(reverse("sign_up")).status_code == 200
+    assert Client(REMOTE_ADDR="10.0.0.9").get(reverse("accounts:sign_up")).status_code == 200
 
 
 def test_join_code_attempts_are_limited_per_account_and_per_address(settings):
@@ -103,18 +108,18 @@ def test_join_code_attempts_are_limited_per_account_and_per_address(settings):
     guesser = Client()
     guesser.force_login(account)
     for code in ["AAAA1111", "AAAA2222", "AAAA3333"]:
-        assert guesser.post(reverse("cohort_join"), {"code": code}).status_code == 400
-    throttled = guesser.post(reverse("cohort_join"), {"code": "K7QM4XPA"})
+        assert guesser.post(reverse("cohorts:cohort_join"), {"code": code}).status_code == 400
+    throttled = guesser.post(reverse("cohorts:cohort_join"), {"code": "K7QM4XPA"})
     assert throttled.status_code == 429
     assert "Too many join codes" in throttled.content.decode()
-    assert guesser.get(reverse("cohort_join") + "?code=K7QM4XPA").status_code == 429
+    assert guesser.get(reverse("cohorts:cohort_join") + "?code=K7QM4XPA").status_code == 429
 
     same_account_elsewhere = Client(REMOTE_ADDR="10.0.0.9")
     same_account_elsewhere.force_login(account)
-    assert same_account_elsewhere.post(reverse("cohort_join"), {"code": "K7QM4XPA"}).status_code == 429
+    assert same_account_elsewhere.post(reverse("cohorts:cohort_join"), {"code": "K7QM4XPA"}).status_code == 429
     other_account_same_address = Client()
     other_account_same_address.force_login(UserFactory())
-    assert other_account_same_address.post(reverse("cohort_join"), {"code": "K7QM4XPA"}).status_code == 429
+    assert other_account_same_address.post(reverse("cohorts:cohort_join"), {"code": "K7QM4XPA"}).status_code == 429
 
 
 # --- 16. Database faults -------------------------------------------------------------------------------------
@@ -122,7 +127,9 @@ def test_join_code_attempts_are_limited_per_account_and_per_address(settings):
 
 def _answer(client, make_question, attempt_for, learner, **extra):
     question = make_question("single")
-    return client.post(reverse("study_answer"), {"attempt": attempt_for(learner, question), "choice": "b"}, **extra)
+    return client.post(
+        reverse("study:study_answer"), {"attempt": attempt_for(learner, question), "choice": "b"}, **extra
+    )
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -148,15 +155,15 @@ def test_the_same_answer_is_accepted_when_sent_again_after_the_fault(logged_in, 
     question = make_question("single")
     data = {"attempt": attempt_for(learner, question), "choice": "b"}
     with mock.patch("tutor.study.services.record_answer", side_effect=InterfaceError("connection already closed")):
-        assert logged_in.post(reverse("study_answer"), data).status_code == 503
+        assert logged_in.post(reverse("study:study_answer"), data).status_code == 503
 
-    assert logged_in.post(reverse("study_answer"), data).status_code == 302
+    assert logged_in.post(reverse("study:study_answer"), data).status_code == 302
     assert ReviewLog.objects.count() == 1
 
 
 def test_a_database_fault_elsewhere_is_a_generic_503_page(logged_in):
     with mock.patch("tutor.study.selectors.study_queue", side_effect=OperationalError("server closed")):
-        response = logged_in.get(reverse("study"))
+        response = logged_in.get(reverse("study:study"))
 
     assert response.status_code == 503
     assert "briefly unavailable" in response.content.decode()
@@ -208,16 +215,16 @@ def test_the_500_page_renders_without_the_database(rf, django_assert_num_queries
 def test_an_uncaught_error_is_the_styled_500(logged_in):
     logged_in.raise_request_exception = False
     with mock.patch("tutor.study.selectors.study_queue", side_effect=RuntimeError("boom")):
-        response = logged_in.get(reverse("study"))
+        response = logged_in.get(reverse("study:study"))
     assert response.status_code == 500
     assert 'aria-label="Main"' in response.content.decode()
 
 
 def test_an_expired_session_while_answering_with_htmx_navigates_to_the_log_in_page(client):
-    response = client.post(reverse("study_answer"), {"choice": "b"}, **HTMX)
+    response = client.post(reverse("study:study_answer"), {"choice": "b"}, **HTMX)
 
     assert response.status_code == 204
-    assert response["HX-Redirect"].startswith(reverse("login"))
+    assert response["HX-Redirect"].startswith(reverse("accounts:login"))
 
 
 def test_the_script_reports_failed_swaps_in_a_live_region():
@@ -231,7 +238,14 @@ def test_the_script_reports_failed_swaps_in_a_live_region():
 
 
 @pytest.mark.parametrize(
-    "url_name", ["progress_dashboard", "export_reviews_csv", "export_json", "study", "cohort_list"]
+    "url_name",
+    [
+        "cohorts:progress_dashboard",
+        "progress:export_reviews_csv",
+        "progress:export_json",
+        "study:study",
+        "cohorts:cohort_list",
+    ],
 )
 def test_personal_pages_and_exports_are_never_stored(client, url_name):
     client.force_login(UserFactory())
@@ -241,11 +255,11 @@ def test_personal_pages_and_exports_are_never_stored(client, url_name):
 
 
 def test_public_pages_for_an_anonymous_visitor_may_be_cached(client):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("catalog:home"))
     assert "no-store" not in response.get("Cache-Control", "")
 
 
-@pytest.mark.parametrize("url_name", ["home", "login", "sign_up"])
+@pytest.mark.parametrize("url_name", ["catalog:home", "accounts:login", "accounts:sign_up"])
 def test_head_works_on_get_pages(client, url_name):
     response = client.head(reverse(url_name))
     assert response.status_code == 200
@@ -254,7 +268,7 @@ def test_head_works_on_get_pages(client, url_name):
 
 def test_head_works_on_a_signed_in_page(client):
     client.force_login(UserFactory())
-    assert client.head(reverse("study")).status_code == 200
+    assert client.head(reverse("study:study")).status_code == 200
 
 
 def test_the_proxy_header_is_trusted_only_when_a_proxy_is_configured(monkeypatch):
@@ -277,8 +291,8 @@ def test_the_proxy_header_is_trusted_only_when_a_proxy_is_configured(monkeypatch
 
 def test_the_learners_csv_guards_against_formulas(logged_in, make_question, attempt_for, learner):
     question = make_question("numeric")
-    logged_in.post(reverse("study_answer"), {"attempt": attempt_for(learner, question), "value": "-5"})
+    logged_in.post(reverse("study:study_answer"), {"attempt": attempt_for(learner, question), "value": "-5"})
 
-    body = b"".join(logged_in.get(reverse("export_reviews_csv")).streaming_content).decode("utf-8-sig")
+    body = b"".join(logged_in.get(reverse("progress:export_reviews_csv")).streaming_content).decode("utf-8-sig")
 
     assert ",'-5," in body

@@ -30,7 +30,7 @@ class LogInView(auth_views.LoginView):
 @require_http_methods(["GET", "POST"])
 def sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("home")
+        return redirect("catalog:home")
     next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next"), "")
     form = SignUpForm(request.POST or None)
     if request.method == "POST":
@@ -54,7 +54,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                     "Your browser reported a time zone the tutor does not know, so the site's is used. "
                     "You can choose yours in Settings.",
                 )
-            return redirect(next_url or reverse("home"))
+            return redirect(next_url or reverse("catalog:home"))
     status = 400 if request.method == "POST" else 200
     return render(request, "registration/sign_up.html", {"form": form, "next": next_url}, status=status)
 
@@ -78,6 +78,6 @@ def delete_my_account(request: HttpRequest) -> HttpResponse:
             delete_educator_account(user=user, delete_unshared_cohorts=bool(form.cleaned_data.get("delete_cohorts")))
             logout(request)
             messages.success(request, "Your account and all your data have been deleted.")
-            return redirect("home")
+            return redirect("catalog:home")
         return render(request, "registration/delete_account.html", context, status=400)
     return render(request, "registration/delete_account.html", context)

@@ -61,7 +61,7 @@ class Source(models.Model):
         return self.label
 
     def get_absolute_url(self) -> str:
-        return reverse("source_detail", kwargs={"key": self.key})
+        return reverse("catalog:source_detail", kwargs={"key": self.key})
 
     @property
     def label(self) -> str:
@@ -91,7 +91,7 @@ class Module(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("module_detail", kwargs={"slug": self.slug})
+        return reverse("catalog:module_detail", kwargs={"slug": self.slug})
 
 
 class Section(models.Model):

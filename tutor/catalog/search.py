@@ -95,7 +95,7 @@ def search_catalog(terms: SearchTerms, *, include_questions: bool) -> SearchResu
         results.questions = [
             SearchHit(
                 excerpt(q.stem, SearchTerms("")),
-                reverse("question_detail", kwargs={"qid": q.qid}),
+                reverse("study:question_detail", kwargs={"qid": q.qid}),
                 f"{q.module.title} · {q.section.title}",
                 excerpt(q.explanation, terms),
             )

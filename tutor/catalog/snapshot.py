@@ -128,7 +128,7 @@ class QuestionView:
 
     @property
     def section_url(self) -> str:
-        return f"{reverse('module_detail', kwargs={'slug': self.module_slug})}#{self.section_anchor}"
+        return f"{reverse('catalog:module_detail', kwargs={'slug': self.module_slug})}#{self.section_anchor}"
 
     def option(self, key: str) -> OptionView | None:
         return next((option for option in self.options if option.key == key), None)

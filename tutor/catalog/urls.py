@@ -2,6 +2,8 @@ from django.urls import path
 
 from tutor.catalog import views
 
+app_name = "catalog"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("modules/<slug:slug>/", views.module_detail, name="module_detail"),

@@ -70,7 +70,7 @@ class EducatorInvite(models.Model):
         return self.note or f"Invite {self.token[:8]}…"
 
     def get_absolute_url(self) -> str:
-        return reverse("educator_invite", kwargs={"token": self.token})
+        return reverse("cohorts:educator_invite", kwargs={"token": self.token})
 
     def is_usable(self, now: dt.datetime) -> bool:
         return self.uses_left > 0 and (self.expires_at is None or now < self.expires_at)
@@ -111,14 +111,14 @@ class Cohort(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("cohort_dashboard", kwargs={"cohort_id": self.pk})
+        return reverse("cohorts:cohort_dashboard", kwargs={"cohort_id": self.pk})
 
     def join_code_works(self, now: dt.datetime) -> bool:
         return self.join_code_expires_on is None or now < end_of_day(self.join_code_expires_on)
 
     @property
     def join_path(self) -> str:
-        return f"{reverse('cohort_join')}?code={self.join_code}"
+        return f"{reverse('cohorts:cohort_join')}?code={self.join_code}"
 
 
 class Membership(models.Model):
@@ -186,7 +186,7 @@ class Assignment(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("assignment_detail", kwargs={"assignment_id": self.pk})
+        return reverse("cohorts:assignment_detail", kwargs={"assignment_id": self.pk})
 
     @property
     def opens_at(self) -> dt.datetime:

@@ -3,6 +3,8 @@ from django.urls import path
 import tutor.web.converters  # noqa: F401  (registers the `id` path converter)
 from tutor.cohorts import views
 
+app_name = "cohorts"
+
 urlpatterns = [
     path("progress/", views.progress_page, name="progress_dashboard"),
     # Learners (and educators' own list of cohorts)

@@ -25,10 +25,10 @@ class LtiPlatformAdmin(admin.ModelAdmin):
         return format_html(
             "Login initiation URL: <code>{}</code><br>Launch (redirect) URL: <code>{}</code><br>"
             "Deep linking URL: <code>{}</code><br>Public keyset URL: <code>{}</code>",
-            reverse("lti_login"),
-            reverse("lti_launch"),
-            reverse("lti_launch"),
-            reverse("lti_jwks"),
+            reverse("interop:lti_login"),
+            reverse("interop:lti_launch"),
+            reverse("interop:lti_launch"),
+            reverse("interop:lti_jwks"),
         )
 
     def save_model(self, request, obj, form, change):

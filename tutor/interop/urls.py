@@ -2,6 +2,8 @@ from django.urls import path
 
 from tutor.interop import views
 
+app_name = "interop"
+
 urlpatterns = [
     path("export/anki/", views.anki_export, name="anki_export"),
     path("educator/export/bank/", views.bank_export, name="bank_export"),

@@ -121,7 +121,7 @@ def member_import(request: HttpRequest, cohort_id: int) -> HttpResponse:
                 plan = services.apply_member_import(educator=request.user, cohort=cohort, text=text, now=now)
                 emails = [row.email for row in plan.to_invite]
                 join_url = request.build_absolute_uri(cohort.join_path)
-                sign_up_url = request.build_absolute_uri(reverse("sign_up"))
+                sign_up_url = request.build_absolute_uri(reverse("accounts:sign_up"))
                 transaction.on_commit(
                     lambda: services.send_cohort_invites(
                         cohort=cohort, emails=emails, join_url=join_url, sign_up_url=sign_up_url
@@ -160,7 +160,7 @@ def lti_jwks(request: HttpRequest) -> JsonResponse:
 @require_http_methods(["GET", "POST"])
 def lti_login(request: HttpRequest) -> HttpResponse:
     try:
-        return lti.login_redirect(request, launch_url=request.build_absolute_uri(reverse("lti_launch")))
+        return lti.login_redirect(request, launch_url=request.build_absolute_uri(reverse("interop:lti_launch")))
     except lti.LaunchRefused as error:
         return _refused(request, str(error))
 
@@ -180,7 +180,7 @@ def lti_launch(request: HttpRequest) -> HttpResponse:
     if launch.is_deep_link_launch():
         if not user.is_educator:
             return _refused(request, "Only teachers can choose what this tool links to.", status=403)
-        return redirect("lti_deep_link", launch_id=launch.get_launch_id())
+        return redirect("interop:lti_deep_link", launch_id=launch.get_launch_id())
     custom = data.get(lti.CLAIM_CUSTOM) or {}
     if custom.get("assignment"):
         assignment = (
@@ -195,13 +195,15 @@ def lti_launch(request: HttpRequest) -> HttpResponse:
         services.enrol_from_launch(platform=platform, learner=user, assignment=assignment, launch_data=data, now=now)
         messages.info(request, f"Assignment: {assignment.title}, due {assignment.due_on:%d %b %Y}.")
         first = assignment.module_slugs[0] if assignment.module_slugs else None
-        return redirect(reverse("module_detail", kwargs={"slug": first}) if first else reverse("cohort_list"))
+        return redirect(
+            reverse("catalog:module_detail", kwargs={"slug": first}) if first else reverse("cohorts:cohort_list")
+        )
     if custom.get("module"):
         module = catalog().module_by_slug(str(custom["module"]))
         if module is None:
             return _refused(request, "The module this link opens is not available. Tell your teacher.", status=404)
-        return redirect(reverse("module_detail", kwargs={"slug": module.slug}))
-    return redirect("home")
+        return redirect(reverse("catalog:module_detail", kwargs={"slug": module.slug}))
+    return redirect("catalog:home")
 
 
 def _deep_link_assignments(user):
@@ -228,7 +230,7 @@ def lti_deep_link(request: HttpRequest, launch_id: str) -> HttpResponse:
         status = 400 if request.method == "POST" else 200
         return render(request, "interop/deep_link.html", {"form": form, "launch_id": launch_id}, status=status)
     kind, _, value = form.cleaned_data["target"].partition(":")
-    resource = DeepLinkResource().set_url(request.build_absolute_uri(reverse("lti_launch")))
+    resource = DeepLinkResource().set_url(request.build_absolute_uri(reverse("interop:lti_launch")))
     if kind == "module":
         resource.set_title(snapshot.module_by_slug(value).title).set_custom_params({"module": value})
     else:

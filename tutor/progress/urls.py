@@ -2,6 +2,8 @@ from django.urls import path
 
 from tutor.progress import views
 
+app_name = "progress"
+
 urlpatterns = [
     path("progress/scheduler/", views.scheduler_page, name="scheduler_page"),
     path("progress/scheduler/retention/", views.use_retention, name="use_retention"),

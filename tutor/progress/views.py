@@ -31,7 +31,8 @@ from tutor.web.csv_export import csv_response
 
 def dashboard_context(request: HttpRequest) -> dict:
     """What the progress page shows of the learner's own study. The page itself is composed in the cohorts app's
-    view (`tutor.cohorts.views.learners.progress_page`), which adds the learner's assignments: cohorts sit above progress."""
+    view (`tutor.cohorts.views.learners.progress_page`), which adds the learner's assignments: cohorts sit above
+    progress."""
     learner, snapshot, now = request.user, catalog(), timezone.now()
     day_start = start_of_learner_day(learner, now)
     today = day_start.date()
@@ -103,7 +104,7 @@ def practise_misconception(request: HttpRequest, slug: str) -> HttpResponse:
         test = start_misconception_practice(learner=request.user, slug=slug, now=timezone.now())
     except StudyError as error:
         messages.error(request, str(error))
-        return redirect("progress_dashboard")
+        return redirect("cohorts:progress_dashboard")
     return redirect(test.get_absolute_url())
 
 
@@ -187,4 +188,4 @@ def use_retention(request: HttpRequest) -> HttpResponse:
     if not 0.80 <= value <= 0.97:
         return HttpResponse("Give a desired retention between 0.80 and 0.97.", status=400)
     use_desired_retention(learner=request.user, desired_retention=value)
-    return redirect("scheduler_page")
+    return redirect("progress:scheduler_page")

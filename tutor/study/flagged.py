@@ -38,7 +38,7 @@ def practise_flagged(request: HttpRequest) -> HttpResponse:
     ids = selectors.practice_pool(learner=request.user, snapshot=catalog(), pool=PracticePool.FLAGGED, module_slugs=[])
     if not ids:
         messages.error(request, "Nothing to practise: flag a question under its feedback first.")
-        return redirect("flagged")
+        return redirect("study:flagged")
     test = services.start_practice_test(
         learner=request.user,
         question_ids=ids,

@@ -282,7 +282,7 @@ class PracticeTest(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("practice_test", kwargs={"test_id": self.pk})
+        return reverse("study:practice_test", kwargs={"test_id": self.pk})
 
     @property
     def is_exam(self) -> bool:

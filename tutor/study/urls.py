@@ -3,6 +3,8 @@ from django.urls import path
 import tutor.web.converters  # noqa: F401  (registers the `id` path converter)
 from tutor.study import flagged, views
 
+app_name = "study"
+
 urlpatterns = [
     path("study/", views.study, name="study"),
     path("study/answer/", views.study_answer, name="study_answer"),

@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 # Views that record an answer: a fault there means the answer was lost, and the learner must be told so. The
 # answer's token stays valid (nothing was written), so sending it again is safe.
-ANSWER_VIEWS = {"study_answer", "practice_answer"}
+ANSWER_VIEWS = {"study:study_answer", "study:practice_answer"}
 ANSWER_NOT_SAVED = "Your answer was not saved — try again."
 
 

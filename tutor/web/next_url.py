@@ -11,21 +11,21 @@ from django.utils.http import url_has_allowed_host_and_scheme
 # Pages that only take a POST, and the page a person was looking at when they posted to it. A `next` that names one
 # of them (the log-in page's, after a session expired mid-answer) goes to its page instead of a 405.
 GET_PAGE_FOR: dict[str, tuple[str, tuple[str, ...]]] = {
-    "study_answer": ("study", ()),
-    "change_rating": ("study_feedback", ("log_id",)),
-    "flag_question": ("question_detail", ("qid",)),
-    "practise_missed": ("missed", ()),
-    "practise_flagged": ("flagged", ()),
-    "practice_answer": ("practice_test", ("test_id",)),
-    "practice_finish": ("practice_test", ("test_id",)),
-    "cohort_leave": ("cohort_list", ()),
-    "cohort_rotate_code": ("cohort_dashboard", ("cohort_id",)),
-    "cohort_remove_learner": ("cohort_learner", ("cohort_id", "learner_id")),
-    "logout": ("home", ()),
-    "lti_launch": ("home", ()),
-    "assign_misconception_practice": ("item_analysis", ("assignment_id",)),
-    "practise_misconception": ("progress_dashboard", ()),
-    "use_retention": ("scheduler_page", ()),
+    "study:study_answer": ("study:study", ()),
+    "study:change_rating": ("study:study_feedback", ("log_id",)),
+    "study:flag_question": ("study:question_detail", ("qid",)),
+    "study:practise_missed": ("study:missed", ()),
+    "study:practise_flagged": ("study:flagged", ()),
+    "study:practice_answer": ("study:practice_test", ("test_id",)),
+    "study:practice_finish": ("study:practice_test", ("test_id",)),
+    "cohorts:cohort_leave": ("cohorts:cohort_list", ()),
+    "cohorts:cohort_rotate_code": ("cohorts:cohort_dashboard", ("cohort_id",)),
+    "cohorts:cohort_remove_learner": ("cohorts:cohort_learner", ("cohort_id", "learner_id")),
+    "accounts:logout": ("catalog:home", ()),
+    "interop:lti_launch": ("catalog:home", ()),
+    "cohorts:assign_misconception_practice": ("cohorts:item_analysis", ("assignment_id",)),
+    "progress:practise_misconception": ("cohorts:progress_dashboard", ()),
+    "progress:use_retention": ("progress:scheduler_page", ()),
 }
 
 

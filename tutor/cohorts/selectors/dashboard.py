@@ -203,7 +203,7 @@ class TableRow:
 
 def learner_url_prefix(cohort: Cohort) -> str:
     """The cohort's learner pages share one reversed pattern: the prefix, to which a learner id and "/" are added."""
-    return reverse("cohort_learner", kwargs={"cohort_id": cohort.pk, "learner_id": 1}).removesuffix("1/")
+    return reverse("cohorts:cohort_learner", kwargs={"cohort_id": cohort.pk, "learner_id": 1}).removesuffix("1/")
 
 
 def table_rows(rows: Iterable[LearnerRow], *, cohort: Cohort) -> list[TableRow]:

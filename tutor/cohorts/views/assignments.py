@@ -185,7 +185,7 @@ def assign_misconception_practice(request: HttpRequest, assignment_id: int, slug
         messages.error(request, str(error))
     else:
         messages.success(request, f"Practice assigned to {made} learner{'s' if made != 1 else ''}.")
-    return redirect("item_analysis", assignment_id=assignment.pk)
+    return redirect("cohorts:item_analysis", assignment_id=assignment.pk)
 
 
 @login_required

@@ -72,7 +72,7 @@ def cohort_delete(request: HttpRequest, cohort_id: int) -> HttpResponse:
     if request.method == "POST":
         services.delete_cohort(actor=request.user, cohort=cohort)
         messages.success(request, f"{cohort.name} was deleted. Its learners keep their own progress.")
-        return redirect("cohort_list")
+        return redirect("cohorts:cohort_list")
     return render(request, "cohorts/confirm_delete.html", {"cohort": cohort, "thing": cohort})
 
 

@@ -91,7 +91,7 @@ def cohort_join(request: HttpRequest) -> HttpResponse:
                     request,
                     f"You joined {membership.cohort.name}. Its assigned modules are now part of your daily study.",
                 )
-                return redirect("cohort_list")
+                return redirect("cohorts:cohort_list")
         return render(request, "cohorts/join.html", {"form": form}, status=400)
     form = JoinCohortForm(request.GET or None)
     cohort = None
@@ -115,7 +115,7 @@ def cohort_leave(request: HttpRequest, cohort_id: int) -> HttpResponse:
         raise Http404("You are not in this cohort.")
     services.leave_cohort(actor=request.user, membership=membership)
     messages.success(request, f"You left {membership.cohort.name}. Your answers and progress stay yours.")
-    return redirect("cohort_list")
+    return redirect("cohorts:cohort_list")
 
 
 @login_required
@@ -132,7 +132,7 @@ def educator_invite(request: HttpRequest, token: str) -> HttpResponse:
         except services.CohortError as error:
             return render(request, "cohorts/invite.html", {"invite": invite, "error": str(error)}, status=410)
         messages.success(request, "Your account is now an educator's. Create your first cohort below.")
-        return redirect("cohort_list")
+        return redirect("cohorts:cohort_list")
     if not request.user.is_educator and not invite.is_usable(now):
         error = "This invite has expired or has been used. Ask the site's administrators for a new one."
         return render(request, "cohorts/invite.html", {"invite": invite, "error": error}, status=410)

@@ -102,7 +102,7 @@ def answer(request: HttpRequest, *, template: str, answer_url: str, test=None, s
         )
     except services.TestEnded as error:
         messages.info(request, str(error))
-        return navigate(request, reverse("practice_review", args=[test.pk]))
+        return navigate(request, reverse("study:practice_review", args=[test.pk]))
     except services.StudyError as error:
         return refuse(str(error), 409)
     if recorded.replayed and not request.htmx:
@@ -110,7 +110,7 @@ def answer(request: HttpRequest, *, template: str, answer_url: str, test=None, s
     if test is not None:
         return after_practice_answer(request, test, item)
     if not request.htmx:
-        return redirect(with_focus(reverse("study_feedback", args=[recorded.log.pk]), study_focus(request)))
+        return redirect(with_focus(reverse("study:study_feedback", args=[recorded.log.pk]), study_focus(request)))
     feedback = feedback_for(request, recorded.log, question, flagged=recorded.flagged)
     response = render(
         request,
@@ -119,7 +119,7 @@ def answer(request: HttpRequest, *, template: str, answer_url: str, test=None, s
     )
     # The feedback has its own address, which renders this same feedback as a page: Refresh keeps it, Back
     # returns to Study, Forward comes back to it (never to the answered question's form).
-    response["HX-Push-Url"] = reverse("study_feedback", args=[recorded.log.pk])
+    response["HX-Push-Url"] = reverse("study:study_feedback", args=[recorded.log.pk])
     return response
 
 
@@ -144,11 +144,11 @@ def test_or_404(request: HttpRequest, test_id: int):
 
 def after_practice_answer(request: HttpRequest, test, item) -> HttpResponse:
     if test.is_exam:
-        return navigate(request, reverse("practice_test", args=[test.pk]))
+        return navigate(request, reverse("study:practice_test", args=[test.pk]))
     if not request.htmx:
-        return redirect("practice_item", test_id=test.pk, position=item.position)
+        return redirect("study:practice_item", test_id=test.pk, position=item.position)
     response = render_practice_item(request, test, item.position)
-    response["HX-Push-Url"] = reverse("practice_item", args=[test.pk, item.position])
+    response["HX-Push-Url"] = reverse("study:practice_item", args=[test.pk, item.position])
     return response
 
 

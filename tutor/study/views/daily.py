@@ -43,12 +43,12 @@ def study(request: HttpRequest) -> HttpResponse:
             request=request,
             snapshot=snapshot,
             question=question,
-            answer_url=with_focus(reverse("study_answer"), focus),
+            answer_url=with_focus(reverse("study:study_answer"), focus),
             attempt=issue_attempt(learner_id=request.user.pk, question_id=question.id),
         )
     back_in = when_it_comes_back(queue.next_due_at, now, request.user.zone) if queue.back_soon else ""
     context = {"queue": queue, "question": question, "question_form": question_form, "back_in": back_in}
-    context |= {"focused": focused, "study_url": with_focus(reverse("study"), focus)}
+    context |= {"focused": focused, "study_url": with_focus(reverse("study:study"), focus)}
     return render(request, card_template(request, "study/study.html"), context)
 
 
@@ -59,8 +59,8 @@ def study_answer(request: HttpRequest) -> HttpResponse:
     return answer(
         request,
         template="study/study.html",
-        answer_url=with_focus(reverse("study_answer"), focus),
-        study_url=with_focus(reverse("study"), focus),
+        answer_url=with_focus(reverse("study:study_answer"), focus),
+        study_url=with_focus(reverse("study:study"), focus),
     )
 
 
@@ -72,7 +72,7 @@ def study_feedback(request: HttpRequest, log_id: int) -> HttpResponse:
         raise Http404("No such answer.")
     question = catalog().questions.get(log.question_id)
     feedback = feedback_for(request, log, question)
-    study_url = with_focus(reverse("study"), study_focus(request))
+    study_url = with_focus(reverse("study:study"), study_focus(request))
     return render(request, card_template(request, "study/study.html"), {"feedback": feedback, "study_url": study_url})
 
 
@@ -94,7 +94,9 @@ def change_rating(request: HttpRequest, log_id: int) -> HttpResponse:
         messages.error(request, "Choose Again, Hard, Good or Easy.")
         status = 400
     if not request.htmx:
-        return redirect(safe_next_url(request, request.POST.get("next"), reverse("study_feedback", args=[log.pk])))
+        return redirect(
+            safe_next_url(request, request.POST.get("next"), reverse("study:study_feedback", args=[log.pk]))
+        )
     question = catalog().questions.get(log.question_id)
     feedback = feedback_for(request, log, question)
     return render(request, "study/_feedback.html", {"feedback": feedback}, status=status)
@@ -126,6 +128,6 @@ def study_settings(request: HttpRequest) -> HttpResponse:
                 time_zone=form.cleaned_data["time_zone"],
             )
             messages.success(request, "Your study settings are saved.")
-            return redirect("study_settings")
+            return redirect("study:study_settings")
         return render(request, "study/settings.html", {"form": form, "required": required}, status=400)
     return render(request, "study/settings.html", {"form": form, "required": required})

@@ -50,7 +50,7 @@ def practise_missed(request: HttpRequest) -> HttpResponse:
     form = MissedFilterForm(request.POST, module_choices=catalog().module_choices())
     if not form.is_valid():
         messages.error(request, "Those filters are not valid; showing all missed questions.")
-        return redirect("missed")
+        return redirect("study:missed")
     module = snapshot.module_by_slug(form.cleaned_data["module"])
     cards = selectors.missed_questions(
         learner=request.user, module_id=module.id if module else None, status=form.cleaned_data["status"]
@@ -70,7 +70,7 @@ def practise_missed(request: HttpRequest) -> HttpResponse:
         )
     except services.StudyError as error:
         messages.error(request, str(error))
-        return redirect("missed")
+        return redirect("study:missed")
     return redirect(test)
 
 
@@ -122,7 +122,7 @@ def practice_test(request: HttpRequest, test_id: int) -> HttpResponse:
     item = selectors.next_practice_item(items, catalog())
     if test.ended_at(now) or item is None:
         # Nothing is written on a GET: a test whose time ran out, or with nothing left to answer, shows its results.
-        return redirect("practice_review", test_id=test.pk)
+        return redirect("study:practice_review", test_id=test.pk)
     question = catalog().questions[item.question_id]
     token = issue_attempt(learner_id=request.user.pk, question_id=question.id, practice_item_id=item.pk)
     context = {
@@ -132,7 +132,7 @@ def practice_test(request: HttpRequest, test_id: int) -> HttpResponse:
         "answered": sum(1 for i in items if i.review_log_id),
         "question": question,
         "form": AnswerForm(question, initial={"attempt": token}),
-        "answer_url": reverse("practice_answer", args=[test.pk]),
+        "answer_url": reverse("study:practice_answer", args=[test.pk]),
         "seconds_left": int((test.deadline - now).total_seconds()) if test.deadline else None,
     }
     return render(request, card_template(request, "study/practice_test.html"), context)
@@ -143,7 +143,10 @@ def practice_test(request: HttpRequest, test_id: int) -> HttpResponse:
 def practice_answer(request: HttpRequest, test_id: int) -> HttpResponse:
     test = test_or_404(request, test_id)
     return answer(
-        request, template="study/practice_test.html", answer_url=reverse("practice_answer", args=[test.pk]), test=test
+        request,
+        template="study/practice_test.html",
+        answer_url=reverse("study:practice_answer", args=[test.pk]),
+        test=test,
     )
 
 
@@ -161,7 +164,7 @@ def practice_finish(request: HttpRequest, test_id: int) -> HttpResponse:
         test = services.finish_practice_test(learner=request.user, test_id=test_id)
     except PracticeTest.DoesNotExist:
         raise Http404("No such practice test.") from None
-    return navigate(request, reverse("practice_review", args=[test.pk]))
+    return navigate(request, reverse("study:practice_review", args=[test.pk]))
 
 
 @login_required

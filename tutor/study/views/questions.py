@@ -52,7 +52,7 @@ def flag_question(request: HttpRequest, qid: str) -> HttpResponse:
 
 
 def question_url(question: QuestionView) -> str:
-    return reverse("question_detail", kwargs={"qid": question.qid})
+    return reverse("study:question_detail", kwargs={"qid": question.qid})
 
 
 @login_required
@@ -64,6 +64,6 @@ def report_problem(request: HttpRequest, qid: str) -> HttpResponse:
         if form.is_valid():
             services.report_problem(learner=request.user, question=question, text=form.cleaned_data["text"])
             messages.success(request, "Thank you: your report was sent to the content editors.")
-            return redirect("question_detail", qid=question.qid)
+            return redirect("study:question_detail", qid=question.qid)
         return render(request, "study/report.html", {"question": question, "form": form}, status=400)
     return render(request, "study/report.html", {"question": question, "form": form})
