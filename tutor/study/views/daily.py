@@ -99,7 +99,7 @@ def change_rating(request: HttpRequest, log_id: int) -> HttpResponse:
         )
     question = catalog().questions.get(log.question_id)
     feedback = feedback_for(request, log, question)
-    return render(request, "study/_feedback.html", {"feedback": feedback}, status=status)
+    return render(request, "study/study.html#feedback", {"feedback": feedback}, status=status)
 
 
 @login_required

@@ -46,7 +46,7 @@ def flag_question(request: HttpRequest, qid: str) -> HttpResponse:
     question = question_by_qid(qid)
     flagged = services.set_flag(learner=request.user, question_id=question.id, flagged=request.POST.get("flag") == "1")
     if request.htmx:
-        return render(request, "study/_flag_button.html", {"question": question, "flagged": flagged})
+        return render(request, "study/question_detail.html#flag-button", {"question": question, "flagged": flagged})
     messages.success(request, "Flagged for practice." if flagged else "Flag removed.")
     return redirect(safe_next_url(request, request.POST.get("next"), question_url(question)))
 
