@@ -262,3 +262,28 @@ class QuestionTypeSpec:
     def anki_rationales(self, anki: Anki, question: QuestionView) -> list[str]:
         """The rows of the "Why" list (HTML)."""
         raise NotImplementedError
+
+
+class PartByPartType(QuestionTypeSpec):
+    """A type marked part by part (matching, ordering): item analysis counts how often each part was right, and the
+    answer maps option keys to what the learner gave for each, under `answer_field`."""
+
+    share_kind = "part"
+    answer_field: str = ""
+
+    def part_label(self, option: OptionView) -> str:
+        """What item analysis calls one part."""
+        raise NotImplementedError
+
+    def counted_keys(self, marking: Marking) -> tuple[str, ...]:
+        return tuple(part.option.key for part in marking.parts if part.correct)
+
+    def option_shares(self, question: QuestionView, counts: Counter, attempts: int) -> tuple[OptionShare, ...]:
+        return tuple(
+            OptionShare(o.key, self.part_label(o), counts[o.key], counts[o.key] / attempts if attempts else 0.0, True)
+            for o in question.options
+        )
+
+    def answer_text(self, answer: dict) -> str:
+        given = answer.get(self.answer_field)
+        return " ".join(f"{k}={v}" for k, v in sorted(given.items())) if given else ""

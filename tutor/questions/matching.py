@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -12,13 +11,12 @@ from django import forms
 from tutor.catalog.content.problems import Collector
 from tutor.catalog.content.tree import OptionData, QuestionData
 from tutor.catalog.content.yaml_lines import LineDict, line_of
-from tutor.catalog.snapshot import QuestionView
+from tutor.catalog.snapshot import OptionView, QuestionView
 from tutor.questions.base import (
     GiftQuestion,
     Marking,
-    OptionShare,
+    PartByPartType,
     PartResult,
-    QuestionTypeSpec,
     marking_by_parts,
     plain_label,
     sub_entries,
@@ -35,14 +33,14 @@ if TYPE_CHECKING:
 PAIR_FIELDS = {"key", "prompt", "answer", "rationale"}
 
 
-class Matching(QuestionTypeSpec):
+class Matching(PartByPartType):
     name = "matching"
     label = "Matching"
     fields = frozenset({"pairs", "distractors"})
     required = ("pairs",)
     template = "questions/matching.html"
     text_field = "prompt"
-    share_kind = "part"
+    answer_field = "matches"
     shares_note = "Share of attempts with each pair right."
 
     def read(self, entry: LineDict, question: QuestionData, prefix: str, out: Collector) -> None:
@@ -107,23 +105,8 @@ class Matching(QuestionTypeSpec):
         )
         return marking_by_parts(parts)
 
-    def counted_keys(self, marking: Marking) -> tuple[str, ...]:
-        return tuple(part.option.key for part in marking.parts if part.correct)
-
-    def option_shares(self, question: QuestionView, counts: Counter, attempts: int) -> tuple[OptionShare, ...]:
-        return tuple(
-            OptionShare(
-                o.key,
-                f"{plain_label(o.text, 45)} → {plain_label(o.match_text, 45)}",
-                counts[o.key],
-                counts[o.key] / attempts if attempts else 0.0,
-                True,
-            )
-            for o in question.options
-        )
-
-    def answer_text(self, answer: dict) -> str:
-        return " ".join(f"{k}={v}" for k, v in sorted(answer["matches"].items())) if "matches" in answer else ""
+    def part_label(self, option: OptionView) -> str:
+        return f"{plain_label(option.text, 45)} → {plain_label(option.match_text, 45)}"
 
     def right_answer(self, question: QuestionView) -> dict:
         return {"matches": {o.key: o.key for o in question.options}}

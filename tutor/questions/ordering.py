@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -16,9 +15,8 @@ from tutor.catalog.snapshot import OptionView, QuestionView
 from tutor.questions.base import (
     GiftQuestion,
     Marking,
-    OptionShare,
+    PartByPartType,
     PartResult,
-    QuestionTypeSpec,
     marking_by_parts,
     plain_label,
     sub_entries,
@@ -41,13 +39,13 @@ def ordered_items(question: QuestionView) -> list[OptionView]:
     return sorted(question.options, key=lambda option: option.position)
 
 
-class Ordering(QuestionTypeSpec):
+class Ordering(PartByPartType):
     name = "ordering"
     label = "Ordering"
     fields = frozenset({"items"})
     required = ("items",)
     template = "questions/ordering.html"
-    share_kind = "part"
+    answer_field = "order"
     shares_note = "Share of attempts with each place right."
 
     def read(self, entry: LineDict, question: QuestionData, prefix: str, out: Collector) -> None:
@@ -102,23 +100,8 @@ class Ordering(QuestionTypeSpec):
     def feedback_details(self, question: QuestionView, answer: dict, marking: Marking) -> dict:
         return {"parts_in_order": tuple(sorted(marking.parts, key=lambda part: part.option.position))}
 
-    def counted_keys(self, marking: Marking) -> tuple[str, ...]:
-        return tuple(part.option.key for part in marking.parts if part.correct)
-
-    def option_shares(self, question: QuestionView, counts: Counter, attempts: int) -> tuple[OptionShare, ...]:
-        return tuple(
-            OptionShare(
-                o.key,
-                f"{o.position + 1}. {plain_label(o.text)}",
-                counts[o.key],
-                counts[o.key] / attempts if attempts else 0.0,
-                True,
-            )
-            for o in question.options
-        )
-
-    def answer_text(self, answer: dict) -> str:
-        return " ".join(f"{k}={v}" for k, v in sorted(answer["order"].items())) if "order" in answer else ""
+    def part_label(self, option: OptionView) -> str:
+        return f"{option.position + 1}. {plain_label(option.text)}"
 
     def right_answer(self, question: QuestionView) -> dict:
         return {"order": {o.key: o.position + 1 for o in question.options}}
