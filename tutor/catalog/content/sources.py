@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from tutor.catalog.content.problems import Collector, Problem, read_yaml_file
@@ -51,20 +52,9 @@ def read_sources(path: Path, root: Path, problems: list[Problem]) -> dict[str, S
             title=out.text(entry, "cited_for", prefix),
             review_section=out.text(entry, "review_section", prefix),
         )
-    for index, entry in enumerate(data.get("review_sections") or []):
-        prefix = f"review_sections[{index}]."
-        if not isinstance(entry, LineDict):
-            out.add(line_of(data, "review_sections"), prefix[:-1], "must be a mapping")
-            continue
-        out.check_fields(entry, SECTION_SOURCE_FIELDS, tuple(sorted(SECTION_SOURCE_FIELDS)), prefix)
-        key = out.text(entry, "key", prefix)
-        if not key:
-            continue
-        if not SECTION_KEY_PATTERN.match(key):
-            out.add(line_of(entry, "key"), f"{prefix}key", "must look like review:lowercase-words")
-            continue
-        if key in sources:
-            out.add(line_of(entry, "key"), f"{prefix}key", f"duplicate key {key}")
+    for entry, prefix, key in keyed_entries(
+        data, "review_sections", SECTION_SOURCE_FIELDS, SECTION_KEY_PATTERN, "review:lowercase-words", sources, out
+    ):
         heading = out.text(entry, "heading", prefix)
         sources[key] = SourceData(
             key=key,
@@ -75,20 +65,9 @@ def read_sources(path: Path, root: Path, problems: list[Problem]) -> dict[str, S
             review_section=heading,
             line=entry.line,
         )
-    for index, entry in enumerate(data.get("updates") or []):
-        prefix = f"updates[{index}]."
-        if not isinstance(entry, LineDict):
-            out.add(line_of(data, "updates"), prefix[:-1], "must be a mapping")
-            continue
-        out.check_fields(entry, UPDATE_SOURCE_FIELDS, tuple(sorted(UPDATE_SOURCE_FIELDS)), prefix)
-        key = out.text(entry, "key", prefix)
-        if not key:
-            continue
-        if not UPDATE_KEY_PATTERN.match(key):
-            out.add(line_of(entry, "key"), f"{prefix}key", "must look like upd-lowercase-words")
-            continue
-        if key in sources:
-            out.add(line_of(entry, "key"), f"{prefix}key", f"duplicate key {key}")
+    for entry, prefix, key in keyed_entries(
+        data, "updates", UPDATE_SOURCE_FIELDS, UPDATE_KEY_PATTERN, "upd-lowercase-words", sources, out
+    ):
         certainty = out.text(entry, "certainty", prefix)
         if certainty and certainty not in CERTAINTIES:
             out.add(line_of(entry, "certainty"), f"{prefix}certainty", f"must be one of {', '.join(CERTAINTIES)}")
@@ -102,3 +81,32 @@ def read_sources(path: Path, root: Path, problems: list[Problem]) -> dict[str, S
             certainty=certainty,
         )
     return sources
+
+
+def keyed_entries(
+    data: LineDict,
+    list_name: str,
+    fields: set[str],
+    pattern: re.Pattern,
+    looks_like: str,
+    sources: dict[str, SourceData],
+    out: Collector,
+) -> Iterator[tuple[LineDict, str, str]]:
+    """Each well-formed entry of a keyed list (`review_sections`, `updates`) with its prefix for messages and its
+    key; an entry that is not a mapping, lacks a key or has a malformed one is reported and skipped, a duplicate
+    key reported (and the later entry kept)."""
+    for index, entry in enumerate(data.get(list_name) or []):
+        prefix = f"{list_name}[{index}]."
+        if not isinstance(entry, LineDict):
+            out.add(line_of(data, list_name), prefix[:-1], "must be a mapping")
+            continue
+        out.check_fields(entry, fields, tuple(sorted(fields)), prefix)
+        key = out.text(entry, "key", prefix)
+        if not key:
+            continue
+        if not pattern.match(key):
+            out.add(line_of(entry, "key"), f"{prefix}key", f"must look like {looks_like}")
+            continue
+        if key in sources:
+            out.add(line_of(entry, "key"), f"{prefix}key", f"duplicate key {key}")
+        yield entry, prefix, key
