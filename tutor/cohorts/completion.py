@@ -7,12 +7,16 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import TextChoices
 
 from tutor.cohorts.models import Assignment
 from tutor.progress.selectors import ModuleProgress
 from tutor.web.number_formats import whole_percent
+
+if TYPE_CHECKING:
+    from tutor.study.deadlines import NewQuestionPace
 
 
 class AssignmentStatus(TextChoices):
@@ -42,6 +46,9 @@ class LearnerStatus:
     exam_best: float | None = None
     exam_passed_at: dt.datetime | None = None
     completed_at: dt.datetime | None = None
+    # Set on the learner's own pages when their daily limit of new questions cannot start every question by the
+    # due date (see tutor.study.deadlines.new_question_pace).
+    pace: NewQuestionPace | None = None
 
     @property
     def label(self) -> str:

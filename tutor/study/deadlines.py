@@ -89,3 +89,33 @@ def deadline_work(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime)
             )
         )
     return work
+
+
+@dataclass(frozen=True)
+class NewQuestionPace:
+    """Whether the daily limit of new questions lets a learner start every question of a set by a due date."""
+
+    new_left: int  # questions of the set the learner has not started
+    new_per_day: int
+    days_left: int  # study days from today to the due date, both counted
+
+    @property
+    def days_needed(self) -> int | None:
+        """Days it takes to start them all at the learner's limit (None when new questions are off)."""
+        if self.new_left == 0:
+            return 0
+        return -(-self.new_left // self.new_per_day) if self.new_per_day else None
+
+    @property
+    def falls_short(self) -> bool:
+        return self.new_left > 0 and (self.days_needed is None or self.days_needed > self.days_left)
+
+    @property
+    def limit_that_fits(self) -> int:
+        """The smallest daily limit that starts every question by the due date (at least the current one)."""
+        return max(self.new_per_day, -(-self.new_left // max(self.days_left, 1)))
+
+
+def new_question_pace(*, new_left: int, new_per_day: int, today: dt.date, due_on: dt.date) -> NewQuestionPace:
+    """36 new questions at 20 a day need 2 days; at 5 a day, 8: compare that with the days left to a due date."""
+    return NewQuestionPace(new_left=new_left, new_per_day=new_per_day, days_left=max((due_on - today).days + 1, 0))

@@ -182,3 +182,18 @@ class ProblemReportForm(forms.Form):
         if len(text) < 5:
             raise forms.ValidationError("Describe the problem in a sentence or two.")
         return text
+
+
+class RaiseNewPerDayForm(forms.Form):
+    """The offer on an assignment that the daily limit cannot cover: raise the limit to a given number."""
+
+    new_per_day = forms.IntegerField(
+        min_value=1,
+        max_value=200,
+        error_messages={
+            "required": "Say how many new questions a day you want.",
+            "invalid": "Enter a whole number of new questions a day.",
+            "min_value": "Enter at least %(limit_value)s new question a day.",
+            "max_value": "Enter at most %(limit_value)s new questions a day.",
+        },
+    )

@@ -32,6 +32,9 @@ from tutor.study.scheduler import Memory
 from tutor.study.scheduler_fits import parameters_in_force_query
 from tutor.study.signals import answer_logged, answer_recorded, practice_test_finished
 
+# The most new questions a day a learner may choose (the database holds the same bound).
+MAX_NEW_PER_DAY = 200
+
 
 class StudyError(Exception):
     """A request the learner can be told about in plain words (answered with a 4xx)."""
@@ -350,6 +353,15 @@ def update_study_settings(
     learner.modules_left_out = sorted(set(all_module_slugs) - set(modules_in_study))
     learner.time_zone = time_zone
     learner.save(update_fields=["desired_retention", "new_per_day", "modules_left_out", "time_zone"])
+    return learner
+
+
+def raise_new_per_day(*, learner: User, at_least: int) -> User:
+    """Raise the learner's daily limit of new questions to `at_least` (never lowers it; at most the site's 200)."""
+    wanted = min(max(at_least, learner.new_per_day), MAX_NEW_PER_DAY)
+    if wanted != learner.new_per_day:
+        learner.new_per_day = wanted
+        learner.save(update_fields=["new_per_day"])
     return learner
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("study/answers/<id:log_id>/", views.study_feedback, name="study_feedback"),
     path("study/answers/<id:log_id>/rating/", views.change_rating, name="change_rating"),
     path("study/settings/", views.study_settings, name="study_settings"),
+    path("study/settings/new-per-day/", views.raise_new_per_day, name="raise_new_per_day"),
     path("questions/<slug:qid>/", views.question_detail, name="question_detail"),
     path("questions/<slug:qid>/flag/", views.flag_question, name="flag_question"),
     path("questions/<slug:qid>/report/", views.report_problem, name="report_problem"),

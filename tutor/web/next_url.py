@@ -26,6 +26,7 @@ GET_PAGE_FOR: dict[str, tuple[str, tuple[str, ...]]] = {
     "cohorts:assign_misconception_practice": ("cohorts:item_analysis", ("assignment_id",)),
     "progress:practise_misconception": ("cohorts:progress_dashboard", ()),
     "progress:use_retention": ("progress:scheduler_page", ()),
+    "study:raise_new_per_day": ("study:study_settings", ()),
 }
 
 

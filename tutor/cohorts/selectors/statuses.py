@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from tutor.cohorts.completion import (
 )
 from tutor.cohorts.models import Assignment, AssignmentCompletion
 from tutor.progress.selectors import ModuleProgress, module_answer_counts
+from tutor.study.deadlines import new_question_pace
 from tutor.study.models import PracticeMode, PracticeTest
 
 
@@ -155,4 +157,19 @@ def learner_assignments(*, learner: User, snapshot: CatalogSnapshot, now: dt.dat
         .order_by("due_on", "id")
     )
     statuses = assignment_statuses(assignments=assignments, learner_ids=[learner.pk], snapshot=snapshot, now=now)
-    return [statuses[(a.pk, learner.pk)] for a in assignments]
+    today = now.astimezone(learner.zone).date()
+    return [with_pace(statuses[(a.pk, learner.pk)], new_per_day=learner.new_per_day, today=today) for a in assignments]
+
+
+def with_pace(status: LearnerStatus, *, new_per_day: int, today: dt.date) -> LearnerStatus:
+    """The status with a warning when the learner's daily limit of new questions cannot start every question of an
+    open assignment by its due date; unchanged otherwise."""
+    if status.is_complete or status.assignment.due_on < today:
+        return status
+    pace = new_question_pace(
+        new_left=status.question_total - status.answered,
+        new_per_day=new_per_day,
+        today=today,
+        due_on=status.assignment.due_on,
+    )
+    return dataclasses.replace(status, pace=pace) if pace.falls_short else status

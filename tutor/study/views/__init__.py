@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tutor.study.views.daily import (  # noqa: F401
     change_rating,
+    raise_new_per_day,
     study,
     study_answer,
     study_feedback,

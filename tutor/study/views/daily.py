@@ -16,11 +16,13 @@ from tutor.study import selectors, services
 from tutor.study.attempts import issue_attempt
 from tutor.study.feedback import when_it_comes_back
 from tutor.study.forms import (
+    RaiseNewPerDayForm,
     RatingForm,
     StudySettingsForm,
 )
 from tutor.study.question_forms import question_form_html
 from tutor.study.views.answering import answer, card_template, feedback_for, study_focus, with_focus
+from tutor.web.errors import error_response
 from tutor.web.next_url import safe_next_url
 
 
@@ -131,3 +133,16 @@ def study_settings(request: HttpRequest) -> HttpResponse:
             return redirect("study:study_settings")
         return render(request, "study/settings.html", {"form": form, "required": required}, status=400)
     return render(request, "study/settings.html", {"form": form, "required": required})
+
+
+@login_required
+@require_POST
+def raise_new_per_day(request: HttpRequest) -> HttpResponse:
+    """Raise the daily limit of new questions (offered where an assignment's questions cannot all be started by its
+    due date at the present limit), then go back to the page the offer was on."""
+    form = RaiseNewPerDayForm(request.POST)
+    if not form.is_valid():
+        return error_response(request, 400, " ".join(form.errors["new_per_day"]))
+    learner = services.raise_new_per_day(learner=request.user, at_least=form.cleaned_data["new_per_day"])
+    messages.success(request, f"You now start up to {learner.new_per_day} new questions a day.")
+    return redirect(safe_next_url(request, request.POST.get("next"), reverse("study:study_settings")))
