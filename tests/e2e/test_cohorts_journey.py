@@ -145,3 +145,31 @@ def test_educator_and_learner_journey(live_server, bank, page, browser, check_ac
     check_accessibility(educator)
     screenshot(educator, "learner-drilldown")
     learner_context.close()
+
+
+def test_a_learner_whose_daily_limit_cannot_cover_an_assignment_raises_it(
+    live_server, bank, page, check_accessibility, screenshot, log_in
+):
+    from tests.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory
+
+    learner = create_account(username="trainee", password=PASSWORD)
+    learner.new_per_day = 1
+    learner.save(update_fields=["new_per_day"])
+    cohort = CohortFactory(name="Spring 2027")
+    MembershipFactory(cohort=cohort, learner=learner)
+    today = timezone.localdate()
+    AssignmentFactory(
+        cohort=cohort, title="Risks first", module_slugs=["risks"], opens_on=today, due_on=today + dt.timedelta(days=1)
+    )
+    log_in(page, "trainee")
+
+    page.goto(f"{live_server.url}/cohorts/")
+    warning = page.locator(".pace-warning")
+    assert "3 questions not started yet. At 1 new a day they need 3 days" in " ".join(warning.inner_text().split())
+    check_accessibility(page)
+    screenshot(page, "assignment-pace-warning")
+
+    warning.get_by_role("button", name="Start 2 new questions a day").click()
+    page.get_by_text("You now start up to 2 new questions a day.").wait_for()
+    assert page.locator(".pace-warning").count() == 0
+    check_accessibility(page)
