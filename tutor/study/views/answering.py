@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,10 +18,10 @@ from tutor.study.forms import (
     AnswerForm,
     StudyFocusForm,
 )
-from tutor.web.htmx import swaps_card
+from tutor.web.htmx import HtmxHttpRequest, swaps_card
 
 
-def card_template(request: HttpRequest, template: str) -> str:
+def card_template(request: HtmxHttpRequest, template: str) -> str:
     """The whole page, or only its swappable card when htmx asks to swap the card.
 
     Any other htmx request (an HX-Location navigation, a history restore after Back) swaps the whole body, so it
@@ -37,7 +37,7 @@ def question_by_qid(qid: str) -> QuestionView:
     return question
 
 
-def feedback_for(request: HttpRequest, log, question: QuestionView, *, flagged: bool | None = None):
+def feedback_for(request: HtmxHttpRequest, log, question: QuestionView, *, flagged: bool | None = None):
     """The tutor's feedback on a logged answer (`flagged`: when already known, saves the query)."""
     if flagged is None:
         flagged = selectors.is_flagged(learner=request.user, question_id=question.id)
@@ -53,7 +53,7 @@ def feedback_for(request: HttpRequest, log, question: QuestionView, *, flagged: 
     )
 
 
-def study_focus(request: HttpRequest) -> list[str] | None:
+def study_focus(request: HtmxHttpRequest) -> list[str] | None:
     """The module slugs a study session is focused on (empty: the whole daily study); None when one is unknown."""
     form = StudyFocusForm(request.GET, module_choices=catalog().module_choices())
     return form.cleaned_data["module"] if form.is_valid() else None
@@ -64,7 +64,7 @@ def with_focus(url: str, focus: list[str] | None) -> str:
     return f"{url}?{urlencode([('module', slug) for slug in focus])}" if focus else url
 
 
-def answer(request: HttpRequest, *, template: str, answer_url: str, test=None, study_url: str = "") -> HttpResponse:
+def answer(request: HtmxHttpRequest, *, template: str, answer_url: str, test=None, study_url: str = "") -> HttpResponse:
     """Check an answer: validate the token and the form, record it, then show the tutor's feedback.
 
     A token answers only where it was issued: a daily-study token at /study/answer/, a practice item's token at
@@ -126,7 +126,7 @@ def answer(request: HttpRequest, *, template: str, answer_url: str, test=None, s
 ALREADY_ANSWERED = "You had already answered this question: this is the feedback on that answer."
 
 
-def navigate(request: HttpRequest, url: str) -> HttpResponse:
+def navigate(request: HtmxHttpRequest, url: str) -> HttpResponse:
     """Send the browser to a whole page: a redirect without JavaScript, a full-page htmx navigation with it."""
     if request.htmx:
         response = HttpResponse(status=204)
@@ -135,14 +135,14 @@ def navigate(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def test_or_404(request: HttpRequest, test_id: int):
+def test_or_404(request: HtmxHttpRequest, test_id: int):
     test = selectors.learner_practice_test(learner=request.user, test_id=test_id)
     if test is None:
         raise Http404("No such practice test.")
     return test
 
 
-def after_practice_answer(request: HttpRequest, test, item) -> HttpResponse:
+def after_practice_answer(request: HtmxHttpRequest, test, item) -> HttpResponse:
     if test.is_exam:
         return navigate(request, reverse("study:practice_test", args=[test.pk]))
     if not request.htmx:
@@ -152,7 +152,7 @@ def after_practice_answer(request: HttpRequest, test, item) -> HttpResponse:
     return response
 
 
-def render_practice_item(request: HttpRequest, test, position: int) -> HttpResponse:
+def render_practice_item(request: HtmxHttpRequest, test, position: int) -> HttpResponse:
     items = selectors.practice_items(test)
     item = next((i for i in items if i.position == position), None)
     if item is None or item.review_log is None or (test.is_exam and not test.ended_at(timezone.now())):

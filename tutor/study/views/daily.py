@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,12 +23,13 @@ from tutor.study.forms import (
 from tutor.study.question_forms import question_form_html
 from tutor.study.views.answering import answer, card_template, feedback_for, study_focus, with_focus
 from tutor.web.errors import error_response
+from tutor.web.htmx import HtmxHttpRequest
 from tutor.web.next_url import safe_next_url
 
 
 @login_required
 @require_GET
-def study(request: HttpRequest) -> HttpResponse:
+def study(request: HtmxHttpRequest) -> HttpResponse:
     snapshot, now = catalog(), timezone.now()
     focus = study_focus(request)
     if focus is None:
@@ -56,7 +57,7 @@ def study(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def study_answer(request: HttpRequest) -> HttpResponse:
+def study_answer(request: HtmxHttpRequest) -> HttpResponse:
     focus = study_focus(request)
     return answer(
         request,
@@ -68,7 +69,7 @@ def study_answer(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def study_feedback(request: HttpRequest, log_id: int) -> HttpResponse:
+def study_feedback(request: HtmxHttpRequest, log_id: int) -> HttpResponse:
     log = selectors.learner_log(learner=request.user, log_id=log_id)
     if log is None:
         raise Http404("No such answer.")
@@ -80,7 +81,7 @@ def study_feedback(request: HttpRequest, log_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def change_rating(request: HttpRequest, log_id: int) -> HttpResponse:
+def change_rating(request: HtmxHttpRequest, log_id: int) -> HttpResponse:
     log = selectors.learner_log(learner=request.user, log_id=log_id)
     if log is None:
         raise Http404("No such answer.")
@@ -106,7 +107,7 @@ def change_rating(request: HttpRequest, log_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def study_settings(request: HttpRequest) -> HttpResponse:
+def study_settings(request: HtmxHttpRequest) -> HttpResponse:
     learner = request.user
     choices = catalog().module_choices()
     all_slugs = [slug for slug, _ in choices]
@@ -137,7 +138,7 @@ def study_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def raise_new_per_day(request: HttpRequest) -> HttpResponse:
+def raise_new_per_day(request: HtmxHttpRequest) -> HttpResponse:
     """Raise the daily limit of new questions (offered where an assignment's questions cannot all be started by its
     due date at the present limit), then go back to the page the offer was on."""
     form = RaiseNewPerDayForm(request.POST)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,11 +22,12 @@ from tutor.study.forms import (
 from tutor.study.models import PracticeMode, PracticePool, PracticeTest
 from tutor.study.practice_results import practice_results
 from tutor.study.views.answering import answer, card_template, navigate, render_practice_item, test_or_404
+from tutor.web.htmx import HtmxHttpRequest
 
 
 @login_required
 @require_GET
-def missed(request: HttpRequest) -> HttpResponse:
+def missed(request: HtmxHttpRequest) -> HttpResponse:
     snapshot = catalog()
     form = MissedFilterForm(request.GET or None, module_choices=catalog().module_choices())
     if request.GET and not form.is_valid():
@@ -44,7 +45,7 @@ def missed(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def practise_missed(request: HttpRequest) -> HttpResponse:
+def practise_missed(request: HtmxHttpRequest) -> HttpResponse:
     """Start a tutor-mode test with exactly the missed questions the filters show."""
     snapshot = catalog()
     form = MissedFilterForm(request.POST, module_choices=catalog().module_choices())
@@ -76,7 +77,7 @@ def practise_missed(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def practice(request: HttpRequest) -> HttpResponse:
+def practice(request: HtmxHttpRequest) -> HttpResponse:
     choices = catalog().module_choices()
     form = PracticeTestForm(
         request.POST or None, initial={"pool": "all", "mode": "tutor", "count": 10}, module_choices=choices
@@ -115,7 +116,7 @@ def practice(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def practice_test(request: HttpRequest, test_id: int) -> HttpResponse:
+def practice_test(request: HtmxHttpRequest, test_id: int) -> HttpResponse:
     test = test_or_404(request, test_id)
     now = timezone.now()
     items = selectors.practice_items(test)
@@ -140,7 +141,7 @@ def practice_test(request: HttpRequest, test_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def practice_answer(request: HttpRequest, test_id: int) -> HttpResponse:
+def practice_answer(request: HtmxHttpRequest, test_id: int) -> HttpResponse:
     test = test_or_404(request, test_id)
     return answer(
         request,
@@ -152,14 +153,14 @@ def practice_answer(request: HttpRequest, test_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def practice_item(request: HttpRequest, test_id: int, position: int) -> HttpResponse:
+def practice_item(request: HtmxHttpRequest, test_id: int, position: int) -> HttpResponse:
     """Tutor-mode feedback on one answered item of a test."""
     return render_practice_item(request, test_or_404(request, test_id), position)
 
 
 @login_required
 @require_POST
-def practice_finish(request: HttpRequest, test_id: int) -> HttpResponse:
+def practice_finish(request: HtmxHttpRequest, test_id: int) -> HttpResponse:
     try:
         test = services.finish_practice_test(learner=request.user, test_id=test_id)
     except PracticeTest.DoesNotExist:
@@ -169,7 +170,7 @@ def practice_finish(request: HttpRequest, test_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def practice_review(request: HttpRequest, test_id: int) -> HttpResponse:
+def practice_review(request: HtmxHttpRequest, test_id: int) -> HttpResponse:
     test = test_or_404(request, test_id)
     now = timezone.now()
     items = selectors.practice_items(test)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,12 +15,13 @@ from tutor.study.forms import (
     ProblemReportForm,
 )
 from tutor.study.views.answering import feedback_for, question_by_qid
+from tutor.web.htmx import HtmxHttpRequest
 from tutor.web.next_url import safe_next_url
 
 
 @login_required
 @require_GET
-def question_detail(request: HttpRequest, qid: str) -> HttpResponse:
+def question_detail(request: HtmxHttpRequest, qid: str) -> HttpResponse:
     """The learner's own view of one question: its latest feedback, every attempt, and a way to answer again."""
     question = question_by_qid(qid)
     history = list(selectors.question_history(learner=request.user, question_id=question.id).select_related("card"))
@@ -42,7 +43,7 @@ def question_detail(request: HttpRequest, qid: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def flag_question(request: HttpRequest, qid: str) -> HttpResponse:
+def flag_question(request: HtmxHttpRequest, qid: str) -> HttpResponse:
     question = question_by_qid(qid)
     flagged = services.set_flag(learner=request.user, question_id=question.id, flagged=request.POST.get("flag") == "1")
     if request.htmx:
@@ -57,7 +58,7 @@ def question_url(question: QuestionView) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_problem(request: HttpRequest, qid: str) -> HttpResponse:
+def report_problem(request: HtmxHttpRequest, qid: str) -> HttpResponse:
     question = question_by_qid(qid)
     form = ProblemReportForm(request.POST or None)
     if request.method == "POST":
