@@ -159,7 +159,7 @@ def test_study_queue_prefers_equally_urgent_questions_on_an_active_misconception
     LearnerMisconception.objects.create(
         learner=learner, slug="unrelated", times_chosen=2, first_chosen_at=NOW, last_chosen_at=NOW
     )
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the cards, then (as some are due) the ideas the learner holds
         queue = study_queue(learner=learner, snapshot=snapshot, now=NOW)
     assert queue.due_question_ids == (bank["q4"].pk, bank["q3"].pk)
 
@@ -193,3 +193,20 @@ def test_progress_page_queries_do_not_grow_with_misconceptions(client, django_as
     with django_assert_num_queries(9):
         response = client.get(reverse("cohorts:progress_dashboard"))
     assert len(response.context["misconception_standings"]) == ideas
+
+
+def test_only_a_wrong_option_makes_a_question_target_an_idea():
+    from tutor.catalog.snapshot import OptionView
+    from tutor.study.selectors import targets_any
+
+    def question(*options):
+        return type("Question", (), {"options": options})()
+
+    def option(is_correct: bool, misconception: str) -> OptionView:
+        return OptionView(key="a", text="", is_correct=is_correct, rationale="", misconception=misconception,
+                          match_text="", position=1, numeric_value=None)  # fmt: skip
+
+    assert targets_any(question(option(False, "held")), {"held"})
+    assert not targets_any(question(option(True, "held")), {"held"})
+    assert not targets_any(question(option(False, "other")), {"held"})
+    assert not targets_any(question(option(False, "")), set())

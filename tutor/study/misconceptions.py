@@ -124,8 +124,8 @@ class MisconceptionStanding:
 
 
 def active_misconception_slugs(*, learner: User) -> QuerySet:
-    """The learner's active ideas as a subquery of slugs (for the study queue's single query)."""
-    return LearnerMisconception.objects.filter(learner=learner, right_since=0).values("slug")
+    """The slugs of the ideas the learner currently holds (chosen and not answered right since)."""
+    return LearnerMisconception.objects.filter(learner=learner, right_since=0).values_list("slug", flat=True)
 
 
 def learner_misconceptions(*, learner: User, snapshot: CatalogSnapshot) -> list[MisconceptionStanding]:

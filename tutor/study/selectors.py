@@ -9,23 +9,16 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import (
     BooleanField,
-    Case,
-    CharField,
     Count,
     Exists,
-    ExpressionWrapper,
-    F,
     Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 
 from tutor.accounts.models import User
-from tutor.catalog.models import Option
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
 from tutor.study.misconceptions import active_misconception_slugs
 from tutor.study.models import (
@@ -110,68 +103,43 @@ def study_queue(
     the learner keeps getting wrong); then new questions up to the daily limit, interleaved across modules, leaving
     out items under editors' review. `focus`: ids of the modules to study now instead of the whole daily study.
 
-    One query over the learner's cards (at most the bank's size), reading only what the page needs: the database
-    decides which cards are due, started today or updated since, so a card that is not due costs one id and one
-    due date, and only due cards bring their memory and the misconception check.
+    One plain query over the learner's cards (at most the bank's size) and the rest in Python: building a query
+    with computed columns costs more than comparing a few hundred dates here. A second, small query (the ideas the
+    learner keeps getting wrong) runs only when some card is due.
     """
     in_scope = set(focus) if focus else modules_in_daily_study(learner, snapshot)
     day_start = start_of_learner_day(learner, now)
-    is_due = Q(due__lte=now)
-    on_active_misconception = Exists(
-        Option.objects.filter(
-            question_id=OuterRef("question_id"),
-            is_correct=False,
-            misconception__in=active_misconception_slugs(learner=learner),
-        )
-    )
-    open_update = Q(updated_at__isnull=False) & (Q(last_review__isnull=True) | Q(last_review__lt=F("updated_at")))
-    cards = (
-        Card.objects.filter(learner=learner)
-        .annotate(
-            is_due=ExpressionWrapper(is_due, output_field=BooleanField()),
-            started_today=ExpressionWrapper(Q(created_at__gte=day_start), output_field=BooleanField()),
-            reviewed_today=ExpressionWrapper(Q(last_review__gte=day_start), output_field=BooleanField()),
-            due_memory=Case(When(is_due, then=F("last_review"))),
-            on_misconception=Case(When(is_due, then=on_active_misconception), default=Value(False)),
-            open_note=Case(When(open_update, then=F("update_note")), default=Value(None), output_field=CharField()),
-        )
-        .values_list(
-            "question_id",
-            "is_due",
-            "started_today",
-            "due",
-            "open_note",
-            "due_memory",
-            "stability",
-            "on_misconception",
-            "reviewed_today",
-        )
+    cards = Card.objects.filter(learner=learner).values_list(
+        "question_id", "due", "created_at", "last_review", "stability", "updated_at", "update_note"
     )
     seen: set[int] = set()
-    due: list[tuple[int, bool, float, dt.datetime, int]] = []
+    due_now: list[tuple[float, dt.datetime, QuestionView]] = []
     notes: list[tuple[int, str]] = []
     introduced_today = done_today = back_soon = 0
     next_due_at = None
     soon = now + BACK_SOON
-    factor, decay = recall_curve()
-    for row in cards:
-        question_id, due_now, started_today, due_at, open_note, last_review, stability, on_misconception = row[:8]
-        reviewed_today = row[8]
+    curve = recall_curve()
+    for question_id, due_at, created_at, last_review, stability, updated_at, update_note in cards:
         seen.add(question_id)
-        introduced_today += started_today
+        introduced_today += created_at >= day_start
         question = snapshot.questions.get(question_id)
         if question is None or question.retired or question.module_id not in in_scope:
             continue
-        if open_note is not None:
-            notes.append((question_id, open_note))
-        if due_now:
-            recall = recall_after(last_review=last_review, stability=stability, at=now, curve=(factor, decay))
-            due.append((int(recall // URGENCY_BAND), not on_misconception, recall, due_at, question_id))
+        if updated_at is not None and (last_review is None or last_review < updated_at):
+            notes.append((question_id, update_note))
+        if due_at <= now:
+            recall = recall_after(last_review=last_review, stability=stability, at=now, curve=curve)
+            due_now.append((recall, due_at, question))
             continue
-        done_today += bool(reviewed_today)
+        done_today += last_review is not None and last_review >= day_start
         back_soon += due_at <= soon
         if next_due_at is None or due_at < next_due_at:
             next_due_at = due_at
+    active = set(active_misconception_slugs(learner=learner)) if due_now else set()
+    due = [
+        (int(recall // URGENCY_BAND), not targets_any(question, active), recall, due_at, question.id)
+        for recall, due_at, question in due_now
+    ]
     due.sort()
     allowance = max(0, learner.new_per_day - introduced_today)
     new_ids = []
@@ -190,6 +158,13 @@ def study_queue(
         update_notes=tuple(notes),
         done_today=done_today,
         back_soon=back_soon,
+    )
+
+
+def targets_any(question: QuestionView, misconceptions: set[str]) -> bool:
+    """Whether one of the question's wrong options embodies one of these misconceptions."""
+    return bool(misconceptions) and any(
+        not option.is_correct and option.misconception in misconceptions for option in question.options
     )
 
 
