@@ -71,6 +71,7 @@ def answer(django_capture_on_commit_callbacks):
     def give(learner, question, choice: str | dict, at: dt.datetime, practice_item=None):
         view = catalog().questions[question.pk]
         given = {"choice": choice} if isinstance(choice, str) else choice
+        learner.refresh_from_db()  # as each request loads its user: with the modules assigned since
         with django_capture_on_commit_callbacks(execute=True):
             return record_answer(
                 learner=learner,

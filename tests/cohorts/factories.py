@@ -13,6 +13,7 @@ from tests.factories import EducatorFactory, UserFactory
 from tutor.accounts.models import User
 from tutor.cohorts.item_tallies import rebuild_tallies_of_learners
 from tutor.cohorts.models import Assignment, Cohort, Membership
+from tutor.cohorts.services import sync_required_modules
 from tutor.progress.rollups import rebuild_study_days_of
 from tutor.questions.base import Marking
 from tutor.study.models import Card, ReviewContext, ReviewLog
@@ -40,6 +41,12 @@ class MembershipFactory(DjangoModelFactory[Membership]):
     learner = factory.SubFactory(UserFactory)
     joined_at = factory.LazyFunction(lambda: dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC))
 
+    @factory.post_generation
+    def required_modules(membership: Membership, create: bool, extracted, **kwargs) -> None:
+        """As joining does: the cohort's assigned modules join the learner's required modules."""
+        if create:
+            sync_required_modules(learner_ids=[membership.learner_id])
+
 
 class AssignmentFactory(DjangoModelFactory[Assignment]):
     class Meta:
@@ -52,6 +59,13 @@ class AssignmentFactory(DjangoModelFactory[Assignment]):
     due_on = dt.date(2026, 12, 4)
     target_accuracy = 80
     created_at = factory.LazyFunction(lambda: dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC))
+
+    @factory.post_generation
+    def required_modules(assignment: Assignment, create: bool, extracted, **kwargs) -> None:
+        """As assigning does: the modules join the required modules of the cohort's members."""
+        if create:
+            members = Membership.objects.filter(cohort_id=assignment.cohort_id).values_list("learner_id", flat=True)
+            sync_required_modules(learner_ids=list(members))
 
 
 def card_and_log(

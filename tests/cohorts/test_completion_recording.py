@@ -133,3 +133,21 @@ def test_an_educator_can_ask_for_a_longer_exam(bank, membership, answer):
     assert assignment.exam_questions_needed(5) == 10
     assert AssignmentFactory.build(exam_min_questions=None).exam_questions_needed(36) == 20
     assert AssignmentFactory.build(exam_min_questions=None).exam_questions_needed(5) == 5
+
+
+def test_an_answer_outside_the_assigned_modules_looks_for_no_completion(bank, membership, answer):
+    """Only an answer in an assigned module can complete an assignment: any other costs the cohorts no query."""
+    learner = membership.learner
+    AssignmentFactory(cohort=membership.cohort, module_slugs=["risks"])
+    learner.refresh_from_db()
+
+    with CaptureQueriesContext(connection) as elsewhere:
+        answer(learner, bank.history_questions[0], "a", NOW)
+    with CaptureQueriesContext(connection) as assigned:
+        answer(learner, bank.risk_questions[0], "a", NOW + HOUR)
+
+    def reads_assignments(captured) -> bool:
+        return any("cohorts_assignment" in q["sql"] for q in captured.captured_queries)
+
+    assert not reads_assignments(elsewhere)
+    assert reads_assignments(assigned)

@@ -9,6 +9,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from tutor.accounts.models import User
 from tutor.catalog.snapshot import CatalogSnapshot, catalog
 from tutor.cohorts.models import (
     Assignment,
@@ -23,6 +24,14 @@ from tutor.cohorts.selectors import (
 )
 from tutor.cohorts.signals import announce_completions
 from tutor.study.models import ReviewLog
+
+
+def may_complete_an_assignment(*, learner: User, question_id: int) -> bool:
+    """Whether an answer to this question can complete one of the learner's assignments: only if its module is
+    assigned to them. The learner's required modules are the union of their cohorts' assigned modules (kept by
+    `sync_required_modules`), so an answer anywhere else is settled without a query."""
+    question = catalog().questions.get(question_id)
+    return question is not None and question.module_slug in (learner.modules_required or ())
 
 
 def record_learner_completions(*, learner_id: int, at: dt.datetime) -> None:

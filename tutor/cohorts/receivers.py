@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from tutor.cohorts.completion_records import record_learner_completions
+from tutor.accounts.models import User
+from tutor.cohorts.completion_records import may_complete_an_assignment, record_learner_completions
 from tutor.cohorts.item_tallies import count_first_attempt, rebuild_item_tallies
 from tutor.cohorts.models import Cohort, Membership
 from tutor.study.models import ReviewLog
@@ -21,7 +22,11 @@ logger = logging.getLogger(__name__)
 
 
 @receiver(answer_recorded, dispatch_uid="cohorts.completions_after_answer")
-def completions_after_answer(*, learner_id: int, answered_at: dt.datetime, **_: object) -> None:
+def completions_after_answer(
+    *, learner_id: int, answered_at: dt.datetime, question_id: int, learner: User | None = None, **_: object
+) -> None:
+    if learner is not None and not may_complete_an_assignment(learner=learner, question_id=question_id):
+        return
     _record_safely(learner_id, answered_at)
 
 

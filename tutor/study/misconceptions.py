@@ -81,25 +81,35 @@ def record_misconceptions_of_answer(
     )
 
 
-@transaction.atomic
 def record_misconceptions(
     *, learner_id: int, chosen: set[str], answered_right: bool, targeted: set[str], at: dt.datetime
 ) -> None:
-    for slug in sorted(chosen):
-        rows = LearnerMisconception.objects.filter(learner_id=learner_id, slug=slug)
-        bump = {"times_chosen": F("times_chosen") + 1, "last_chosen_at": Greatest(F("last_chosen_at"), Value(at))}
-        if not rows.update(right_since=0, **bump):
-            try:
-                with transaction.atomic():
-                    LearnerMisconception.objects.create(
-                        learner_id=learner_id, slug=slug, times_chosen=1, first_chosen_at=at, last_chosen_at=at
-                    )
-            except IntegrityError:  # another answer created it a moment ago
-                rows.update(right_since=0, **bump)
-    if answered_right:
-        LearnerMisconception.objects.filter(learner_id=learner_id, slug__in=targeted, last_chosen_at__lte=at).update(
-            right_since=F("right_since") + 1, last_right_at=at
-        )
+    """Count the ideas an answer chose and, for a right answer, one more right answer against those its question
+    targets. A right answer chooses none: its one statement needs no transaction of its own."""
+    if not chosen:
+        if answered_right:
+            _count_right_answer(learner_id=learner_id, targeted=targeted, at=at)
+        return
+    with transaction.atomic():
+        for slug in sorted(chosen):
+            rows = LearnerMisconception.objects.filter(learner_id=learner_id, slug=slug)
+            bump = {"times_chosen": F("times_chosen") + 1, "last_chosen_at": Greatest(F("last_chosen_at"), Value(at))}
+            if not rows.update(right_since=0, **bump):
+                try:
+                    with transaction.atomic():
+                        LearnerMisconception.objects.create(
+                            learner_id=learner_id, slug=slug, times_chosen=1, first_chosen_at=at, last_chosen_at=at
+                        )
+                except IntegrityError:  # another answer created it a moment ago
+                    rows.update(right_since=0, **bump)
+        if answered_right:
+            _count_right_answer(learner_id=learner_id, targeted=targeted, at=at)
+
+
+def _count_right_answer(*, learner_id: int, targeted: set[str], at: dt.datetime) -> None:
+    LearnerMisconception.objects.filter(learner_id=learner_id, slug__in=targeted, last_chosen_at__lte=at).update(
+        right_since=F("right_since") + 1, last_right_at=at
+    )
 
 
 # --- Reads ---------------------------------------------------------------------------------------------------

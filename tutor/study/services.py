@@ -112,6 +112,7 @@ def record_answer(
                 lambda: answer_recorded.send(
                     sender=ReviewLog,
                     learner_id=learner.pk,
+                    learner=learner,
                     question_id=question.id,
                     answered_at=answered_at,
                     test_id=test.pk if test else None,
