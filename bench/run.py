@@ -86,7 +86,7 @@ def main() -> int:
     created = False
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        env = bench_environment(args.postgres, database, workdir)
+        env = bench_environment(args.postgres, database, workdir, redis_url=fresh_redis(args.redis))
         os.environ.update(env)
         started = time.perf_counter()
         template = population_template(args)
@@ -182,6 +182,11 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards (to look at it).")
     parser.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379/10",
+        help="Redis database for the cache and sessions, emptied first ('' for none: each worker's memory).",
+    )
+    parser.add_argument(
         "--cohort", type=int, default=None, help="Learners in the measured cohort (default: all, at most 500)."
     )
     parser.add_argument(
@@ -236,9 +241,28 @@ def drop_database(server_url: str, name: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def bench_environment(server_url: str, database: str, workdir: Path) -> dict[str, str]:
-    """Production settings (DEBUG off, a secret key of this run), on the throwaway database, with the bench URLs."""
+def fresh_redis(url: str) -> str:
+    """The Redis database to use, emptied (keys of an earlier run name rows of another database); "" when none
+    answers, and the app then keeps its cache in each worker's memory."""
+    if not url:
+        return ""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except redis.RedisError as error:
+        print(f"No Redis at {url} ({error}): the cache and sessions stay in each worker's memory.", flush=True)
+        return ""
+    return url
+
+
+def bench_environment(server_url: str, database: str, workdir: Path, *, redis_url: str = "") -> dict[str, str]:
+    """Production settings (DEBUG off, a secret key of this run), on the throwaway database, with the bench URLs,
+    and Redis for the cache and sessions as in production when one answers."""
     env = dict(os.environ)
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
         DATABASE_URL=f"{server_url}/{database}",
@@ -617,7 +641,9 @@ def print_table(results: list[Result], args: argparse.Namespace, load_before: fl
     print()
     print(
         f"{args.duration} s per endpoint after {args.warm_up} s of warm-up; wrk -t{args.threads} -c{args.connections}; "
-        f"gunicorn 2 sync workers, DEBUG off; PostgreSQL; all on {os.cpu_count()} shared CPUs."
+        f"gunicorn 2 sync workers, DEBUG off; PostgreSQL; "
+        f"{'Redis' if os.environ.get('REDIS_URL') else 'no Redis (per-worker memory)'} for the cache and sessions; "
+        f"all on {os.cpu_count()} shared CPUs."
     )
     from tutor.progress.management.commands.seed_demo import HEAVY_USERNAME
     from tutor.study.models import ReviewLog

@@ -10,6 +10,10 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# Each request reads its user from the database, on either CI database, so that query counts are the same with and
+# without Redis (tests/accounts/test_user_cache.py turns the cache on).
+USER_CACHE_SECONDS = 0
+
 # Deterministic intervals, so that tests can state exact due dates.
 STUDY_FUZZ_INTERVALS = False
 

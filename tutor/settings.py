@@ -12,6 +12,8 @@ Environment variables (all optional for local use):
                            otherwise, or any client could claim HTTPS or another address.
     REDIS_URL              e.g. redis://127.0.0.1:6379/0: the cache for sessions and throttling, shared by every
                            worker. Without it each process keeps its own in memory (fine for one developer).
+    USER_CACHE_SECONDS     with REDIS_URL: how long a request's user may be read from the cache (default 300; 0
+                           reads the database on every request).
     LOGIN_FAILURE_LIMIT, SIGN_UP_LIMIT_PER_HOUR, JOIN_CODE_LIMIT_PER_HOUR   throttling limits (see README).
 """
 
@@ -141,7 +143,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username and address before a password is ever hashed.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with each request's user kept in the shared cache (USER_CACHE_SECONDS below).
+    "tutor.accounts.backends.CachedUserBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "catalog:home"
@@ -162,6 +165,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tutor"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# How long a request's user may be read from the cache instead of the database (saves one query per request). Only
+# with a cache every app server shares: the copy is dropped whenever the user is saved (tutor/accounts/backends.py).
+USER_CACHE_SECONDS = int(os.environ.get("USER_CACHE_SECONDS", "300")) if REDIS_URL else 0
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

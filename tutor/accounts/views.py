@@ -47,7 +47,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data.get("email", ""),
                 time_zone=form.cleaned_data.get("time_zone", ""),
             )
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="tutor.accounts.backends.CachedUserBackend")
             if form.zone_fell_back:
                 messages.info(
                     request,

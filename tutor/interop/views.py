@@ -176,7 +176,7 @@ def lti_launch(request: HttpRequest) -> HttpResponse:
     platform = selectors.platform_for(issuer=data["iss"], client_id=launch.get_client_id())
     now = timezone.now()
     user = services.provision_lti_user(platform=platform, launch_data=data, now=now)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="tutor.accounts.backends.CachedUserBackend")
     if launch.is_deep_link_launch():
         if not user.is_educator:
             return _refused(request, "Only teachers can choose what this tool links to.", status=403)

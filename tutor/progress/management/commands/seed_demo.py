@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from tutor.accounts.backends import forget_users
 from tutor.accounts.models import Role, User
 from tutor.catalog.snapshot import catalog
 from tutor.progress.copy_rows import copy_rows, give_ids
@@ -213,6 +214,7 @@ class Command(BaseCommand):
                     pending, pending_logs = [], 0
             inserting += self._insert(pending, counts, batch_size)
             User.objects.bulk_update([plan.learner for plan in plans], ["last_login"], batch_size=batch_size)
+            forget_users([plan.learner.pk for plan in plans])  # bulk_update sends no post_save
             # The dashboards read the study-day rollup, which record_answer keeps; bulk rows are rolled up here.
             rebuild_study_days(learners=[(plan.learner.pk, plan.learner.time_zone) for plan in plans])
         elapsed = time.perf_counter() - started
