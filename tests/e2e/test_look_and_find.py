@@ -1,7 +1,7 @@
 """A trainee finds their way on a phone, a tablet and a laptop: a compact header whose menu opens without JavaScript
 (a panel beside the page on a tablet, a bar on one line on a laptop), a "Next question" button that stays in reach
-below long feedback, flagged questions, search, a module page, a
-source named by its title, and the error pages, with axe-core on every page."""
+below long feedback, flagged questions, search, a module page, a source named by its title on its own page and in
+the list of all sources, and the error pages, with axe-core on every page."""
 
 from __future__ import annotations
 
@@ -152,6 +152,19 @@ def test_phone_and_laptop_find_their_way(live_server, bank, page, check_accessib
     assert page.get_by_role("heading", level=1).inner_text() == "The advisory committee vote"
     check_accessibility(page)
     screenshot(page, "look-source")
+
+    # Every source, under a heading for its kind: the update by its title and citation, never by its key.
+    page.get_by_role("link", name="All sources").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Sources"
+    updates = page.get_by_role("region", name="Since the review")
+    row = updates.get_by_role("rowheader", name=re.compile("The advisory committee vote"))
+    assert "Advisory committee meeting, 2024" in row.inner_text()
+    assert "upd-adcomm-2024" not in page.locator("main").inner_text()
+    reference = page.get_by_role("region", name="The review's numbered references").get_by_role("rowheader")
+    assert "Cited for: Phase 2 results" in reference.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    check_accessibility(page)
+    screenshot(page, "look-source-list")
 
     # An empty search explains itself.
     page.goto(f"{live_server.url}{reverse('catalog:search')}?q=%21%21")
