@@ -30,10 +30,16 @@
     }
   }, true);
 
+  // The header's Menu button, links and search take their keys as usual: Enter there opens the menu, it never sends
+  // an answer.
+  function inHeader(event) {
+    return event.target && event.target.closest && event.target.closest(".site-header") !== null;
+  }
+
   document.addEventListener("keydown", function (event) {
     var root = card();
     // Keys act only once htmx has wired up the card; until then the page behaves as plain HTML.
-    if (!root || !root.dataset.ready || event.altKey || event.ctrlKey || event.metaKey || isTyping(event)) { return; }
+    if (!root || !root.dataset.ready || event.altKey || event.ctrlKey || event.metaKey || isTyping(event) || inHeader(event)) { return; }
     var form = root.querySelector("[data-question-form]");
     var key = event.key;
     if (form && /^[1-9]$/.test(key)) {

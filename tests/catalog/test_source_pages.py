@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from html.parser import HTMLParser
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -95,6 +96,96 @@ def test_source_list_counts_each_source(client, tiny_content, load_content):
         sections, questions = _expected(key)
         assert counts[key] == (len(sections), len(questions))
     assert reverse("catalog:source_detail", args=["review:discussion"]) in response.content.decode()
+
+
+class SourceTables(HTMLParser):
+    """The all-sources page as a reader meets it: each h2, then for each row the text of its row header (the
+    source's name and what describes it) and the name of the link in it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.groups: dict[str, list[dict[str, str]]] = {}
+        self._heading: str | None = None
+        self._in: str | None = None
+        self._row: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "h2":
+            self._heading, self._in = "", "h2"
+        elif tag == "th" and ("scope", "row") in attrs:
+            self._row, self._in = {"text": "", "link": ""}, "th"
+        elif tag == "a" and self._in == "th":
+            self._in = "a"
+
+    def handle_endtag(self, tag):
+        if tag == "h2" and self._in == "h2":
+            self.groups[self._heading.strip()] = []
+            self._in = None
+        elif tag == "a" and self._in == "a":
+            self._in = "th"
+        elif tag == "th" and self._in == "th":
+            self.groups[self._heading.strip()].append({k: " ".join(v.split()) for k, v in self._row.items()})
+            self._in = None
+
+    def handle_data(self, data):
+        if self._in == "h2":
+            self._heading += data
+        elif self._in in ("th", "a"):
+            self._row["text"] += data
+            if self._in == "a":
+                self._row["link"] += data
+
+
+def test_source_list_names_each_source_under_its_kind(client, tiny_content, load_content):
+    """The update is named by its title with its citation, never by its key; a review reference says what the
+    review cites it for; each kind under its own heading."""
+    assert load_content(tiny_content).ok
+
+    parser = SourceTables()
+    parser.feed(client.get(reverse("catalog:source_list")).content.decode())
+
+    groups = parser.groups
+    assert list(groups) == ["The review's numbered references", "The review's own text", "Since the review"]
+    assert [row["link"] for row in groups["Since the review"]] == ["Pooled phase 2 figures"]
+    assert "Mithoefer et al. 2019" in groups["Since the review"][0]["text"]
+    assert not any("upd-" in row["text"] for rows in groups.values() for row in rows)
+    first = groups["The review's numbered references"][0]
+    assert first["link"] == "Review reference [1]"
+    assert "Cited for: The compound's history" in first["text"]
+    assert [row["link"] for row in groups["The review's own text"]] == [
+        "The review: Discussion",
+        "The review: Table 2",
+    ]
+
+
+class CitationLinks(HTMLParser):
+    """The text of each inline citation link in a page that points at one source's row."""
+
+    def __init__(self, href: str) -> None:
+        super().__init__()
+        self.href = href
+        self.names: list[str] = []
+        self._open = False
+
+    def handle_starttag(self, tag, attrs):
+        self._open = tag == "a" and ("class", "cite") in attrs and ("href", self.href) in attrs
+
+    def handle_endtag(self, tag):
+        self._open = False
+
+    def handle_data(self, data):
+        if self._open:
+            self.names.append(data)
+
+
+def test_module_text_cites_an_update_by_its_title(client, tiny_content, load_content):
+    assert load_content(tiny_content).ok
+
+    html = client.get(reverse("catalog:module_detail", args=["alpha"])).content.decode()
+
+    citations = CitationLinks("#source-upd-phase2-pooled")
+    citations.feed(html)
+    assert citations.names == ["Pooled phase 2 figures"]
 
 
 def test_module_page_links_each_source_to_its_page(client, tiny_content, load_content):

@@ -1,6 +1,7 @@
-"""A trainee finds their way on a phone and on a laptop: a compact header whose menu opens without JavaScript, a
-"Next question" button that stays in reach below long feedback, flagged questions, search, a module page, a
-source named by its title, and the error pages, with axe-core on every page."""
+"""A trainee finds their way on a phone, a tablet and a laptop: a compact header whose menu opens without JavaScript
+(a panel beside the page on a tablet, a bar on one line on a laptop), a "Next question" button that stays in reach
+below long feedback, flagged questions, search, a module page, a source named by its title on its own page and in
+the list of all sources, and the error pages, with axe-core on every page."""
 
 from __future__ import annotations
 
@@ -82,6 +83,10 @@ def test_phone_and_laptop_find_their_way(live_server, bank, page, check_accessib
         page.get_by_text("Menu", exact=True).click()
         assert nav.is_visible()
         assert page.get_by_role("searchbox", name=re.compile("Search")).is_visible()
+        # The open panel keeps inside the screen: nothing to scroll sideways, the Search button whole.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        search_button = page.get_by_role("search", name="Site").get_by_role("button", name="Search").bounding_box()
+        assert search_button["x"] + search_button["width"] <= 390
         check_accessibility(page)
         screenshot(page, "look-home-menu-open")
 
@@ -148,6 +153,19 @@ def test_phone_and_laptop_find_their_way(live_server, bank, page, check_accessib
     check_accessibility(page)
     screenshot(page, "look-source")
 
+    # Every source, under a heading for its kind: the update by its title and citation, never by its key.
+    page.get_by_role("link", name="All sources").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Sources"
+    updates = page.get_by_role("region", name="Since the review")
+    row = updates.get_by_role("rowheader", name=re.compile("The advisory committee vote"))
+    assert "Advisory committee meeting, 2024" in row.inner_text()
+    assert "upd-adcomm-2024" not in page.locator("main").inner_text()
+    reference = page.get_by_role("region", name="The review's numbered references").get_by_role("rowheader")
+    assert "Cited for: Phase 2 results" in reference.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    check_accessibility(page)
+    screenshot(page, "look-source-list")
+
     # An empty search explains itself.
     page.goto(f"{live_server.url}{reverse('catalog:search')}?q=%21%21")
     assert "punctuation alone" in page.get_by_role("alert").inner_text()
@@ -162,6 +180,102 @@ def test_phone_and_laptop_find_their_way(live_server, bank, page, check_accessib
     assert page.locator("main").is_visible()
     check_accessibility(page)
     screenshot(page, "look-403")
+
+
+TABLETS = [
+    pytest.param({"width": 768, "height": 1024}, id="tablet-portrait"),
+    pytest.param({"width": 1024, "height": 768}, id="tablet-landscape"),
+]
+LAPTOPS = [
+    pytest.param({"width": 1280, "height": 800}, id="laptop"),
+    pytest.param({"width": 1440, "height": 900}, id="wide"),
+]
+
+
+def _centre_y(locator) -> float:
+    box = locator.bounding_box()
+    return box["y"] + box["height"] / 2
+
+
+@pytest.mark.parametrize("viewport", TABLETS)
+def test_a_tablet_gets_the_menu_button_and_a_panel_beside_the_page(
+    live_server, bank, browser, viewport, trainee, check_accessibility
+):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    trainee(page)
+    page.goto(f"{live_server.url}{reverse('study:study')}")
+    nav = page.get_by_role("navigation", name="Main")
+    menu_button = page.locator(".site-header .menu-button")
+    assert menu_button.is_visible()
+    assert not nav.is_visible()
+    assert page.locator(".site-header").bounding_box()["height"] <= 70
+    check_accessibility(page)
+
+    # From the keyboard: the skip link, the brand, then the Menu button, with a visible focus ring; Enter opens it.
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('.site-header .menu-button')")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    nav.wait_for()
+    assert page.locator("#card .feedback").count() == 0  # Enter on the Menu button sent no answer
+
+    # A panel of a comfortable width at the right, under the button: not the whole width of the screen.
+    panel = page.locator(".menu-panel").bounding_box()
+    button = menu_button.bounding_box()
+    assert 250 <= panel["width"] <= viewport["width"] / 2
+    assert abs((panel["x"] + panel["width"]) - (button["x"] + button["width"])) <= 2
+    assert panel["y"] >= button["y"] + button["height"]
+    assert panel["y"] + panel["height"] <= viewport["height"]
+    # Every link on a line of its own, the page's own marked as current; search and Log out inside the panel.
+    links = nav.get_by_role("link")
+    assert links.count() == 8
+    assert len({round(links.nth(i).bounding_box()["x"]) for i in range(8)}) == 1
+    assert nav.locator("[aria-current=page]").inner_text() == "Study"
+    for control in (
+        page.get_by_role("searchbox", name=re.compile("Search")),
+        page.get_by_role("button", name="Log out"),
+    ):
+        box = control.bounding_box()
+        assert panel["x"] <= box["x"] and box["x"] + box["width"] <= panel["x"] + panel["width"]
+    check_accessibility(page)
+
+    nav.get_by_role("link", name="Modules").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert menu_button.is_visible() and not nav.is_visible()
+    check_accessibility(page)
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", LAPTOPS)
+def test_a_laptop_gets_the_whole_header_on_one_line(live_server, bank, browser, viewport, trainee, check_accessibility):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    trainee(page)
+    nav = page.get_by_role("navigation", name="Main")
+    for url_name, current in (("catalog:home", "Modules"), ("study:study", "Study")):
+        page.goto(f"{live_server.url}{reverse(url_name)}")
+        assert not page.locator(".site-header .menu-button").is_visible()
+        assert nav.is_visible()
+        assert nav.locator("[aria-current=page]").inner_text() == current
+        # Brand, the eight links, search and Log out share one line: nothing wraps to a second row.
+        assert page.locator(".site-header").bounding_box()["height"] <= 70
+        row = _centre_y(page.locator(".brand"))
+        links = nav.get_by_role("link")
+        assert links.count() == 8
+        controls = [links.nth(i) for i in range(8)] + [
+            page.get_by_role("searchbox", name=re.compile("Search")),
+            page.get_by_role("button", name="Log out"),
+        ]
+        assert all(abs(_centre_y(control) - row) <= 6 for control in controls)
+        # The account's name shows where there is room for it, on the same line.
+        name = page.locator(".site-header .account-name")
+        assert name.is_visible() is (viewport["width"] >= 1440)
+        if name.is_visible():
+            assert abs(_centre_y(name) - row) <= 6
+        check_accessibility(page)
+    context.close()
 
 
 def test_the_phone_menu_opens_without_javascript(live_server, bank, browser, trainee):

@@ -6,6 +6,10 @@ Three kinds of source exist: a numbered reference of the review (`16`), a sectio
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
 REVIEW = "review"
 SECTION = "section"
 UPDATE = "update"
@@ -34,7 +38,44 @@ def source_anchor(key: str) -> str:
 
 
 def citation_text(key: str, title: str) -> str:
-    """The text of an inline citation link: the number, the update's key, or the review section's short name."""
+    """The text of an inline citation link: the review's number, "review: " and the section's short name, or the
+    update's title (its key is for the content files, not for readers)."""
     if key.startswith(SECTION_PREFIX):
         return f"review: {short_heading(title)}"
-    return key
+    if key.isdigit():
+        return key
+    return title or key
+
+
+class KindOfSource(Protocol):
+    """A Source row or the catalog's SourceView: anything with a kind."""
+
+    kind: str
+
+
+# The order and headings of the all-sources page: the review's references, its own text, then what came after it.
+KIND_HEADINGS = {
+    REVIEW: "The review's numbered references",
+    SECTION: "The review's own text",
+    UPDATE: "Since the review",
+}
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    kind: str
+    heading: str
+    sources: list[KindOfSource]
+
+
+def group_by_kind(sources: Iterable[KindOfSource]) -> list[SourceGroup]:
+    """Sources under one heading per kind, in KIND_HEADINGS order, each group in the order given; a kind with no
+    source is left out."""
+    by_kind: dict[str, list[KindOfSource]] = {kind: [] for kind in KIND_HEADINGS}
+    for source in sources:
+        by_kind.setdefault(source.kind, []).append(source)
+    return [
+        SourceGroup(kind=kind, heading=KIND_HEADINGS.get(kind, kind), sources=members)
+        for kind, members in by_kind.items()
+        if members
+    ]

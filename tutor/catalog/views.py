@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from tutor.catalog import search as catalog_search
 from tutor.catalog import selectors
+from tutor.catalog.source_labels import group_by_kind
 
 
 @require_GET
@@ -39,8 +40,9 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
-    """Every source, with how many sections and questions rest on it."""
-    return render(request, "catalog/source_list.html", {"sources": list(selectors.sources_with_counts())})
+    """Every source, with how many sections and questions rest on it, under a heading for each kind."""
+    sources = list(selectors.sources_with_counts())
+    return render(request, "catalog/source_list.html", {"sources": sources, "groups": group_by_kind(sources)})
 
 
 @require_GET

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import tutor.web.converters  # noqa: F401  (registers the `id` path converter)
-from tutor.study import flagged, views
+from tutor.study import views
 
 app_name = "study"
 
@@ -15,8 +15,8 @@ urlpatterns = [
     path("questions/<slug:qid>/", views.question_detail, name="question_detail"),
     path("questions/<slug:qid>/flag/", views.flag_question, name="flag_question"),
     path("questions/<slug:qid>/report/", views.report_problem, name="report_problem"),
-    path("flagged/", flagged.flagged, name="flagged"),
-    path("flagged/practise/", flagged.practise_flagged, name="practise_flagged"),
+    path("flagged/", views.flagged, name="flagged"),
+    path("flagged/practise/", views.practise_flagged, name="practise_flagged"),
     path("missed/", views.missed, name="missed"),
     path("missed/practise/", views.practise_missed, name="practise_missed"),
     path("practice/", views.practice, name="practice"),

@@ -1,5 +1,5 @@
 """The study app's views: daily.py (daily study), questions.py (a question's page), practice.py (missed questions
-and practice tests); answering.py holds what they share."""
+and practice tests), flagged.py (the flagged questions page); answering.py holds what they share."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from tutor.study.views.daily import (  # noqa: F401
     study_feedback,
     study_settings,
 )
+from tutor.study.views.flagged import flagged, practise_flagged  # noqa: F401
 from tutor.study.views.practice import (  # noqa: F401
     missed,
     practice,
