@@ -119,3 +119,20 @@ def test_rerender_renders_every_section(tiny_content, load_content, monkeypatch)
     assert load_content(tiny_content, "--rerender").ok
 
     assert len(rendered) == Section.objects.count()
+
+
+def test_sections_written_by_an_older_renderer_are_rendered_again(tiny_content, load_content, monkeypatch):
+    """A change to the renderer raises RENDERER_VERSION; the next ordinary load brings stored HTML up to date."""
+    from tutor.catalog.rendering import RENDERER_VERSION
+
+    load_content(tiny_content)
+    old = Section.objects.get(anchor="first")
+    Section.objects.filter(pk=old.pk).update(body_html="<p>stale</p>", rendered_with=RENDERER_VERSION - 1)
+    rendered = count_renders(monkeypatch)
+
+    assert load_content(tiny_content).ok
+
+    assert len(rendered) == 1
+    fresh = Section.objects.get(pk=old.pk)
+    assert fresh.rendered_with == RENDERER_VERSION
+    assert "stale" not in fresh.body_html

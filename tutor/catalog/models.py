@@ -101,6 +101,8 @@ class Section(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     body_markdown = models.TextField()
     body_html = models.TextField()
+    # The edition of the renderer that wrote body_html (rendering.RENDERER_VERSION): an older one is rendered again.
+    rendered_with = models.PositiveSmallIntegerField(default=0)
     sources = models.ManyToManyField(Source, blank=True, related_name="sections")
     retired = models.BooleanField(default=False)
 

@@ -38,6 +38,11 @@ def citation_html(key: str, titles: Mapping[str, str]) -> str:
     return f'<a class="cite" href="#{escape(source_anchor(key))}" title="{escape(title)}">{escape(text)}</a>'
 
 
+# The renderer's edition, stored with each section's HTML. Raise it when a change here changes the HTML of unchanged
+# Markdown (2: updates cited by their title): the next load_content renders every section again.
+RENDERER_VERSION = 2
+
+
 def render_markdown(text: str, *, source_titles: Mapping[str, str]) -> str:
     """Render module Markdown to sanitised HTML and turn citations into links."""
     html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from tutor.catalog.content import ContentTree, QuestionData
 from tutor.catalog.models import ContentLoad, Misconception, Module, Option, Question, Section, Source
-from tutor.catalog.rendering import cited_keys, render_markdown
+from tutor.catalog.rendering import RENDERER_VERSION, cited_keys, render_markdown
 from tutor.catalog.signals import evidence_changed
 
 
@@ -189,7 +189,7 @@ def _sync_sections(
         for section in Section.objects.filter(module__in=list(modules.values()))
     }
     result, created, updated, cited = {}, [], [], {}
-    fields = ["title", "order", "body_markdown", "body_html", "retired"]
+    fields = ["title", "order", "body_markdown", "body_html", "rendered_with", "retired"]
     titles = tree.source_titles
     for module_data in tree.modules:
         count = report.sections[module_data.slug]
@@ -207,9 +207,11 @@ def _sync_sections(
                 rerender
                 or section is None
                 or section.body_markdown != section_data.body_markdown
+                or section.rendered_with != RENDERER_VERSION
                 or any(key in retitled for key in keys)
             ):
                 values["body_html"] = render_markdown(section_data.body_markdown, source_titles=titles)
+                values["rendered_with"] = RENDERER_VERSION
             if section is None:
                 section = Section(module=modules[module_data.slug], anchor=section_data.anchor, **values)
                 created.append(section)
