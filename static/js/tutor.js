@@ -123,6 +123,23 @@
     });
   }
 
+  // The phone and tablet menu (a <details>) closes with Escape, focus back on its button, and with a click or tap
+  // outside it, as menus do. On wide screens its contents are a bar that no closing hides.
+  function openMenu() { return document.querySelector("details.site-menu[open]"); }
+
+  document.addEventListener("keydown", function (event) {
+    var menu = openMenu();
+    if (event.key === "Escape" && menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var menu = openMenu();
+    if (menu && !menu.contains(event.target)) { menu.open = false; }
+  });
+
   function reportTimeZone() {
     var field = document.querySelector("input[type=hidden][name=time_zone]");
     if (field && !field.value && window.Intl) {

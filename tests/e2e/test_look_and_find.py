@@ -241,6 +241,17 @@ def test_a_tablet_gets_the_menu_button_and_a_panel_beside_the_page(
         assert panel["x"] <= box["x"] and box["x"] + box["width"] <= panel["x"] + panel["width"]
     check_accessibility(page)
 
+    # Escape closes it and gives the focus back to its button; a click outside closes it too.
+    page.keyboard.press("Escape")
+    assert not nav.is_visible()
+    assert page.evaluate("document.activeElement.matches('.site-header .menu-button')")
+    menu_button.click()
+    nav.wait_for()
+    page.locator("main").click(position={"x": 5, "y": 5})
+    assert not nav.is_visible()
+    menu_button.click()
+    nav.wait_for()
+
     nav.get_by_role("link", name="Modules").click()
     page.wait_for_url(f"{live_server.url}/")
     assert menu_button.is_visible() and not nav.is_visible()
