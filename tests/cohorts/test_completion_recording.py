@@ -151,3 +151,14 @@ def test_an_answer_outside_the_assigned_modules_looks_for_no_completion(bank, me
 
     assert not reads_assignments(elsewhere)
     assert reads_assignments(assigned)
+
+
+def test_looking_for_a_completion_after_an_answer_costs_two_queries(bank, membership, django_assert_num_queries):
+    """The open assignments (those the learner has not completed), then the learner's progress in their modules."""
+    from tutor.cohorts.completion_records import record_learner_completions
+
+    AssignmentFactory(cohort=membership.cohort, module_slugs=["risks"])
+    AssignmentFactory(cohort=membership.cohort, module_slugs=["history"])
+
+    with django_assert_num_queries(2):
+        record_learner_completions(learner_id=membership.learner_id, at=NOW)

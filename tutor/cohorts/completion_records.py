@@ -37,7 +37,8 @@ def may_complete_an_assignment(*, learner: User, question_id: int) -> bool:
 def record_learner_completions(*, learner_id: int, at: dt.datetime) -> None:
     """Store the completion of each of the learner's open assignments whose rule they meet as of `at`, the moment
     of the answer (or the end of the exam) that may have completed it. Called on commit of that answer; costs one
-    query for a learner with nothing left to complete."""
+    query for a learner with nothing left to complete, two more (their progress; exams, if the rule asks for one)
+    otherwise."""
     assignments = list(
         Assignment.objects.filter(cohort__memberships__learner_id=learner_id)
         .exclude(completions__learner_id=learner_id)
@@ -46,7 +47,10 @@ def record_learner_completions(*, learner_id: int, at: dt.datetime) -> None:
     if not assignments:
         return
     snapshot = catalog()
-    statuses = assignment_statuses(assignments=assignments, learner_ids=[learner_id], snapshot=snapshot, now=at)
+    # None of these is completed by the learner (the query left those out).
+    statuses = assignment_statuses(
+        assignments=assignments, learner_ids=[learner_id], snapshot=snapshot, now=at, completed={}
+    )
     record_completions(statuses=statuses.values(), snapshot=snapshot, now=at)
 
 

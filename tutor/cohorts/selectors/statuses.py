@@ -73,11 +73,13 @@ def assignment_statuses(
     snapshot: CatalogSnapshot,
     now: dt.datetime,
     progress: dict[int, dict[int, ModuleProgress]] | None = None,
+    completed: dict[tuple[int, int], dt.datetime] | None = None,
 ) -> dict[tuple[int, int], LearnerStatus]:
     """(assignment id, learner id) -> LearnerStatus, in three queries at most (progress, completions, exams).
 
     A learner whose rule is met now but whose completion is not stored yet is COMPLETE without a date: pass the
-    result through `completion_records.record_completions` to store and date it.
+    result through `completion_records.record_completions` to store and date it. `progress` and `completed`
+    (stored completion times by (assignment id, learner id)), when the caller has them, save their queries.
     """
     assignments, learner_ids = list(assignments), list(learner_ids)
     if not assignments or not learner_ids:
@@ -85,12 +87,13 @@ def assignment_statuses(
     if progress is None:
         modules = {m.id for a in assignments for m in assignment_modules(a, snapshot)}
         progress = module_answer_counts(learner_ids=learner_ids, snapshot=snapshot, module_ids=modules)
-    completed = {
-        (assignment_id, learner_id): completed_at
-        for assignment_id, learner_id, completed_at in AssignmentCompletion.objects.filter(
-            assignment_id__in=[a.pk for a in assignments], learner_id__in=learner_ids
-        ).values_list("assignment_id", "learner_id", "completed_at")
-    }
+    if completed is None:
+        completed = {
+            (assignment_id, learner_id): completed_at
+            for assignment_id, learner_id, completed_at in AssignmentCompletion.objects.filter(
+                assignment_id__in=[a.pk for a in assignments], learner_id__in=learner_ids
+            ).values_list("assignment_id", "learner_id", "completed_at")
+        }
     exam_assignments = [a for a in assignments if a.requires_exam]
     exams = (
         finished_exams(
