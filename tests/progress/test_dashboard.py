@@ -288,9 +288,9 @@ def test_dashboard_queries_do_not_grow_with_history(client, django_assert_num_qu
     client.force_login(learner)
     client.get(reverse("cohorts:progress_dashboard"))  # warm the catalog
 
-    # learner; module progress; study days (also true retention); forecast; recall distribution; updated
+    # learner; their cards (module table, forecast and recall chart); study days (also true retention); updated
     # questions; misconceptions (none); assignments (none)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(reverse("cohorts:progress_dashboard"))
     assert response.status_code == 200
 

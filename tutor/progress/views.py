@@ -36,14 +36,15 @@ def dashboard_context(request: HttpRequest) -> dict:
     learner, snapshot, now = request.user, catalog(), timezone.now()
     day_start = start_of_learner_day(learner, now)
     today = day_start.date()
-    progress = selectors.module_progress(
-        learner_ids=[learner.pk], snapshot=snapshot, now=now, today_ends=day_start + dt.timedelta(days=1)
-    )[learner.pk]
+    cards = selectors.card_memories(learner=learner)
+    progress = selectors.progress_of_cards(
+        cards, snapshot=snapshot, now=now, today_ends=day_start + dt.timedelta(days=1)
+    )
     modules = [progress[m.id] for m in sorted(snapshot.modules.values(), key=lambda m: m.order)]
     days = selectors.study_days(learner=learner)
     activity = selectors.daily_activity(learner=learner, days=days)
-    forecast = selectors.due_forecast(learner=learner, snapshot=snapshot, today=today)
-    distribution = selectors.recall_distribution(learner=learner, snapshot=snapshot, now=now)
+    forecast = selectors.forecast_of_cards(cards, snapshot=snapshot, today=today, zone=learner.zone)
+    distribution = selectors.recall_buckets(cards, snapshot=snapshot, now=now)
     week_ago = today - dt.timedelta(days=6)
     this_week = [a for d, a in activity.items() if d >= week_ago]
     context = {
