@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import zoneinfo
 
 import pytest
@@ -16,7 +17,7 @@ from tests.factories import QuestionFactory, UserFactory, fixed_clock
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import catalog
 from tutor.progress import selectors
-from tutor.progress.charts import bar_chart, calendar_heatmap
+from tutor.progress.charts import bar_chart, calendar_heatmap, day_label, table_rows
 from tutor.progress.rollups import rebuild_study_days_of
 from tutor.study.models import Card, Flag, MemoryState, PracticeTest, ProblemReport, Rating, ReviewLog
 from tutor.study.review import review_timing
@@ -288,9 +289,9 @@ def test_dashboard_queries_do_not_grow_with_history(client, django_assert_num_qu
     client.force_login(learner)
     client.get(reverse("cohorts:progress_dashboard"))  # warm the catalog
 
-    # learner; their cards (module table, forecast and recall chart); study days (also true retention); updated
-    # questions; misconceptions (none); assignments (none)
-    with django_assert_num_queries(6):
+    # learner; their cards (module table, forecast, recall chart, updated questions); study days (also true
+    # retention); misconceptions (none); assignments (none)
+    with django_assert_num_queries(5):
         response = client.get(reverse("cohorts:progress_dashboard"))
     assert response.status_code == 200
 
@@ -423,3 +424,42 @@ def test_charts_have_weekday_labels_months_inside_the_chart_and_plain_coordinate
     assert "Due &lt;soon&gt;" in chart_svg
     assert 'text-anchor="end">28 Dec</text>' in chart_svg  # the last label ends at the edge, never cut off
     assert chart_svg.count("<text") == len(chart.gridlines) + 5  # gridline values and a label every 7th bar
+
+
+@pytest.mark.parametrize(
+    ("options", "label"),
+    [
+        ({}, "Tue 24 Nov"),
+        ({"weekday": False}, "24 Nov"),
+        ({"year": True}, "Tue 24 Nov 2026"),
+        ({"weekday": False, "year": True}, "24 Nov 2026"),
+    ],
+)
+def test_day_labels_read_as_the_date_filter_would_write_them(options, label):
+    day = dt.date(2026, 11, 24)
+
+    assert day_label(day, **options) == label
+    for n in range(366):  # every weekday and month name, against the C library's English names
+        other = day + dt.timedelta(days=n)
+        assert day_label(other, year=True) == f"{other:%a} {other.day} {other:%b %Y}"
+
+
+def test_chart_tables_are_rows_of_escaped_labels_and_counts():
+    today = dt.date(2026, 11, 24)
+    activity = {
+        today: selectors.DayActivity(today, 8, 0),
+        today - dt.timedelta(days=2): selectors.DayActivity(today, 1, 0),
+    }
+    chart = bar_chart([("<10%", 3), ("10-20%", 0)])
+
+    def cells(html: str) -> list[list[str]]:
+        rows = re.findall(r"<tr>(.*?)</tr>", html)
+        return [re.findall(r"<td>(.*?)</td>", row) for row in rows]
+
+    assert cells(str(table_rows([("a & b", 1234)]))) == [["a &amp; b", "1234"]]
+    assert cells(str(calendar_heatmap(activity, today).table_rows())) == [
+        ["Sun 22 Nov 2026", "1"],
+        ["Tue 24 Nov 2026", "8"],
+    ]
+    assert cells(str(chart.table_rows())) == [["&lt;10%", "3"], ["10-20%", "0"]]
+    assert str(table_rows([])) == ""

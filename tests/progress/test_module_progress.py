@@ -20,6 +20,7 @@ from tutor.progress.selectors import (
     recall_bucket,
     recall_buckets,
     recall_now,
+    updated_since_answered,
 )
 from tutor.study.models import Card, MemoryState
 from tutor.study.scheduler import Memory, predicted_recall, recall_curve
@@ -184,3 +185,16 @@ def test_forecast_of_cards_counts_by_the_learners_calendar_day():
 
     assert len(forecast) == 30 and forecast[0] == (today, 1) and forecast[1] == (today + dt.timedelta(days=1), 1)
     assert sum(n for _, n in forecast) == 2
+
+
+def test_updated_questions_come_from_the_cards_newest_change_first():
+    learner = UserFactory()
+    q = [QuestionFactory() for _ in range(4)]
+    for n, question in enumerate(q):
+        made = card(learner, question, stability=5, reviewed_days_ago=5, due_in_days=1)
+        # changed 1, 2, 3 days ago and (the last) before its answer
+        Card.objects.filter(pk=made.pk).update(updated_at=NOW - dt.timedelta(days=1 + n if n < 3 else 9))
+
+    updated = updated_since_answered(card_memories(learner=learner))
+
+    assert [c.question_id for c in updated] == [q[0].pk, q[1].pk, q[2].pk]

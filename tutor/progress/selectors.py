@@ -18,6 +18,7 @@ from django.db.models.functions import Greatest, Power
 
 from tutor.catalog.snapshot import CatalogSnapshot, ModuleView
 from tutor.progress.models import StudyDay
+from tutor.study.evidence_updates import is_updated_since_answered
 from tutor.study.models import Card
 from tutor.study.scheduler import recall_curve
 
@@ -184,14 +185,28 @@ class RetentionRow:
         return RetentionCell(self.young.passed + self.mature.passed, self.young.total + self.mature.total)
 
 
-def study_days(*, learner) -> list[StudyDay]:
+class StudyDayCounts(NamedTuple):
+    """A study day's counts as the dashboard reads them (the fields of StudyDay, without the model around them)."""
+
+    day: dt.date
+    reviews: int
+    milliseconds: int
+    timed: int
+    young_total: int
+    young_passed: int
+    mature_total: int
+    mature_passed: int
+
+
+def study_days(*, learner) -> list[StudyDayCounts]:
     """The learner's study days (the rollup kept current by each answer), oldest first: one query, as many rows
     as days studied, however many answers each holds."""
-    return list(StudyDay.objects.filter(learner=learner).order_by("day"))
+    rows = StudyDay.objects.filter(learner=learner).order_by("day").values_list(*StudyDayCounts._fields)
+    return [StudyDayCounts._make(row) for row in rows]
 
 
 def true_retention(
-    *, learner, now: dt.datetime, day_start: dt.datetime, days: list[StudyDay] | None = None
+    *, learner, now: dt.datetime, day_start: dt.datetime, days: list[StudyDayCounts] | None = None
 ) -> list[RetentionRow]:
     """Anki's true retention: of the reviews of cards in review (an interval of at least a day), counting only a
     card's first review of the day, the share answered right; young cards have an interval under 21 days.
@@ -215,8 +230,7 @@ def true_retention(
     return rows
 
 
-@dataclass(frozen=True)
-class DayActivity:
+class DayActivity(NamedTuple):
     day: dt.date
     reviews: int
     milliseconds: int
@@ -235,7 +249,7 @@ def study_time(milliseconds: int) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-def daily_activity(*, learner, days: list[StudyDay] | None = None) -> dict[dt.date, DayActivity]:
+def daily_activity(*, learner, days: list[StudyDayCounts] | None = None) -> dict[dt.date, DayActivity]:
     """Reviews and study time per calendar day in the learner's time zone; one row per day studied."""
     if days is None:
         days = study_days(learner=learner)
@@ -278,17 +292,24 @@ class CardMemory(NamedTuple):
     due: dt.datetime
     last_answer_correct: bool | None
     is_leech: bool
+    last_review: dt.datetime | None
+    updated_at: dt.datetime | None
+    update_note: str
 
 
 def card_memories(*, learner) -> list[CardMemory]:
-    """The learner's cards in one query, from which the module table, the forecast and the recall chart are
-    worked out here (`progress_of_cards`, `forecast_of_cards`, `recall_buckets`) rather than by three queries."""
-    rows = (
-        Card.objects.filter(learner=learner)
-        .values_list("question_id", "stability", "last_review_days", "due", "last_answer_correct", "is_leech")
-        .order_by()
-    )
+    """The learner's cards in one query, from which the module table, the forecast, the recall chart and the list
+    of updated questions are worked out here (`progress_of_cards`, `forecast_of_cards`, `recall_buckets`,
+    `updated_since_answered`) rather than by four queries."""
+    rows = Card.objects.filter(learner=learner).values_list(*CardMemory._fields).order_by()
     return [CardMemory._make(row) for row in rows]
+
+
+def updated_since_answered(cards: Iterable[CardMemory]) -> list[CardMemory]:
+    """The cards whose questions changed since the learner last answered them (`updated_cards`' rule), the newest
+    change first."""
+    updated = [c for c in cards if is_updated_since_answered(updated_at=c.updated_at, last_review=c.last_review)]
+    return sorted(updated, key=lambda c: (-c.updated_at.timestamp(), c.question_id))
 
 
 def recall_now(card: CardMemory, *, today: float, curve: tuple[float, float]) -> float | None:
