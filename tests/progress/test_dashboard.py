@@ -8,6 +8,7 @@ import io
 import json
 import re
 import zoneinfo
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -155,6 +156,63 @@ def test_true_retention_counts_first_daily_reviews_of_review_cards_split_young_a
     assert (rows["month"].young.passed, rows["month"].young.total) == (1, 2)
     assert (rows["all"].mature.passed, rows["all"].mature.total) == (2, 3)
     assert rows["all"].overall.rate == pytest.approx(3 / 5)
+
+
+class _TableCells(HTMLParser):
+    """The cells of the page's tables, keyed by (table caption, row header, the cell's data-label)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: dict[tuple[str, str, str], str] = {}
+        self.caption = self.row = self.label = ""
+        self.into: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "caption":
+            self.into, self.caption = "caption", ""
+        elif tag == "th" and dict(attrs).get("scope") == "row":
+            self.into, self.row = "row", ""
+        elif tag == "td":
+            self.into, self.label = "cell", dict(attrs).get("data-label", "")
+            self.cells[(self.caption, self.row, self.label)] = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("caption", "th", "td"):
+            self.into = None
+
+    def handle_data(self, data):
+        if self.into == "caption":
+            self.caption += data
+        elif self.into == "row":
+            self.row += data
+        elif self.into == "cell":
+            self.cells[(self.caption, self.row, self.label)] += data
+
+
+def test_the_retention_table_shows_each_periods_young_mature_and_overall_cells(client):
+    learner = UserFactory(time_zone="UTC")
+    now = timezone.now()
+    card = make_card(learner, now=now)
+    bulk_logs(
+        [
+            make_log(learner, card, at=now - dt.timedelta(days=3), correct=True, interval=30),
+            make_log(learner, card, at=now - dt.timedelta(days=3, hours=1), correct=False, interval=30, first=True),
+            make_log(learner, card, at=now - dt.timedelta(days=100), correct=True, interval=3),
+        ]
+    )
+    client.force_login(learner)
+
+    parser = _TableCells()
+    parser.feed(client.get(reverse("cohorts:progress_dashboard")).content.decode())
+    caption = "True retention by period, for young and mature questions"
+    cells = {(row, label): " ".join(text.split()) for (c, row, label), text in parser.cells.items() if c == caption}
+
+    assert cells[("Today", "Young")] == cells[("Today", "All")] == "no reviews"
+    assert cells[("Last 7 days", "Mature")] == "50% (1 of 2)"
+    assert cells[("Last 7 days", "Young")] == "no reviews"
+    assert cells[("All time", "Young")] == "100% (1 of 1)"
+    assert cells[("All time", "All")] == "66% (2 of 3)"
+    assert {label for _, label in cells} == {"Young", "Mature", "All"} and len(cells) == 12
 
 
 def test_true_retention_without_reviews_has_no_rate():

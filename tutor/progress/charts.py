@@ -10,9 +10,9 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape
 from typing import NamedTuple
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from tutor.progress.selectors import DayActivity

@@ -184,6 +184,11 @@ class RetentionRow:
     def overall(self) -> RetentionCell:
         return RetentionCell(self.young.passed + self.mature.passed, self.young.total + self.mature.total)
 
+    @property
+    def cells(self) -> tuple[tuple[str, RetentionCell], ...]:
+        """The row's cells in the table's order, each with its column's name."""
+        return (("Young", self.young), ("Mature", self.mature), ("All", self.overall))
+
 
 class StudyDayCounts(NamedTuple):
     """A study day's counts as the dashboard reads them (the fields of StudyDay, without the model around them)."""
