@@ -6,7 +6,9 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import zoneinfo
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -16,7 +18,7 @@ from tests.factories import QuestionFactory, UserFactory, fixed_clock
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import catalog
 from tutor.progress import selectors
-from tutor.progress.charts import bar_chart, calendar_heatmap
+from tutor.progress.charts import bar_chart, calendar_heatmap, day_label, table_rows
 from tutor.progress.rollups import rebuild_study_days_of
 from tutor.study.models import Card, Flag, MemoryState, PracticeTest, ProblemReport, Rating, ReviewLog
 from tutor.study.review import review_timing
@@ -156,6 +158,63 @@ def test_true_retention_counts_first_daily_reviews_of_review_cards_split_young_a
     assert rows["all"].overall.rate == pytest.approx(3 / 5)
 
 
+class _TableCells(HTMLParser):
+    """The cells of the page's tables, keyed by (table caption, row header, the cell's data-label)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: dict[tuple[str, str, str], str] = {}
+        self.caption = self.row = self.label = ""
+        self.into: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "caption":
+            self.into, self.caption = "caption", ""
+        elif tag == "th" and dict(attrs).get("scope") == "row":
+            self.into, self.row = "row", ""
+        elif tag == "td":
+            self.into, self.label = "cell", dict(attrs).get("data-label", "")
+            self.cells[(self.caption, self.row, self.label)] = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("caption", "th", "td"):
+            self.into = None
+
+    def handle_data(self, data):
+        if self.into == "caption":
+            self.caption += data
+        elif self.into == "row":
+            self.row += data
+        elif self.into == "cell":
+            self.cells[(self.caption, self.row, self.label)] += data
+
+
+def test_the_retention_table_shows_each_periods_young_mature_and_overall_cells(client):
+    learner = UserFactory(time_zone="UTC")
+    now = timezone.now()
+    card = make_card(learner, now=now)
+    bulk_logs(
+        [
+            make_log(learner, card, at=now - dt.timedelta(days=3), correct=True, interval=30),
+            make_log(learner, card, at=now - dt.timedelta(days=3, hours=1), correct=False, interval=30, first=True),
+            make_log(learner, card, at=now - dt.timedelta(days=100), correct=True, interval=3),
+        ]
+    )
+    client.force_login(learner)
+
+    parser = _TableCells()
+    parser.feed(client.get(reverse("cohorts:progress_dashboard")).content.decode())
+    caption = "True retention by period, for young and mature questions"
+    cells = {(row, label): " ".join(text.split()) for (c, row, label), text in parser.cells.items() if c == caption}
+
+    assert cells[("Today", "Young")] == cells[("Today", "All")] == "no reviews"
+    assert cells[("Last 7 days", "Mature")] == "50% (1 of 2)"
+    assert cells[("Last 7 days", "Young")] == "no reviews"
+    assert cells[("All time", "Young")] == "100% (1 of 1)"
+    assert cells[("All time", "All")] == "66% (2 of 3)"
+    assert {label for _, label in cells} == {"Young", "Mature", "All"} and len(cells) == 12
+
+
 def test_true_retention_without_reviews_has_no_rate():
     learner = UserFactory()
     now = timezone.now()
@@ -288,9 +347,9 @@ def test_dashboard_queries_do_not_grow_with_history(client, django_assert_num_qu
     client.force_login(learner)
     client.get(reverse("cohorts:progress_dashboard"))  # warm the catalog
 
-    # learner; module progress; study days (also true retention); forecast; recall distribution; updated
-    # questions; misconceptions (none); assignments (none)
-    with django_assert_num_queries(8):
+    # learner; their cards (module table, forecast, recall chart, updated questions); study days (also true
+    # retention); misconceptions (none); assignments (none)
+    with django_assert_num_queries(5):
         response = client.get(reverse("cohorts:progress_dashboard"))
     assert response.status_code == 200
 
@@ -423,3 +482,42 @@ def test_charts_have_weekday_labels_months_inside_the_chart_and_plain_coordinate
     assert "Due &lt;soon&gt;" in chart_svg
     assert 'text-anchor="end">28 Dec</text>' in chart_svg  # the last label ends at the edge, never cut off
     assert chart_svg.count("<text") == len(chart.gridlines) + 5  # gridline values and a label every 7th bar
+
+
+@pytest.mark.parametrize(
+    ("options", "label"),
+    [
+        ({}, "Tue 24 Nov"),
+        ({"weekday": False}, "24 Nov"),
+        ({"year": True}, "Tue 24 Nov 2026"),
+        ({"weekday": False, "year": True}, "24 Nov 2026"),
+    ],
+)
+def test_day_labels_read_as_the_date_filter_would_write_them(options, label):
+    day = dt.date(2026, 11, 24)
+
+    assert day_label(day, **options) == label
+    for n in range(366):  # every weekday and month name, against the C library's English names
+        other = day + dt.timedelta(days=n)
+        assert day_label(other, year=True) == f"{other:%a} {other.day} {other:%b %Y}"
+
+
+def test_chart_tables_are_rows_of_escaped_labels_and_counts():
+    today = dt.date(2026, 11, 24)
+    activity = {
+        today: selectors.DayActivity(today, 8, 0),
+        today - dt.timedelta(days=2): selectors.DayActivity(today, 1, 0),
+    }
+    chart = bar_chart([("<10%", 3), ("10-20%", 0)])
+
+    def cells(html: str) -> list[list[str]]:
+        rows = re.findall(r"<tr>(.*?)</tr>", html)
+        return [re.findall(r"<td>(.*?)</td>", row) for row in rows]
+
+    assert cells(str(table_rows([("a & b", 1234)]))) == [["a &amp; b", "1234"]]
+    assert cells(str(calendar_heatmap(activity, today).table_rows())) == [
+        ["Sun 22 Nov 2026", "1"],
+        ["Tue 24 Nov 2026", "8"],
+    ]
+    assert cells(str(chart.table_rows())) == [["&lt;10%", "3"], ["10-20%", "0"]]
+    assert str(table_rows([])) == ""

@@ -9,12 +9,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import UserFactory, fixed_clock
+from tests.factories import QuestionFactory, UserFactory, fixed_clock
 from tutor.catalog.content import read_content
 from tutor.catalog.models import Question
 from tutor.catalog.snapshot import catalog, forget_catalog
 from tutor.study.attempts import issue_attempt
-from tutor.study.models import Card
+from tutor.study.evidence_updates import is_updated_since_answered, updated_cards
+from tutor.study.models import Card, MemoryState
 from tutor.study.services import record_answer
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +162,28 @@ def test_loader_validates_the_change_marker(tiny_content, lines, message):
     _, problems = read_content(tiny_content)
 
     assert any(message in str(p) and "alpha-001.change" in str(p) for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("updated_days_ago", "answered_days_ago", "updated"),
+    [(None, 1, False), (None, None, False), (2, None, True), (2, 3, True), (2, 1, False), (2, 2, False)],
+)
+def test_the_rule_for_a_card_already_read_is_updated_cards_rule(updated_days_ago, answered_days_ago, updated):
+    """A question changed after its last answer (or never answered since) is updated; the same in SQL and here."""
+    now = dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC)
+    card = Card.objects.create(
+        learner=UserFactory(),
+        question=QuestionFactory(),
+        state=MemoryState.REVIEW,
+        due=now,
+        reps=1,
+        lapses=0,
+        is_leech=False,
+        created_at=now - dt.timedelta(days=10),
+    )
+    updated_at = None if updated_days_ago is None else now - dt.timedelta(days=updated_days_ago)
+    last_review = None if answered_days_ago is None else now - dt.timedelta(days=answered_days_ago)
+    Card.objects.filter(pk=card.pk).update(updated_at=updated_at, last_review=last_review)
+
+    assert is_updated_since_answered(updated_at=updated_at, last_review=last_review) is updated
+    assert updated_cards(learner=card.learner).exists() is updated

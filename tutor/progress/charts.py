@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape
+from typing import NamedTuple
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from tutor.progress.selectors import DayActivity
@@ -21,8 +23,27 @@ def _n(value: float) -> str:
     return f"{value:g}"
 
 
-@dataclass(frozen=True)
-class HeatCell:
+# Day and month names as `%a` and `%b` give them in English, looked up rather than formatted: a chart names a few
+# hundred days per page.
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_label(day: dt.date, *, weekday: bool = True, year: bool = False) -> str:
+    """A day in words as the charts and their tables show it: "Tue 24 Nov", "24 Nov", "Tue 24 Nov 2026"."""
+    label = f"{day.day} {MONTH_NAMES[day.month - 1]}"
+    if weekday:
+        label = f"{WEEKDAY_NAMES[day.weekday()]} {label}"
+    return f"{label} {day.year}" if year else label
+
+
+def table_rows(rows: Iterable[tuple[str, int]]) -> SafeString:
+    """The rows of a chart's two-column data table (a label, a count), as `<tr>` elements."""
+    # Built from counts and escaped text only.
+    return mark_safe("".join(f"<tr><td>{escape(label)}</td><td>{value}</td></tr>" for label, value in rows))
+
+
+class HeatCell(NamedTuple):
     x: int
     y: int
     day: dt.date
@@ -32,7 +53,7 @@ class HeatCell:
     @property
     def label(self) -> str:
         """The day in words, e.g. "Tue 24 Nov 2026"."""
-        return f"{self.day:%a} {self.day.day} {self.day:%b %Y}"
+        return day_label(self.day, year=True)
 
 
 @dataclass(frozen=True)
@@ -52,11 +73,15 @@ class Heatmap:
     def studied_cells(self) -> list[HeatCell]:
         return [c for c in self.cells if c.reviews]
 
+    def table_rows(self) -> SafeString:
+        """The studied days as rows of the calendar's data table: the day in words and its answers."""
+        return table_rows((c.label, c.reviews) for c in self.cells if c.reviews)
+
     def svg(self) -> SafeString:
         """The calendar as inline SVG, labelled by the element with id "heatmap-summary"."""
         title = (
-            f"Answers per day, {self.first_day.day} {self.first_day:%b} to {self.last_day.day} "
-            f"{self.last_day:%b %Y}, one square per day, darker for more"
+            f"Answers per day, {day_label(self.first_day, weekday=False)} to "
+            f"{day_label(self.last_day, weekday=False, year=True)}, one square per day, darker for more"
         )
         parts = [
             f'<svg class="chart heatmap" viewBox="0 0 {self.width} {self.height}" role="img" '
@@ -100,7 +125,7 @@ def calendar_heatmap(activity: dict[dt.date, DayActivity], today: dt.date, days:
         cells.append(HeatCell(x, top + day.weekday() * (cell + gap), day, reviews, level))
         fits = x + label_width <= width and (not labels or x - labels[-1][0] >= label_width)
         if (day.day == 1 or day == first) and fits:
-            labels.append((x, day.strftime("%b")))
+            labels.append((x, MONTH_NAMES[day.month - 1]))
         day += dt.timedelta(days=1)
     weekdays = tuple((top + n * (cell + gap), name) for n, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"), (6, "Sun")))
     return Heatmap(
@@ -117,8 +142,7 @@ def calendar_heatmap(activity: dict[dt.date, DayActivity], today: dt.date, days:
     )
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(NamedTuple):
     x: float
     y: float
     width: float
@@ -138,6 +162,10 @@ class BarChart:
     y_max: int
     gridlines: list[tuple[float, int]]
     left: int = 36
+
+    def table_rows(self) -> SafeString:
+        """The bars as rows of the chart's data table: each label and its value."""
+        return table_rows((bar.label, bar.value) for bar in self.bars)
 
     def svg(self, *, chart_id: str, title: str) -> SafeString:
         """The chart as inline SVG, labelled by its title and the element with id "<chart_id>-summary"."""

@@ -11,12 +11,14 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, F, FloatField, Q, Value
-from django.db.models.functions import Greatest, Power, TruncDate
+from django.db.models.functions import Greatest, Power
 
 from tutor.catalog.snapshot import CatalogSnapshot, ModuleView
 from tutor.progress.models import StudyDay
+from tutor.study.evidence_updates import is_updated_since_answered
 from tutor.study.models import Card
 from tutor.study.scheduler import recall_curve
 
@@ -182,15 +184,34 @@ class RetentionRow:
     def overall(self) -> RetentionCell:
         return RetentionCell(self.young.passed + self.mature.passed, self.young.total + self.mature.total)
 
+    @property
+    def cells(self) -> tuple[tuple[str, RetentionCell], ...]:
+        """The row's cells in the table's order, each with its column's name."""
+        return (("Young", self.young), ("Mature", self.mature), ("All", self.overall))
 
-def study_days(*, learner) -> list[StudyDay]:
+
+class StudyDayCounts(NamedTuple):
+    """A study day's counts as the dashboard reads them (the fields of StudyDay, without the model around them)."""
+
+    day: dt.date
+    reviews: int
+    milliseconds: int
+    timed: int
+    young_total: int
+    young_passed: int
+    mature_total: int
+    mature_passed: int
+
+
+def study_days(*, learner) -> list[StudyDayCounts]:
     """The learner's study days (the rollup kept current by each answer), oldest first: one query, as many rows
     as days studied, however many answers each holds."""
-    return list(StudyDay.objects.filter(learner=learner).order_by("day"))
+    rows = StudyDay.objects.filter(learner=learner).order_by("day").values_list(*StudyDayCounts._fields)
+    return [StudyDayCounts._make(row) for row in rows]
 
 
 def true_retention(
-    *, learner, now: dt.datetime, day_start: dt.datetime, days: list[StudyDay] | None = None
+    *, learner, now: dt.datetime, day_start: dt.datetime, days: list[StudyDayCounts] | None = None
 ) -> list[RetentionRow]:
     """Anki's true retention: of the reviews of cards in review (an interval of at least a day), counting only a
     card's first review of the day, the share answered right; young cards have an interval under 21 days.
@@ -214,8 +235,7 @@ def true_retention(
     return rows
 
 
-@dataclass(frozen=True)
-class DayActivity:
+class DayActivity(NamedTuple):
     day: dt.date
     reviews: int
     milliseconds: int
@@ -234,7 +254,7 @@ def study_time(milliseconds: int) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-def daily_activity(*, learner, days: list[StudyDay] | None = None) -> dict[dt.date, DayActivity]:
+def daily_activity(*, learner, days: list[StudyDayCounts] | None = None) -> dict[dt.date, DayActivity]:
     """Reviews and study time per calendar day in the learner's time zone; one row per day studied."""
     if days is None:
         days = study_days(learner=learner)
@@ -265,42 +285,126 @@ def streaks(days_studied: Iterable[dt.date], today: dt.date) -> Streaks:
     return Streaks(current=current, longest=longest)
 
 
-def due_forecast(*, learner, snapshot: CatalogSnapshot, today: dt.date, days: int = 30) -> list[tuple[dt.date, int]]:
-    """Due reviews per day for the next `days` days; what is overdue now counts today."""
-    horizon = dt.datetime.combine(today + dt.timedelta(days=days), dt.time.min, tzinfo=learner.zone)
-    live_ids = [q.id for q in snapshot.live_questions]
-    rows = (
-        Card.objects.filter(learner=learner, due__lt=horizon, question_id__in=live_ids)
-        .annotate(day=TruncDate("due", tzinfo=learner.zone))
-        .values("day")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
+# --- A learner's cards, read once -----------------------------------------------------------------------------
+
+
+class CardMemory(NamedTuple):
+    """What the dashboard needs of one card: at most one per question in the bank, however long the history."""
+
+    question_id: int
+    stability: float | None
+    last_review_days: float | None
+    due: dt.datetime
+    last_answer_correct: bool | None
+    is_leech: bool
+    last_review: dt.datetime | None
+    updated_at: dt.datetime | None
+    update_note: str
+
+
+def card_memories(*, learner) -> list[CardMemory]:
+    """The learner's cards in one query, from which the module table, the forecast, the recall chart and the list
+    of updated questions are worked out here (`progress_of_cards`, `forecast_of_cards`, `recall_buckets`,
+    `updated_since_answered`) rather than by four queries."""
+    rows = Card.objects.filter(learner=learner).values_list(*CardMemory._fields).order_by()
+    return [CardMemory._make(row) for row in rows]
+
+
+def updated_since_answered(cards: Iterable[CardMemory]) -> list[CardMemory]:
+    """The cards whose questions changed since the learner last answered them (`updated_cards`' rule), the newest
+    change first."""
+    updated = [c for c in cards if is_updated_since_answered(updated_at=c.updated_at, last_review=c.last_review)]
+    return sorted(updated, key=lambda c: (-c.updated_at.timestamp(), c.question_id))
+
+
+def recall_now(card: CardMemory, *, today: float, curve: tuple[float, float]) -> float | None:
+    """The scheduler's predicted recall of a card `today` days after the epoch (as `predicted_recall_sql`); None
+    for a card never reviewed."""
+    if card.stability is None or card.last_review_days is None:
+        return None
+    factor, decay = curve
+    return (1.0 + factor * max(today - card.last_review_days, 0.0) / card.stability) ** decay
+
+
+def progress_of_cards(
+    cards: Iterable[CardMemory], *, snapshot: CatalogSnapshot, now: dt.datetime, today_ends: dt.datetime
+) -> dict[int, ModuleProgress]:
+    """`module_progress` of one learner, from their cards: module id -> ModuleProgress for every module, counting
+    the same cards the same way (questions under editors' review and retired ones left out)."""
+    counted = {q.id: q.module_id for q in snapshot.counted_questions}
+    totals: dict[int, int] = {}
+    for module_id in counted.values():
+        totals[module_id] = totals.get(module_id, 0) + 1
+    curve, today, week_ends = recall_curve(), days_since_epoch(now), now + dt.timedelta(days=7)
+    # module id -> [seen, right latest, mastered, due today, due in a week, leeches]
+    tallies: dict[int, list[int]] = {}
+    for card in cards:
+        module_id = counted.get(card.question_id)
+        if module_id is None:
+            continue
+        tally = tallies.setdefault(module_id, [0, 0, 0, 0, 0, 0])
+        tally[0] += 1
+        tally[1] += card.last_answer_correct is True
+        if card.stability is not None and card.stability >= MASTERY_STABILITY_DAYS:
+            recall = recall_now(card, today=today, curve=curve)
+            tally[2] += recall is not None and recall >= MASTERY_RECALL
+        tally[3] += card.due < today_ends
+        tally[4] += card.due < week_ends
+        tally[5] += card.is_leech
+    return {
+        module.id: ModuleProgress(module, totals.get(module.id, 0), *tallies.get(module.id, ()))
+        for module in snapshot.modules.values()
+    }
+
+
+def forecast_of_cards(
+    cards: Iterable[CardMemory], *, snapshot: CatalogSnapshot, today: dt.date, zone: dt.tzinfo, days: int = 30
+) -> list[tuple[dt.date, int]]:
+    """Due reviews of live questions per day of the learner's calendar for the next `days` days; what is overdue
+    now counts today."""
+    horizon = dt.datetime.combine(today + dt.timedelta(days=days), dt.time.min, tzinfo=zone)
+    live = {q.id for q in snapshot.live_questions}
     counts: dict[dt.date, int] = {}
-    for row in rows:
-        day = max(row["day"], today)
-        counts[day] = counts.get(day, 0) + row["count"]
+    for card in cards:
+        if card.due < horizon and card.question_id in live:
+            day = max(card.due.astimezone(zone).date(), today)
+            counts[day] = counts.get(day, 0) + 1
     return [(today + dt.timedelta(days=n), counts.get(today + dt.timedelta(days=n), 0)) for n in range(days)]
 
 
+def due_forecast(*, learner, snapshot: CatalogSnapshot, today: dt.date, days: int = 30) -> list[tuple[dt.date, int]]:
+    """Due reviews per day for the next `days` days; what is overdue now counts today."""
+    return forecast_of_cards(
+        card_memories(learner=learner), snapshot=snapshot, today=today, zone=learner.zone, days=days
+    )
+
+
 RECALL_BUCKETS = tuple((n / 10, (n + 1) / 10) for n in range(10))
+_RECALL_LOWS = [low for low, _ in RECALL_BUCKETS]
+
+
+def recall_bucket(recall: float) -> int:
+    """The index in RECALL_BUCKETS of a predicted recall: each tenth holds its lower edge (0.9 is in 90-100%),
+    1.0 falls in the top one and anything below 0 in the bottom one."""
+    return min(max(bisect.bisect_right(_RECALL_LOWS, recall) - 1, 0), len(RECALL_BUCKETS) - 1)
+
+
+def recall_buckets(
+    cards: Iterable[CardMemory], *, snapshot: CatalogSnapshot, now: dt.datetime
+) -> list[tuple[float, float, int]]:
+    """How many seen live questions fall in each tenth of predicted recall at `now`, with the scheduler's own
+    forgetting curve; (low, high, count) per tenth."""
+    live = {q.id for q in snapshot.live_questions}
+    curve, today = recall_curve(), days_since_epoch(now)
+    counts = [0] * len(RECALL_BUCKETS)
+    for card in cards:
+        if card.question_id in live:
+            recall = recall_now(card, today=today, curve=curve)
+            if recall is not None:  # never reviewed: no recall to predict
+                counts[recall_bucket(recall)] += 1
+    return [(low, high, counts[index]) for index, (low, high) in enumerate(RECALL_BUCKETS)]
 
 
 def recall_distribution(*, learner, snapshot: CatalogSnapshot, now: dt.datetime) -> list[tuple[float, float, int]]:
-    """How many seen questions fall in each tenth of predicted recall right now: the cards' memory is read in one
-    query (a row per seen question) and bucketed here, with the scheduler's own forgetting curve."""
-    live_ids = [q.id for q in snapshot.live_questions]
-    factor, decay = recall_curve()
-    today = days_since_epoch(now)
-    lows = [low for low, _ in RECALL_BUCKETS]
-    counts = [0] * len(RECALL_BUCKETS)
-    memories = Card.objects.filter(learner=learner, question_id__in=live_ids, stability__isnull=False).values_list(
-        "stability", "last_review_days"
-    )
-    for stability, last_review_days in memories:
-        if last_review_days is None:
-            continue  # never reviewed: no recall to predict (as the SQL expression gives none)
-        elapsed = max(today - last_review_days, 0.0)
-        recall = (1.0 + factor * elapsed / stability) ** decay
-        counts[max(bisect.bisect_right(lows, recall) - 1, 0)] += 1
-    return [(low, high, counts[index]) for index, (low, high) in enumerate(RECALL_BUCKETS)]
+    """How many seen questions fall in each tenth of predicted recall right now (one query, bucketed here)."""
+    return recall_buckets(card_memories(learner=learner), snapshot=snapshot, now=now)

@@ -18,7 +18,6 @@ from tutor.catalog.snapshot import catalog
 from tutor.progress import charts, selectors
 from tutor.progress.exports import learner_data, review_rows
 from tutor.study.deadlines import deadline_work
-from tutor.study.evidence_updates import updated_cards
 from tutor.study.fitting import REFERENCE, optimal_retention, retention_outlook
 from tutor.study.misconceptions import learner_misconceptions, start_misconception_practice
 from tutor.study.models import SchedulerParameters
@@ -36,14 +35,15 @@ def dashboard_context(request: HttpRequest) -> dict:
     learner, snapshot, now = request.user, catalog(), timezone.now()
     day_start = start_of_learner_day(learner, now)
     today = day_start.date()
-    progress = selectors.module_progress(
-        learner_ids=[learner.pk], snapshot=snapshot, now=now, today_ends=day_start + dt.timedelta(days=1)
-    )[learner.pk]
+    cards = selectors.card_memories(learner=learner)
+    progress = selectors.progress_of_cards(
+        cards, snapshot=snapshot, now=now, today_ends=day_start + dt.timedelta(days=1)
+    )
     modules = [progress[m.id] for m in sorted(snapshot.modules.values(), key=lambda m: m.order)]
     days = selectors.study_days(learner=learner)
     activity = selectors.daily_activity(learner=learner, days=days)
-    forecast = selectors.due_forecast(learner=learner, snapshot=snapshot, today=today)
-    distribution = selectors.recall_distribution(learner=learner, snapshot=snapshot, now=now)
+    forecast = selectors.forecast_of_cards(cards, snapshot=snapshot, today=today, zone=learner.zone)
+    distribution = selectors.recall_buckets(cards, snapshot=snapshot, now=now)
     week_ago = today - dt.timedelta(days=6)
     this_week = [a for d, a in activity.items() if d >= week_ago]
     context = {
@@ -54,7 +54,10 @@ def dashboard_context(request: HttpRequest) -> dict:
         "streaks": selectors.streaks(activity.keys(), today),
         "retention": selectors.true_retention(learner=learner, now=now, day_start=day_start, days=days),
         "forecast": forecast,
-        "forecast_chart": charts.bar_chart([(f"{d.day} {d:%b}", n) for d, n in forecast], tick_every=7),
+        "forecast_chart": charts.bar_chart(
+            [(charts.day_label(d, weekday=False), n) for d, n in forecast], tick_every=7
+        ),
+        "forecast_rows": charts.table_rows((charts.day_label(d), n) for d, n in forecast),
         "forecast_total": sum(n for _, n in forecast),
         "distribution": distribution,
         "distribution_chart": charts.bar_chart(
@@ -75,16 +78,19 @@ def dashboard_context(request: HttpRequest) -> dict:
     context["distribution_svg"] = context["distribution_chart"].svg(
         chart_id="recall", title="Seen questions by predicted recall now"
     )
-    context |= evidence_context(learner=learner, snapshot=snapshot)
+    context |= evidence_context(learner=learner, snapshot=snapshot, cards=cards)
     return context
 
 
-def evidence_context(*, learner, snapshot) -> dict:
-    """The progress page's evidence-aware sections: questions updated since last answered, the ideas the learner
-    keeps getting wrong, and the items under editors' review that count for no one. Three queries at most."""
+def evidence_context(*, learner, snapshot, cards: list[selectors.CardMemory] | None = None) -> dict:
+    """The progress page's evidence-aware sections: questions updated since last answered (from the learner's
+    `cards`, read here when not given), the ideas the learner keeps getting wrong, and the items under editors'
+    review that count for no one. Three queries at most."""
+    if cards is None:
+        cards = selectors.card_memories(learner=learner)
     updates = [
         (snapshot.questions[card.question_id], card.update_note, card.updated_at)
-        for card in updated_cards(learner=learner)
+        for card in selectors.updated_since_answered(cards)
         if card.question_id in snapshot.questions and not snapshot.questions[card.question_id].retired
     ]
     return {

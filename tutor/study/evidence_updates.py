@@ -24,6 +24,12 @@ def requeue_after_evidence_change(*, changes: list[tuple[int, int, str]], now: d
     return requeued
 
 
+def is_updated_since_answered(*, updated_at: dt.datetime | None, last_review: dt.datetime | None) -> bool:
+    """Whether a card's question changed since the learner last answered it (or was never answered since): the rule
+    `updated_cards` applies in SQL, for a card already read."""
+    return updated_at is not None and (last_review is None or last_review < updated_at)
+
+
 def updated_cards(*, learner: User) -> QuerySet[Card]:
     """The learner's cards whose questions changed since they last answered them, the newest change first."""
     return (
