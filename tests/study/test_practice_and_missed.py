@@ -245,3 +245,52 @@ def test_missed_page_rejects_an_unknown_filter(logged_in):
 
 def test_missed_page_without_misses_is_friendly(logged_in):
     assert "Nothing missed yet" in logged_in.get(reverse("study:missed")).content.decode()
+
+
+def finished_test_with_one_right_one_wrong_one_unanswered(logged_in, make_question) -> PracticeTest:
+    for _ in range(3):
+        make_question()
+    logged_in.post(reverse("study:practice"), {"pool": "all", "count": "3", "mode": "tutor"})
+    test = PracticeTest.objects.get()
+    for choice in ("b", "a"):
+        page = logged_in.get(test.get_absolute_url())
+        logged_in.post(
+            reverse("study:practice_answer", args=[test.pk]),
+            {"attempt": page.context["form"].initial["attempt"], "choice": choice},
+        )
+    logged_in.post(reverse("study:practice_finish", args=[test.pk]))
+    return test
+
+
+def test_results_open_with_every_question_listed_and_linked_to_its_feedback(logged_in, make_question):
+    from bs4 import BeautifulSoup
+
+    test = finished_test_with_one_right_one_wrong_one_unanswered(logged_in, make_question)
+
+    page = BeautifulSoup(logged_in.get(reverse("study:practice_review", args=[test.pk])).content, "html.parser")
+
+    overview = page.find("section", attrs={"aria-labelledby": "overview-title"})
+    links = overview.select("ol li a")
+    assert [a.select_one(".overview-verdict").get_text(" ", strip=True) for a in links] == [
+        "✓ Right", "✗ Wrong", "\u2013 Not answered"
+    ]  # fmt: skip
+    for link in links:
+        assert page.find(id=link["href"].removeprefix("#")) is not None, link["href"]
+    assert overview.find("a", string="Show only the 2 you missed")["href"] == "?show=missed"
+
+
+def test_results_can_show_only_the_questions_missed(logged_in, make_question):
+    from bs4 import BeautifulSoup
+
+    test = finished_test_with_one_right_one_wrong_one_unanswered(logged_in, make_question)
+
+    response = logged_in.get(reverse("study:practice_review", args=[test.pk]), {"show": "missed"})
+
+    page = BeautifulSoup(response.content, "html.parser")
+    items = page.select("ol.review-list > li")
+    assert [item.select_one(".verdict").get_text(" ", strip=True) for item in items] == ["✗ Not quite", "Not answered"]
+    assert page.find("a", string="Show all 3")["href"] == "?show=all"
+    right = page.select("ol.overview-list a")[0]
+    assert right["href"].startswith("?show=all#feedback-")  # the right one is on the full list
+    # The score is the test's, whatever is shown.
+    assert "1 of 3" in page.select_one(".score-line").get_text()

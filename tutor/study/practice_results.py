@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
+from tutor.questions.base import plain_label
 from tutor.study import selectors
 from tutor.study.feedback import TutorFeedback, tutor_feedback
 from tutor.study.models import PracticeItem, PracticeTest
@@ -26,6 +27,27 @@ class ResultRow(NamedTuple):
         """Items under editors' review count neither way in the score."""
         return self.question is None or not self.question.under_review
 
+    @property
+    def verdict(self) -> str:
+        """correct, partial, incorrect, or unanswered."""
+        return self.feedback.verdict if self.feedback is not None else "unanswered"
+
+    @property
+    def missed(self) -> bool:
+        """Not answered fully right: what a learner goes back over."""
+        return self.verdict != "correct"
+
+    @property
+    def anchor(self) -> str:
+        """The id of the item's section on the results page."""
+        return f"feedback-{self.feedback.log.pk}" if self.feedback is not None else f"item-{self.item.position}"
+
+    @property
+    def stem_excerpt(self) -> str:
+        if self.question is None:
+            return "A question no longer in the bank"
+        return plain_label(self.question.stem, limit=110)
+
 
 @dataclass(frozen=True)
 class PracticeResults:
@@ -42,6 +64,10 @@ class PracticeResults:
     @property
     def answered(self) -> int:
         return sum(1 for row in self.rows if row.counts and row.feedback is not None)
+
+    @property
+    def missed_rows(self) -> list[ResultRow]:
+        return [row for row in self.rows if row.missed]
 
     @property
     def correct(self) -> int:

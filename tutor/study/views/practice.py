@@ -179,4 +179,7 @@ def practice_review(request: HtmxHttpRequest, test_id: int) -> HttpResponse:
     results = practice_results(
         learner=request.user, test=test, items=items, snapshot=catalog(), now=now, zone=request.user.zone
     )
-    return render(request, "study/practice_review.html", {"test": test, "results": results, "rows": results.rows})
+    only_missed = request.GET.get("show") == "missed"
+    rows = results.missed_rows if only_missed else results.rows
+    context = {"test": test, "results": results, "rows": rows, "only_missed": only_missed}
+    return render(request, "study/practice_review.html", context)
