@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections import defaultdict
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from tests.factories import QuestionFactory, UserFactory, fixed_clock
@@ -105,3 +107,89 @@ def test_rebuilding_one_learner_leaves_the_others_alone():
 
     assert sum(row["reviews"] for row in rows_of(kept).values()) == 1
     assert not rows_of(rebuilt)
+
+
+def streaks_of(learner) -> dict[dt.date, int]:
+    return dict(StudyDay.objects.filter(learner=learner).values_list("day", "streak"))
+
+
+def answer_on(learner, question, moments) -> None:
+    for n, at in enumerate(moments):
+        record_answer(
+            learner=learner,
+            question=catalog().questions[question.pk],
+            answer={"choice": "a" if n % 2 else "b"},
+            attempt=f"s{n}",
+            clock=fixed_clock(at),
+        )
+
+
+# 21-23 Nov studied (twice on the 22nd), 24 Nov missed, 25-26 Nov studied, then a lone 29 Nov; the times are
+# evenings in UTC, already the next morning in Auckland.
+STUDY_MOMENTS = [
+    dt.datetime(2026, 11, day, hour, tzinfo=UTC) for day, hour in ((21, 20), (22, 9), (22, 21), (23, 20), (25, 20))
+] + [dt.datetime(2026, 11, 26, 20, tzinfo=UTC), dt.datetime(2026, 11, 29, 8, tzinfo=UTC)]
+
+
+def test_each_new_day_takes_its_streak_from_the_day_before_and_a_gap_starts_again():
+    learner = UserFactory(time_zone="UTC")
+
+    answer_on(learner, QuestionFactory(), STUDY_MOMENTS)
+
+    assert streaks_of(learner) == {
+        dt.date(2026, 11, 21): 1,
+        dt.date(2026, 11, 22): 2,  # its second answer left the streak as it was
+        dt.date(2026, 11, 23): 3,
+        dt.date(2026, 11, 25): 1,
+        dt.date(2026, 11, 26): 2,
+        dt.date(2026, 11, 29): 1,
+    }
+
+
+def test_streaks_follow_the_learners_calendar():
+    """In Auckland (UTC+13) the 22nd's 09:00 and 21:00 UTC answers fall on the 22nd and the 23rd."""
+    learner = UserFactory(time_zone="Pacific/Auckland")
+
+    answer_on(learner, QuestionFactory(), STUDY_MOMENTS)
+
+    assert streaks_of(learner) == {
+        dt.date(2026, 11, 22): 1,
+        dt.date(2026, 11, 23): 2,
+        dt.date(2026, 11, 24): 3,
+        dt.date(2026, 11, 26): 1,
+        dt.date(2026, 11, 27): 2,
+        dt.date(2026, 11, 29): 1,
+    }
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Auckland", "America/New_York"])
+def test_a_rebuild_numbers_the_streaks_as_the_answers_did(zone):
+    learner = UserFactory(time_zone=zone)
+    answer_on(learner, QuestionFactory(), STUDY_MOMENTS)
+    live = streaks_of(learner), rows_of(learner)
+
+    rebuild_study_days_of([learner])
+
+    assert (streaks_of(learner), rows_of(learner)) == live
+
+
+def test_the_backfill_migration_numbers_existing_rows_learner_by_learner():
+    backfill = importlib.import_module("tutor.progress.migrations.0004_flatdays_backfill_streaks").backfill_streaks
+    first, second, untouched = UserFactory(), UserFactory(), UserFactory()
+    start = dt.date(2026, 1, 30)
+    for learner, offsets in ((first, (0, 1, 2, 4, 5, 9)), (second, (1, 2, 3, 4))):
+        StudyDay.objects.bulk_create(
+            StudyDay(learner=learner, day=start + dt.timedelta(days=n), reviews=1) for n in offsets
+        )  # as the field's default leaves them: every streak 1
+
+    backfill(django_apps, None)
+
+    assert list(StudyDay.objects.filter(learner=first).order_by("day").values_list("streak", flat=True)) == [
+        1, 2, 3, 1, 2, 1
+    ]  # fmt: skip
+    assert list(StudyDay.objects.filter(learner=second).order_by("day").values_list("streak", flat=True)) == [
+        1, 2, 3, 4
+    ]  # fmt: skip
+    assert not streaks_of(untouched)
+    backfill(django_apps, None)  # running it again changes nothing
+    assert sorted(streaks_of(first).values()) == [1, 1, 1, 2, 2, 3]

@@ -13,6 +13,9 @@ class StudyDay(models.Model):
 
     The true-retention counts cover only what Anki's true retention counts: a card's first review of the day while
     it was in review; young cards had an interval under 21 days, mature ones 21 days or more.
+
+    `streak` is set when the day's row is first written, from the day before's row, so that the current and the
+    longest streak are read from a row or two and one aggregate rather than from every day studied.
     """
 
     # No index of its own: the unique constraint starts with the learner.
@@ -28,6 +31,9 @@ class StudyDay(models.Model):
     young_passed = models.PositiveIntegerField(default=0)
     mature_total = models.PositiveIntegerField(default=0)
     mature_passed = models.PositiveIntegerField(default=0)
+    streak = models.PositiveIntegerField(
+        default=1, help_text="Days studied in a row ending on this one (1 when the day before was not studied)."
+    )
 
     class Meta:
         constraints = [

@@ -7,6 +7,7 @@ demo seeder, a data migration, tests) are rolled up afterwards by `rebuild_study
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import zoneinfo
 from collections.abc import Iterable
 
@@ -45,12 +46,15 @@ def counts_of_log(log: ReviewLog) -> dict[str, int]:
 
 
 def _upsert_sql() -> str:
+    """One statement: a new day's row takes its streak from the day before's row (none: it starts one); an existing
+    day only adds the answer's counts, its streak unchanged."""
     table = connection.ops.quote_name(StudyDay._meta.db_table)
     columns = ", ".join(COUNTS)
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTS)
     placeholders = ", ".join(["%s"] * (len(COUNTS) + 2))
+    streak = f"COALESCE((SELECT prior.streak FROM {table} prior WHERE prior.learner_id = %s AND prior.day = %s), 0) + 1"
     return (
-        f"INSERT INTO {table} (learner_id, day, {columns}) VALUES ({placeholders}) "
+        f"INSERT INTO {table} (learner_id, day, {columns}, streak) VALUES ({placeholders}, {streak}) "
         f"ON CONFLICT (learner_id, day) DO UPDATE SET {updates}"
     )
 
@@ -60,7 +64,19 @@ def count_answer_in_study_day(*, log: ReviewLog, zone: dt.tzinfo) -> None:
     counts = counts_of_log(log)
     day = log.reviewed_at.astimezone(zone).date()
     with connection.cursor() as cursor:
-        cursor.execute(_upsert_sql(), [log.learner_id, day, *(counts[c] for c in COUNTS)])
+        cursor.execute(
+            _upsert_sql(),
+            [log.learner_id, day, *(counts[c] for c in COUNTS), log.learner_id, day - dt.timedelta(days=1)],
+        )
+
+
+def streaks_in_order(days: list[dt.date]) -> list[int]:
+    """The streak each of `days` (one learner's, oldest first, no repeats) ends: 1 after a day not studied."""
+    streaks: list[int] = []
+    for index, day in enumerate(days):
+        follows = index > 0 and (day - days[index - 1]).days == 1
+        streaks.append(streaks[-1] + 1 if follows else 1)
+    return streaks
 
 
 def _zone(name: str):
@@ -71,9 +87,9 @@ def _zone(name: str):
 
 
 def rebuild_study_days(*, learners: Iterable[tuple[int, str]], study_day=StudyDay, review_log=ReviewLog) -> int:
-    """Recompute the study days of (learner id, time zone name) pairs from their whole ledger; returns the rows
-    written. One grouped query per time zone among them. The model arguments let a data migration pass its
-    historical models."""
+    """Recompute the study days of (learner id, time zone name) pairs from their whole ledger, streaks numbered in
+    order of day; returns the rows written. One grouped query per time zone among them. The model arguments let a
+    data migration pass its historical models."""
     by_zone: dict[str, list[int]] = {}
     for learner_id, zone_name in learners:
         by_zone.setdefault(str(_zone(zone_name)), []).append(learner_id)
@@ -115,6 +131,11 @@ def rebuild_study_days(*, learners: Iterable[tuple[int, str]], study_day=StudyDa
             )
             for row in rows.iterator(chunk_size=5000)
         ]
+        days.sort(key=lambda d: (d.learner_id, d.day))
+        for _, learner_days in itertools.groupby(days, key=lambda d: d.learner_id):
+            learner_days = list(learner_days)
+            for row, streak in zip(learner_days, streaks_in_order([d.day for d in learner_days]), strict=True):
+                row.streak = streak
         study_day.objects.bulk_create(days, batch_size=2000)
         written += len(days)
     return written
