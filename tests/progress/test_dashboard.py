@@ -8,6 +8,7 @@ import io
 import json
 import re
 import zoneinfo
+from collections.abc import Iterable
 from html.parser import HTMLParser
 
 import pytest
@@ -156,6 +157,32 @@ def test_true_retention_counts_first_daily_reviews_of_review_cards_split_young_a
     assert (rows["month"].young.passed, rows["month"].young.total) == (1, 2)
     assert (rows["all"].mature.passed, rows["all"].mature.total) == (2, 3)
     assert rows["all"].overall.rate == pytest.approx(3 / 5)
+
+
+class _Text(HTMLParser):
+    """The text of each element with an id, spaces collapsed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: dict[str, str] = {}
+        self.open: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in ("br", "img", "input", "meta", "link", "hr", "rect", "path", "line"):
+            self.open.append((tag, dict(attrs).get("id")))
+
+    def handle_endtag(self, tag):
+        while self.open:
+            if self.open.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        for _, element_id in self.open:
+            if element_id:
+                self.texts[element_id] = self.texts.get(element_id, "") + data
+
+    def of(self, element_id: str) -> str:
+        return " ".join(self.texts.get(element_id, "").split())
 
 
 class _TableCells(HTMLParser):
@@ -347,11 +374,108 @@ def test_dashboard_queries_do_not_grow_with_history(client, django_assert_num_qu
     client.force_login(learner)
     client.get(reverse("cohorts:progress_dashboard"))  # warm the catalog
 
-    # learner; their cards (module table, forecast, recall chart, updated questions); study days (also true
-    # retention); misconceptions (none); assignments (none)
-    with django_assert_num_queries(5):
+    # learner; their cards (module table, forecast, recall chart, updated questions); recent study days; all-time
+    # totals of study days; misconceptions (none); assignments (none)
+    with django_assert_num_queries(6):
         response = client.get(reverse("cohorts:progress_dashboard"))
     assert response.status_code == 200
+
+
+def local_noon(day: dt.date, zone) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12), tzinfo=zone)
+
+
+def long_history(learner, *, days_ago: Iterable[int], today: dt.date) -> None:
+    """Answers on each of the days so many days before `today` (the learner's), written in bulk and rolled up:
+    one to three a day, right and wrong, young and mature, timed and not."""
+    card = make_card(learner)
+    bulk_logs(
+        make_log(
+            learner,
+            card,
+            at=local_noon(today - dt.timedelta(days=n), learner.zone) + dt.timedelta(minutes=k),
+            correct=(n + k) % 3 != 0,
+            interval=(3.0, 30.0)[(n + k) % 2],
+            first=k == 0,
+            ms=None if (n + k) % 5 == 0 else 20_000 + n,
+        )
+        for n in days_ago
+        for k in range(1 + n % 3)
+    )
+
+
+def figures_from_every_day(learner, today: dt.date) -> dict:
+    """The dashboard's study-day figures as they were worked out from every study day of the learner."""
+    days = selectors.study_days(learner=learner)
+    activity = selectors.daily_activity(learner=learner, days=days)
+    this_week = [a for d, a in activity.items() if d >= today - dt.timedelta(days=6)]
+    since = {"today": today, "week": today - dt.timedelta(days=6), "month": today - dt.timedelta(days=29)}
+    retention = []
+    for key, label in selectors.RETENTION_PERIODS:
+        counted = [d for d in days if key not in since or d.day >= since[key]]
+        retention.append(
+            selectors.RetentionRow(
+                key=key,
+                label=label,
+                young=selectors.RetentionCell(
+                    sum(d.young_passed for d in counted), sum(d.young_total for d in counted)
+                ),
+                mature=selectors.RetentionCell(
+                    sum(d.mature_passed for d in counted), sum(d.mature_total for d in counted)
+                ),
+            )
+        )
+    return {
+        "has_history": bool(activity),
+        "heatmap": calendar_heatmap(activity, today),
+        "streaks": selectors.streaks(activity.keys(), today),
+        "retention": retention,
+        "time_all": selectors.study_time(sum(a.milliseconds for a in activity.values())),
+        "time_week": selectors.study_time(sum(a.milliseconds for a in this_week)),
+        "untimed_week": sum(a.reviews - a.timed for a in this_week),
+        "reviews_all": sum(a.reviews for a in activity.values()),
+        "reviews_today": activity[today].reviews if today in activity else 0,
+    }
+
+
+@pytest.mark.parametrize("studied_today", [False, True])
+def test_a_history_longer_than_the_calendar_shows_the_same_figures_as_every_day_would(client, studied_today):
+    """400 days: a 150-day streak long before the calendar's 90 days, short runs, then a month up to yesterday."""
+    learner = UserFactory(time_zone="America/New_York")
+    today = timezone.now().astimezone(learner.zone).date()
+    recent_month = range(30, -1 if studied_today else 0, -1)
+    days_ago = [*range(399, 249, -1), *(n for n in range(240, 60, -1) if n % 3), *recent_month]
+    long_history(learner, days_ago=days_ago, today=today)
+    client.force_login(learner)
+
+    response = client.get(reverse("cohorts:progress_dashboard"))
+
+    expected = figures_from_every_day(learner, today)
+    assert {key: response.context[key] for key in expected} == expected
+    current = 31 if studied_today else 30
+    assert expected["streaks"] == selectors.Streaks(current=current, longest=150)
+    assert expected["retention"][3].overall.total > expected["retention"][2].overall.total > 0
+    page = _Text()
+    page.feed(response.content.decode())
+    assert f"Current streak: {current} days; longest: 150." in page.of("heatmap-summary")
+
+
+@pytest.mark.parametrize("days", [10, 400])
+def test_dashboard_queries_do_not_grow_with_the_days_studied(client, django_assert_num_queries, days):
+    learner = UserFactory()
+    today = timezone.now().astimezone(learner.zone).date()
+    long_history(learner, days_ago=range(days), today=today)
+    client.force_login(learner)
+    client.get(reverse("cohorts:progress_dashboard"))  # warm the catalog
+
+    with django_assert_num_queries(6) as queries:
+        response = client.get(reverse("cohorts:progress_dashboard"))
+
+    assert response.status_code == 200
+    assert response.context["streaks"].longest == days
+    # Only the calendar's days come back one by one, whatever the history; the rest is summed in the database.
+    assert len(response.context["heatmap"].studied_cells) == min(days, selectors.RECENT_DAYS)
+    assert sum(1 for q in queries.captured_queries if "progress_studyday" in q["sql"]) == 2
 
 
 def test_csv_export_round_trips_every_answer(client):

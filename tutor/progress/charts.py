@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from django.utils.safestring import SafeString, mark_safe
 
-from tutor.progress.selectors import DayActivity
+from tutor.progress.selectors import RECENT_DAYS, DayActivity
 
 
 def _n(value: float) -> str:
@@ -104,7 +104,7 @@ class Heatmap:
 HEATMAP_LEFT = 32  # room for the weekday labels
 
 
-def calendar_heatmap(activity: dict[dt.date, DayActivity], today: dt.date, days: int = 90) -> Heatmap:
+def calendar_heatmap(activity: dict[dt.date, DayActivity], today: dt.date, days: int = RECENT_DAYS) -> Heatmap:
     """One square per day for the last `days` days, a column per week starting on Monday, the weekdays named on
     the left and each month named above its first week (never past the right edge)."""
     cell, gap, top, left = 14, 3, 20, HEATMAP_LEFT

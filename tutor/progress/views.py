@@ -40,8 +40,10 @@ def dashboard_context(request: HttpRequest) -> dict:
         cards, snapshot=snapshot, now=now, today_ends=day_start + dt.timedelta(days=1)
     )
     modules = [progress[m.id] for m in sorted(snapshot.modules.values(), key=lambda m: m.order)]
-    days = selectors.study_days(learner=learner)
-    activity = selectors.daily_activity(learner=learner, days=days)
+    # The recent study days one by one and all-time totals: the same few rows whatever the length of the history.
+    summary = selectors.study_summary(learner=learner, today=today)
+    totals = summary.totals
+    activity = selectors.daily_activity(learner=learner, days=summary.recent)
     forecast = selectors.forecast_of_cards(cards, snapshot=snapshot, today=today, zone=learner.zone)
     distribution = selectors.recall_buckets(cards, snapshot=snapshot, now=now)
     week_ago = today - dt.timedelta(days=6)
@@ -49,10 +51,10 @@ def dashboard_context(request: HttpRequest) -> dict:
     context = {
         "modules": modules,
         "mastery_definition": selectors.MASTERY_DEFINITION,
-        "has_history": bool(activity),
-        "heatmap": charts.calendar_heatmap(activity, today),
-        "streaks": selectors.streaks(activity.keys(), today),
-        "retention": selectors.true_retention(learner=learner, now=now, day_start=day_start, days=days),
+        "has_history": totals.days > 0,
+        "heatmap": charts.calendar_heatmap(activity, today, days=selectors.RECENT_DAYS),
+        "streaks": selectors.streaks_of_summary(summary),
+        "retention": selectors.true_retention(learner=learner, now=now, day_start=day_start, summary=summary),
         "forecast": forecast,
         "forecast_chart": charts.bar_chart(
             [(charts.day_label(d, weekday=False), n) for d, n in forecast], tick_every=7
@@ -65,11 +67,11 @@ def dashboard_context(request: HttpRequest) -> dict:
         ),
         "seen_total": sum(m.seen for m in modules),
         "question_total": sum(m.question_total for m in modules),
-        "time_all": selectors.study_time(sum(a.milliseconds for a in activity.values())),
+        "time_all": selectors.study_time(totals.milliseconds),
         "time_week": selectors.study_time(sum(a.milliseconds for a in this_week)),
         # Time is measured by the page's script; answers given without it count in answers, not in time.
         "untimed_week": sum(a.reviews - a.timed for a in this_week),
-        "reviews_all": sum(a.reviews for a in activity.values()),
+        "reviews_all": totals.reviews,
         "reviews_today": activity[today].reviews if today in activity else 0,
     }
     context["forecast_svg"] = context["forecast_chart"].svg(
