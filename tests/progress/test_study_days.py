@@ -174,7 +174,7 @@ def test_a_rebuild_numbers_the_streaks_as_the_answers_did(zone):
 
 
 def test_the_backfill_migration_numbers_existing_rows_learner_by_learner():
-    backfill = importlib.import_module("tutor.progress.migrations.0004_flatdays_backfill_streaks").backfill_streaks
+    backfill = importlib.import_module("tutor.progress.migrations.0004_backfill_streaks").backfill_streaks
     first, second, untouched = UserFactory(), UserFactory(), UserFactory()
     start = dt.date(2026, 1, 30)
     for learner, offsets in ((first, (0, 1, 2, 4, 5, 9)), (second, (1, 2, 3, 4))):

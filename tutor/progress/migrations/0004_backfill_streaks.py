@@ -28,6 +28,6 @@ def backfill_streaks(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("progress", "0003_flatdays_study_day_streak")]
+    dependencies = [("progress", "0003_study_day_streak")]
 
     operations = [migrations.RunPython(backfill_streaks, migrations.RunPython.noop)]
