@@ -11,7 +11,16 @@ from tests.cohorts.conftest import NOW
 from tests.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory
 from tests.factories import OptionFactory, QuestionFactory, SectionFactory, UserFactory
 from tutor.catalog.snapshot import catalog, forget_catalog
-from tutor.cohorts.selectors import AttemptKind, discrimination_by_question, item_analysis, pearson
+from tutor.cohorts.selectors import (
+    AttemptKind,
+    OptionShare,
+    discrimination_by_question,
+    item_analysis,
+    item_rows,
+    option_line,
+    pearson,
+    unattempted_rows,
+)
 
 pytestmark = pytest.mark.django_db
 HOUR = dt.timedelta(hours=1)
@@ -217,3 +226,61 @@ def test_misconceptions_name_the_learners_behind_them_and_practice_can_be_assign
 
     assert response.status_code == 302
     assert list(PracticeTest.objects.values_list("learner_id", flat=True)) == [holder.pk]
+
+
+def test_an_option_line_marks_right_and_chosen_wrong_options_and_names_the_idea_behind_the_top_wrong_one():
+    right = OptionShare("a", "Answer A", 5, 0.5, True, "", "")
+    top = OptionShare("b", "Answer B " + "long " * 20, 3, 0.3, False, "mis-b", "A wrong idea")
+    other = OptionShare("c", "Answer C", 2, 0.2, False, "mis-c", "")
+    unchosen = OptionShare("d", "Answer D", 0, 0.0, False, "mis-d", "")
+
+    lines = [option_line(o, option_kind="option", top_wrong=(top,)) for o in (right, top, other, unchosen)]
+
+    assert [(line.css_class, line.mark, line.mark_words) for line in lines] == [
+        ("is-right", "✓", "Right answer: "),
+        ("is-wrong", "✗", "Wrong answer chosen: "),
+        ("is-wrong", "✗", "Wrong answer chosen: "),
+        ("", "", ""),
+    ]
+    assert [(line.share, line.meter) for line in lines[:2]] == [("50%", "0.5000"), ("30%", "0.3000")]
+    assert lines[1].label.endswith("…") and len(lines[1].label) == 70
+    assert [line.idea for line in lines] == ["", "A wrong idea", "", ""]  # only the most chosen wrong one's idea
+
+
+def test_parts_carry_no_right_or_wrong_mark():
+    right_part = OptionShare("a", "Pa", 3, 0.75, True)
+    missed_part = OptionShare("b", "Pb", 1, 0.25, False)
+
+    lines = [option_line(o, option_kind="part", top_wrong=()) for o in (right_part, missed_part)]
+
+    assert [(line.css_class, line.mark) for line in lines] == [("", ""), ("is-wrong", "")]
+
+
+def test_item_rows_word_each_attempted_question_for_the_table(cohort_of_four):
+    analysis = item_analysis(assignment=cohort_of_four, snapshot=catalog())
+
+    q1 = item_rows(analysis.attempted_items)[0]
+
+    assert (q1.qid, q1.stem, q1.section_url) == (
+        "history-001",
+        "History: question 1?",
+        analysis.items[0].question.section_url,
+    )
+    assert (q1.attempts, q1.facility, q1.discrimination, q1.flagged) == ("4 attempts", "50%", "0.71", False)
+    assert [(o.label, o.share, o.idea) for o in q1.headline] == [
+        ("Answer B", "25%", "history-error-b"),
+        ("Answer C", "25%", "history-error-c"),
+    ]
+    assert [(o.label, o.css_class) for o in q1.others] == [("Answer A", "is-right")]
+    assert q1.not_chosen == "Answer D"
+
+
+def test_questions_no_one_attempted_are_named_with_their_section(bank):
+    cohort = CohortFactory()
+    members(cohort, 1)
+    analysis = item_analysis(assignment=AssignmentFactory(cohort=cohort, module_slugs=["history"]), snapshot=catalog())
+
+    rows = unattempted_rows(analysis.unattempted_items)
+
+    assert [(row.qid, row.stem) for row in rows] == [(f"history-00{n}", f"History: question {n}?") for n in (1, 2, 3)]
+    assert rows[0].section_url == analysis.items[0].question.section_url

@@ -49,12 +49,18 @@ from tutor.cohorts.selectors.item_analysis import (  # noqa: F401
     DISCRIMINATION_MIN_ATTEMPTS,
     AttemptKind,
     ItemAnalysis,
+    ItemRow,
     ItemStats,
     MisconceptionRow,
+    OptionLine,
     OptionShare,
+    UnattemptedRow,
     discrimination_by_question,
     item_analysis,
+    item_rows,
+    option_line,
     pearson,
+    unattempted_rows,
 )
 from tutor.cohorts.selectors.statuses import (  # noqa: F401
     assignment_modules,

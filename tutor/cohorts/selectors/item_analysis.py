@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum, TextChoices
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils.text import Truncator
 
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
 from tutor.cohorts.item_tallies import canonical_answer
@@ -27,6 +32,7 @@ from tutor.study.item_statistics import (  # noqa: F401  (re-exported: the cohor
 from tutor.study.marking import mark_answer
 from tutor.study.misconceptions import learners_holding
 from tutor.study.models import MemoryState, ReviewLog
+from tutor.web.number_formats import percent
 
 
 class AttemptKind(TextChoices):
@@ -271,3 +277,132 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
         key=lambda r: (-r.times, r.tag),
     )
     return ItemAnalysis(assignment=assignment, kind=kind, items=items, misconceptions=misconceptions)
+
+
+# --- The page's rows, every value already in words -------------------------------------------------------------
+# The template only places these: a page of 35 questions and 130 options otherwise costs more in template lookups,
+# filters and repeated properties (`top_wrong` for every option) than the analysis itself.
+
+
+@lru_cache(maxsize=8192)
+def truncated(text: str, length: int) -> str:
+    """Django's `truncatechars`, remembered: the same stems and labels come back on every request."""
+    return Truncator(text).chars(length)
+
+
+@lru_cache(maxsize=4096)
+def _stem_text(stem: str) -> str:
+    return plain_label(stem, limit=10_000)
+
+
+@dataclass(frozen=True, slots=True)
+class OptionLine:
+    """One option (or part, or value) of an item, worded for the page."""
+
+    css_class: str
+    share: str
+    meter: str
+    mark: str
+    mark_words: str
+    label: str
+    idea: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    """One question of the item table (or of the list of questions not attempted yet), worded for the page."""
+
+    qid: str
+    flagged: bool
+    stem: str
+    type_label: str
+    section_url: str
+    section_title: str
+    attempts: str
+    facility: str
+    discrimination: str
+    headline: tuple[OptionLine, ...]
+    others: tuple[OptionLine, ...]
+    not_chosen: str
+    shares_note: str
+
+
+def option_line(option: OptionShare, *, option_kind: str, top_wrong: tuple[OptionShare, ...]) -> OptionLine:
+    """An option's share, its mark (right, or wrong and chosen; none for parts) and the idea behind it when it is
+    among the most chosen wrong ones."""
+    by_part = option_kind == "part"
+    if option.is_correct and not by_part:
+        css_class, mark, mark_words = "is-right", "✓", "Right answer: "
+    elif not option.is_correct and option.count:
+        css_class, mark, mark_words = "is-wrong", "✗", "Wrong answer chosen: "
+    else:
+        css_class, mark, mark_words = "", "", ""
+    if by_part:
+        mark, mark_words = "", ""
+    idea = (option.misconception_label or option.misconception) if option.misconception and option in top_wrong else ""
+    return OptionLine(
+        css_class=css_class,
+        share=percent(option.share),
+        meter=f"{option.share:.4f}",
+        mark=mark,
+        mark_words=mark_words,
+        label=truncated(option.label, 70),
+        idea=idea,
+    )
+
+
+def _section_url(question: QuestionView, module_urls: dict[str, str]) -> str:
+    """`question.section_url`, with the module's address reversed once per page rather than once per question."""
+    if question.module_slug not in module_urls:
+        module_urls[question.module_slug] = reverse("catalog:module_detail", kwargs={"slug": question.module_slug})
+    return f"{module_urls[question.module_slug]}#{question.section_anchor}"
+
+
+def item_rows(items: Iterable[ItemStats]) -> list[ItemRow]:
+    """The item table's rows, in the items' order; each module's address is reversed once."""
+    module_urls: dict[str, str] = {}
+    rows = []
+    for item in items:
+        question = item.question
+        top_wrong = item.top_wrong
+        lines = {id(o): option_line(o, option_kind=item.option_kind, top_wrong=top_wrong) for o in item.options}
+        rows.append(
+            ItemRow(
+                qid=question.qid,
+                flagged=item.flagged,
+                stem=truncated(_stem_text(question.stem), 110),
+                type_label=question.type_label,
+                section_url=_section_url(question, module_urls),
+                section_title=question.section_title,
+                attempts=f"{item.attempts} attempt{'' if item.attempts == 1 else 's'}",
+                facility=percent(item.facility),
+                discrimination=floatformat(item.discrimination, 2) if item.discrimination is not None else "",
+                headline=tuple(lines[id(o)] for o in item.headline_options),
+                others=tuple(lines[id(o)] for o in item.other_options),
+                not_chosen="; ".join(truncated(label, 60) for label in item.unchosen_labels),
+                shares_note=item.shares_note,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class UnattemptedRow:
+    qid: str
+    stem: str
+    section_url: str
+    section_title: str
+
+
+def unattempted_rows(items: Iterable[ItemStats]) -> list[UnattemptedRow]:
+    """The questions no one has attempted yet, named in a folded list."""
+    module_urls: dict[str, str] = {}
+    return [
+        UnattemptedRow(
+            qid=item.question.qid,
+            stem=truncated(_stem_text(item.question.stem), 160),
+            section_url=_section_url(item.question, module_urls),
+            section_title=item.question.section_title,
+        )
+        for item in items
+    ]

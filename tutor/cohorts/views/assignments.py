@@ -162,6 +162,8 @@ def item_analysis(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "assignment": assignment,
             "cohort": assignment.cohort,
             "analysis": analysis,
+            "item_rows": selectors.item_rows(analysis.attempted_items),
+            "unattempted_rows": selectors.unattempted_rows(analysis.unattempted_items),
             "form": form,
             "kind": kind or AttemptKind.FIRST,
             "kind_label": AttemptKind(kind or AttemptKind.FIRST).label.lower(),
