@@ -30,7 +30,7 @@ from tutor.study.item_statistics import (  # noqa: F401  (re-exported: the cohor
     pearson,
 )
 from tutor.study.marking import mark_answer
-from tutor.study.misconceptions import learners_holding
+from tutor.study.misconceptions import holders_named
 from tutor.study.models import MemoryState, ReviewLog
 from tutor.web.number_formats import percent
 
@@ -259,7 +259,7 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
                 times_by_tag[option.misconception] += option.count
                 questions_by_tag[option.misconception][question.id] = question
                 label_by_tag[option.misconception] = option.misconception_label or option.misconception
-    holding = learners_holding(learner_ids=members, slugs=list(times_by_tag)) if times_by_tag else {}
+    holding = holders_named(learner_ids=members, slugs=list(times_by_tag)) if times_by_tag else {}
     misconceptions = sorted(
         (
             MisconceptionRow(
@@ -268,8 +268,8 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
                 tuple(questions_by_tag[tag].values()),
                 label_by_tag[tag],
                 tuple(
-                    MisconceptionLearner(row.learner_id, row.learner.get_username(), row.times_chosen, row.is_active)
-                    for row in holding.get(tag, ())
+                    MisconceptionLearner(holder.learner_id, holder.username, holder.times_chosen, holder.is_active)
+                    for holder in holding.get(tag, ())
                 ),
             )
             for tag, times in times_by_tag.items()
