@@ -6,6 +6,7 @@ import datetime as dt
 import math
 
 import pytest
+from django.test.html import parse_html
 
 from tests.cohorts.conftest import NOW
 from tests.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory
@@ -18,6 +19,7 @@ from tutor.cohorts.selectors import (
     item_analysis,
     item_rows,
     option_line,
+    options_html,
     pearson,
     unattempted_rows,
 )
@@ -284,3 +286,27 @@ def test_questions_no_one_attempted_are_named_with_their_section(bank):
 
     assert [(row.qid, row.stem) for row in rows] == [(f"history-00{n}", f"History: question {n}?") for n in (1, 2, 3)]
     assert rows[0].section_url == analysis.items[0].question.section_url
+
+
+def test_an_option_line_is_drawn_as_the_list_item_the_page_always_drew_with_its_text_escaped():
+    chosen = OptionShare("b", "Dose <5 mg", 3, 0.3, False, "mis-b", "Less & more")
+    right = OptionShare("a", "Answer A", 5, 0.5, True)
+
+    wrong_html = option_line(chosen, option_kind="option", top_wrong=(chosen,)).html
+    right_html = option_line(right, option_kind="option", top_wrong=(chosen,)).html
+    both = options_html([option_line(o, option_kind="option", top_wrong=()) for o in (chosen, right)])
+
+    assert parse_html(wrong_html) == parse_html(
+        '<li class="is-wrong"><span class="share">30%</span>'
+        '<meter min="0" max="1" value="0.3000" aria-hidden="true"></meter>'
+        '<span class="option-label"><span class="mark" aria-hidden="true">✗</span>'
+        '<span class="visually-hidden">Wrong answer chosen: </span>Dose &lt;5 mg <span class="option-idea">'
+        '<span class="visually-hidden">; misconception: </span>Less &amp; more</span></span></li>'
+    )
+    assert parse_html(right_html) == parse_html(
+        '<li class="is-right"><span class="share">50%</span>'
+        '<meter min="0" max="1" value="0.5000" aria-hidden="true"></meter>'
+        '<span class="option-label"><span class="mark" aria-hidden="true">✓</span>'
+        '<span class="visually-hidden">Right answer: </span>Answer A</span></li>'
+    )
+    assert len(parse_html(both).children) == 2 and "option-idea" not in both

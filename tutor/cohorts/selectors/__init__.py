@@ -59,6 +59,7 @@ from tutor.cohorts.selectors.item_analysis import (  # noqa: F401
     item_analysis,
     item_rows,
     option_line,
+    options_html,
     pearson,
     unattempted_rows,
 )
