@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import CatalogSnapshot
@@ -27,6 +26,7 @@ from tutor.cohorts.selectors.statuses import (
 )
 from tutor.progress.selectors import ModuleProgress, module_progress
 from tutor.study.selectors import start_of_learner_day
+from tutor.web.html_rows import esc, html_join
 from tutor.web.number_formats import percent
 
 
@@ -174,25 +174,20 @@ class StatusCell:
     @property
     def html(self) -> SafeString:
         """The cell. Written here rather than in the template: a page of 50 learners draws a cell per assignment
-        for each, and the template engine's lookups for each cost more than working out the statuses."""
+        for each, and the template engine's lookups cost more than working out the statuses."""
         completed = (
-            format_html(' <time datetime="{}">{}</time>', self.completed_iso, self.completed_label)
+            f' <time datetime="{esc(self.completed_iso)}">{esc(self.completed_label)}</time>'
             if self.completed_iso
             else ""
         )
-        return format_html(
-            '<td data-label="{}"><span class="tag status-tag {}">{}{}</span>{}'
-            '<span class="status-figures">{}</span></td>',
-            self.column,
-            self.tag_class,
-            self.label,
-            completed,
-            LATE_TAG if self.late else "",
-            self.figures,
+        late = ' <span class="tag">late</span>' if self.late else ""
+        return html_join(
+            (
+                f'<td data-label="{esc(self.column)}"><span class="tag status-tag {esc(self.tag_class)}">',
+                f"{esc(self.label)}{completed}</span>{late}",
+                f'<span class="status-figures">{esc(self.figures)}</span></td>',
+            )
         )
-
-
-LATE_TAG = mark_safe(' <span class="tag">late</span>')
 
 
 def status_cell(status: LearnerStatus) -> StatusCell:
@@ -229,25 +224,21 @@ class TableRow:
     def html(self) -> SafeString:
         """The learner's table row, cells included (see `StatusCell.html`)."""
         last_active = (
-            format_html('<time datetime="{}">{}</time>', self.last_active_iso, self.last_active_label)
+            f'<time datetime="{esc(self.last_active_iso)}">{esc(self.last_active_label)}</time>'
             if self.last_active_iso
-            else NEVER
+            else '<span class="muted">never</span>'
         )
-        overdue = format_html('<span class="tag tag-bad">{}</span>', self.overdue) if self.overdue else "0"
-        return format_html(
-            '<tr>\n            <th scope="row"><a href="{}">{}</a></th>\n'
-            '            <td data-label="Last active">{}</td>\n'
-            '            <td data-label="Overdue">{}</td>\n'
-            "            {}\n          </tr>",
-            self.url,
-            self.name,
-            last_active,
-            overdue,
-            mark_safe("".join(cell.html for cell in self.cells)),  # each cell is built by format_html
+        overdue = f'<span class="tag tag-bad">{self.overdue}</span>' if self.overdue else "0"
+        return html_join(
+            (
+                f'<tr>\n            <th scope="row"><a href="{esc(self.url)}">{esc(self.name)}</a></th>\n',
+                f'            <td data-label="Last active">{last_active}</td>\n',
+                f'            <td data-label="Overdue">{overdue}</td>\n',
+                "            ",
+                *(cell.html for cell in self.cells),
+                "\n          </tr>",
+            )
         )
-
-
-NEVER = mark_safe('<span class="muted">never</span>')
 
 
 def learner_url_prefix(cohort: Cohort) -> str:
