@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from tests.factories import QuestionFactory, UserFactory
 from tutor.study.models import Card, PracticeTest, ProblemReport
@@ -48,3 +48,12 @@ def test_new_questions_per_day_are_bounded():
 def test_a_problem_report_has_its_author():
     question = QuestionFactory()
     assert refused(lambda: ProblemReport.objects.create(learner=None, question=question, question_revision=1, text="x"))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="covering indexes are PostgreSQL's")
+def test_the_first_attempts_index_carries_the_score_so_discrimination_reads_only_the_index():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'log_first_attempts'")
+        (definition,) = cursor.fetchone()
+
+    assert "(question_id, learner_id) INCLUDE (score) WHERE (state_before = 0)" in definition
