@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import math
 
 import pytest
@@ -310,3 +311,19 @@ def test_an_option_line_is_drawn_as_the_list_item_the_page_always_drew_with_its_
         '<span class="visually-hidden">Right answer: </span>Answer A</span></li>'
     )
     assert len(parse_html(both).children) == 2 and "option-idea" not in both
+
+
+def test_each_distinct_answer_is_marked_once_per_content_revision_not_once_per_visit(cohort_of_four, monkeypatch):
+    module = importlib.import_module("tutor.cohorts.selectors.item_analysis")
+    marked = []
+    real = module._counted_keys
+    monkeypatch.setattr(module, "_counted_keys", lambda question, text: marked.append(text) or real(question, text))
+    snapshot = catalog()
+
+    first = item_analysis(assignment=cohort_of_four, snapshot=snapshot)
+    count_after_first = len(marked)
+    second = item_analysis(assignment=cohort_of_four, snapshot=snapshot)
+
+    assert count_after_first > 0
+    assert len(marked) == count_after_first
+    assert [o.count for i in second.items for o in i.options] == [o.count for i in first.items for o in i.options]

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from tutor.questions.base import QuestionTypeSpec
 
 RECHECK_SECONDS = 5.0
+# Values kept by `CatalogSnapshot.remembered` (distinct answers marked) before it stops keeping more.
+REMEMBERED_MAX = 50_000
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ class CatalogSnapshot:
     # Worked out on first use and kept with the snapshot, so they are never stale: see `interleaved_order`, `rendered`.
     _orders: dict[tuple, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
     _rendered: dict[tuple, str] = field(default_factory=dict, repr=False, compare=False)
+    _remembered: dict[tuple, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def live_questions(self) -> list[QuestionView]:
@@ -200,6 +203,17 @@ class CatalogSnapshot:
         if html is None:
             html = self._rendered[key] = render()
         return html
+
+    def remembered[T](self, key: tuple, work: Callable[[], T]) -> T:
+        """A value that depends only on the catalog and the key (how one distinct answer to a question is marked),
+        worked out once per content revision. At most REMEMBERED_MAX values are kept: past that, work is redone."""
+        try:
+            return self._remembered[key]
+        except KeyError:
+            value = work()
+            if len(self._remembered) < REMEMBERED_MAX:
+                self._remembered[key] = value
+            return value
 
     def question_by_qid(self, qid: str) -> QuestionView | None:
         if not hasattr(self, "_by_qid"):

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django import forms
@@ -91,8 +92,10 @@ class GiftQuestion:
     numerical: bool = False
 
 
+@lru_cache(maxsize=8192)
 def plain_label(text: str, limit: int = 90) -> str:
-    """Text without Markdown marks, cut to `limit` characters, for tables."""
+    """Text without Markdown marks, cut to `limit` characters, for tables (remembered: item analysis labels every
+    option of every question on each visit)."""
     text = " ".join(re.sub(r"[*_`]", "", text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 

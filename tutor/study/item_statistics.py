@@ -30,15 +30,18 @@ def discrimination_by_question(rows: Iterable[tuple[int, int, float]], question_
     scores: dict[int, dict[int, float]] = defaultdict(dict)
     for learner_id, question_id, score in rows:
         scores[learner_id].setdefault(question_id, score)
-    totals = {learner_id: sum(by_question.values()) for learner_id, by_question in scores.items()}
+    # Each question's (own score, rest-of-test score) pairs, in one pass over the learners.
+    pairs: dict[int, tuple[list[float], list[float]]] = {}
+    for by_question in scores.values():
+        total = sum(by_question.values())
+        for question_id, score in by_question.items():
+            own, rest = pairs.setdefault(question_id, ([], []))
+            own.append(score)
+            rest.append(total - score)
     result = {}
     for question_id in question_ids:
-        pairs = [
-            (by_question[question_id], totals[learner_id] - by_question[question_id])
-            for learner_id, by_question in scores.items()
-            if question_id in by_question
-        ]
-        value = pearson([x for x, _ in pairs], [y for _, y in pairs])
+        own, rest = pairs.get(question_id, ([], []))
+        value = pearson(own, rest)
         if value is not None:
             result[question_id] = value
     return result

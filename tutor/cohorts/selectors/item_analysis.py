@@ -128,6 +128,13 @@ def _counted_keys(question: QuestionView, answer_text: str) -> tuple[str, ...]:
         return ()  # an answer stored under an older revision of the question: counted in totals only
 
 
+def counted_keys(snapshot: CatalogSnapshot, question: QuestionView, answer_text: str) -> tuple[str, ...]:
+    """`_counted_keys`, worked out once per content revision: the same distinct answers come back on every visit."""
+    return snapshot.remembered(
+        ("counted_keys", question.id, question.revision, answer_text), lambda: _counted_keys(question, answer_text)
+    )
+
+
 LEARNERS_NAMED = 6
 
 
@@ -228,7 +235,7 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
         total["score_sum"] += score_sum or 0.0
         question = snapshot.questions.get(question_id)
         if question is not None:
-            for key in _counted_keys(question, answer_text):
+            for key in counted_keys(snapshot, question, answer_text):
                 counts[question_id][key] += n
     discrimination = discrimination_by_question(
         logs.values_list("learner_id", "question_id", "score").order_by(), question_ids
@@ -290,11 +297,6 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
 def truncated(text: str, length: int) -> str:
     """Django's `truncatechars`, remembered: the same stems and labels come back on every request."""
     return Truncator(text).chars(length)
-
-
-@lru_cache(maxsize=4096)
-def _stem_text(stem: str) -> str:
-    return plain_label(stem, limit=10_000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,7 +410,7 @@ def item_rows(items: Iterable[ItemStats]) -> list[ItemRow]:
             ItemRow(
                 qid=question.qid,
                 flagged=item.flagged,
-                stem=truncated(_stem_text(question.stem), 110),
+                stem=truncated(plain_label(question.stem, limit=10_000), 110),
                 type_label=question.type_label,
                 section_url=_section_url(question, module_urls),
                 section_title=question.section_title,
@@ -438,7 +440,7 @@ def unattempted_rows(items: Iterable[ItemStats]) -> list[UnattemptedRow]:
     return [
         UnattemptedRow(
             qid=item.question.qid,
-            stem=truncated(_stem_text(item.question.stem), 160),
+            stem=truncated(item.stem_text, 160),
             section_url=_section_url(item.question, module_urls),
             section_title=item.question.section_title,
         )
