@@ -15,6 +15,8 @@ from tests.factories import OptionFactory, QuestionFactory, SectionFactory, User
 from tutor.catalog.snapshot import catalog, forget_catalog
 from tutor.cohorts.selectors import (
     AttemptKind,
+    ItemRow,
+    OptionLine,
     OptionShare,
     discrimination_by_question,
     item_analysis,
@@ -327,3 +329,43 @@ def test_each_distinct_answer_is_marked_once_per_content_revision_not_once_per_v
     assert count_after_first > 0
     assert len(marked) == count_after_first
     assert [o.count for i in second.items for o in i.options] == [o.count for i in first.items for o in i.options]
+
+
+def test_an_item_row_is_drawn_as_the_table_row_the_page_always_drew():
+    wrong = OptionLine("is-wrong", "25%", "0.2500", "✗", "Wrong answer chosen: ", "B & C", "")
+    right = OptionLine("is-right", "75%", "0.7500", "✓", "Right answer: ", "A", "")
+    row = ItemRow(
+        qid="q-1",
+        flagged=True,
+        stem="Why <this>?",
+        type_label="Single best answer",
+        section_url="/modules/m/#s",
+        section_title="S",
+        attempts="4 attempts",
+        facility="75%",
+        discrimination="",
+        headline=(wrong,),
+        others=(right,),
+        not_chosen="D; E",
+        shares_note="Parts right.",
+    )
+    quiet = ItemRow("q-2", False, "Easy", "Numeric", "/m/#s", "S", "1 attempt", "100%", "0.10", (), (), "", "")
+
+    assert parse_html(row.html) == parse_html(
+        '<tr id="item-q-1" class="is-flagged"><th scope="row" class="item-question">'
+        '<span class="item-stem">Why &lt;this&gt;?</span>'
+        '<span class="item-meta muted">q-1 · Single best answer · <a href="/modules/m/#s">S</a></span></th>'
+        '<td class="item-figures"><span>4 attempts</span> <span>75% right</span> <span>discrimination '
+        '<span class="muted" title="Needs two or more learners whose scores vary">—</span></span> '
+        '<span class="tag tag-warn">check this question</span></td><td class="item-answers">'
+        f'<ul class="option-shares">{wrong.html}</ul>'
+        '<details class="other-options"><summary>Every answer</summary>'
+        f'<ul class="option-shares">{right.html}</ul><p class="muted shares-note">Not chosen: D; E</p></details>'
+        '<p class="muted shares-note">Parts right.</p></td></tr>'
+    )
+    assert parse_html(quiet.html) == parse_html(
+        '<tr id="item-q-2"><th scope="row" class="item-question"><span class="item-stem">Easy</span>'
+        '<span class="item-meta muted">q-2 · Numeric · <a href="/m/#s">S</a></span></th>'
+        '<td class="item-figures"><span>1 attempt</span> <span>100% right</span> <span>discrimination 0.10</span></td>'
+        '<td class="item-answers"><p class="shares-note">Every attempt was right.</p></td></tr>'
+    )

@@ -359,12 +359,49 @@ class ItemRow:
     shares_note: str
 
     @property
-    def headline_html(self) -> SafeString:
-        return options_html(self.headline)
-
-    @property
-    def others_html(self) -> SafeString:
-        return options_html(self.others)
+    def html(self) -> SafeString:
+        """The question's table row (see `OptionLine.html` for why it is written here)."""
+        flagged = ' class="is-flagged"' if self.flagged else ""
+        discrimination = (
+            esc(self.discrimination)
+            if self.discrimination
+            else '<span class="muted" title="Needs two or more learners whose scores vary">—</span>'
+        )
+        check = ' <span class="tag tag-warn">check this question</span>' if self.flagged else ""
+        headline = (
+            f'<ul class="option-shares">{options_html(self.headline)}</ul>'
+            if self.headline
+            else '<p class="shares-note">Every attempt was right.</p>'
+        )
+        others = ""
+        if self.others or self.not_chosen:
+            shown = f'<ul class="option-shares">{options_html(self.others)}</ul>' if self.others else ""
+            not_chosen = (
+                f'<p class="muted shares-note">Not chosen: {esc(self.not_chosen)}</p>' if self.not_chosen else ""
+            )
+            others = (
+                '\n              <details class="other-options">\n                <summary>Every answer</summary>\n'
+                f"                {shown}\n                {not_chosen}\n              </details>\n            "
+            )
+        note = f'<p class="muted shares-note">{esc(self.shares_note)}</p>' if self.shares_note else ""
+        return html_join(
+            (
+                f'<tr id="item-{esc(self.qid)}"{flagged}>\n',
+                '          <th scope="row" class="item-question">\n',
+                f'            <span class="item-stem">{esc(self.stem)}</span>\n',
+                f'            <span class="item-meta muted">{esc(self.qid)} · {esc(self.type_label)} · ',
+                f'<a href="{esc(self.section_url)}">{esc(self.section_title)}</a></span>\n',
+                "          </th>\n",
+                f'          <td class="item-figures"><span>{esc(self.attempts)}</span> ',
+                f"<span>{esc(self.facility)} right</span> <span>discrimination {discrimination}</span>{check}</td>\n",
+                '          <td class="item-answers">\n',
+                f"            {headline}\n",
+                f"            {others}\n",
+                f"            {note}\n",
+                "          </td>\n",
+                "        </tr>",
+            )
+        )
 
 
 def option_line(option: OptionShare, *, option_kind: str, top_wrong: tuple[OptionShare, ...]) -> OptionLine:
