@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from tests.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory, bulk_answers
 from tests.factories import EducatorFactory, UserFactory
-from tutor.cohorts.selectors.dashboard import StatusCell, TableRow
+from tutor.catalog.snapshot import catalog
+from tutor.cohorts.selectors.dashboard import StatusCell, TableRow, cohort_overview, sorted_rows, table_rows
 
 pytestmark = pytest.mark.django_db
 ASSIGNMENTS = (
@@ -153,3 +154,16 @@ def test_a_row_seen_lately_and_not_overdue_shows_the_day_and_zero():
         '<tr><th scope="row"><a href="/x/">Bo</a></th><td data-label="Last active">'
         '<time datetime="2026-03-02T10:00:00+00:00">2 Mar 2026</time></td><td data-label="Overdue">0</td></tr>'
     )
+
+
+def test_an_overview_with_names_only_gives_the_rows_their_names_and_links_without_another_query(
+    educator, bank, django_assert_num_queries
+):
+    cohort, users = cohort_with(educator, bank, 3)
+    overview = cohort_overview(cohort=cohort, snapshot=catalog(), now=timezone.now(), names_only=True)
+
+    with django_assert_num_queries(0):
+        rows = table_rows(sorted_rows(overview.rows, "-last_active"), cohort=cohort)
+
+    assert sorted(row.name for row in rows) == sorted(u.get_full_name() or u.username for u in users)
+    assert {row.url.rstrip("/").rsplit("/", 1)[1] for row in rows} == {str(u.pk) for u in users}

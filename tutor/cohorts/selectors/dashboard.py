@@ -76,11 +76,33 @@ class CohortOverview:
         return {status.value: counts.get(status.value, 0) for status in AssignmentStatus}
 
 
+# What the dashboard's table reads of each learner: the rest of the user row is left in the database.
+LEARNER_NAME_FIELDS = (
+    "cohort_id",
+    "learner_id",
+    "joined_at",
+    "learner__id",
+    "learner__username",
+    "learner__first_name",
+    "learner__last_name",
+)
+
+
 def cohort_overview(
-    *, cohort: Cohort, snapshot: CatalogSnapshot, now: dt.datetime, assignments: list[Assignment] | None = None
+    *,
+    cohort: Cohort,
+    snapshot: CatalogSnapshot,
+    now: dt.datetime,
+    assignments: list[Assignment] | None = None,
+    names_only: bool = False,
 ) -> CohortOverview:
-    """The cohort's learners (with their last answer's time) against its assignments, in five queries at most."""
-    memberships = list(with_last_active(Membership.objects.filter(cohort=cohort)).order_by("learner__username"))
+    """The cohort's learners (with their last answer's time) against its assignments, in five queries at most.
+    With `names_only`, each learner carries only their names (the dashboard's table): any other field of theirs
+    would cost a query per learner."""
+    memberships = with_last_active(Membership.objects.filter(cohort=cohort)).order_by("learner__username")
+    if names_only:
+        memberships = memberships.only(*LEARNER_NAME_FIELDS)
+    memberships = list(memberships)
     if assignments is None:
         assignments = list(cohort.assignments.all())
     learner_ids = [m.learner_id for m in memberships]

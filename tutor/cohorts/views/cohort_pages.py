@@ -80,7 +80,7 @@ def _dashboard(
     request: HttpRequest, cohort: Cohort, *, code_form: JoinCodeForm | None = None, status: int = 200
 ) -> HttpResponse:
     snapshot, now = catalog(), timezone.now()
-    overview = selectors.cohort_overview(cohort=cohort, snapshot=snapshot, now=now)
+    overview = selectors.cohort_overview(cohort=cohort, snapshot=snapshot, now=now, names_only=True)
     sort_form = DashboardSortForm(request.GET or None, keys=selectors.sort_keys(overview.assignments))
     sort = ""
     if sort_form.is_bound:
