@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test.html import parse_html
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory, bulk_answers
 from tests.factories import EducatorFactory, UserFactory
 from tutor.catalog.snapshot import catalog
-from tutor.cohorts.selectors.dashboard import StatusCell, TableRow, cohort_overview, sorted_rows, table_rows
+from tutor.cohorts.selectors.dashboard import cohort_overview, sorted_rows, table_rows
 
 pytestmark = pytest.mark.django_db
 ASSIGNMENTS = (
@@ -106,54 +105,6 @@ def test_dashboard_queries_do_not_grow_with_the_cohort(client, educator, bank, d
     with django_assert_num_queries(7):
         response = client.get(url, {"sort": sort, "page": "1"})
     assert response.status_code == 200
-
-
-def test_a_row_is_drawn_as_the_table_row_the_page_always_drew_with_its_text_escaped():
-    late_done = StatusCell(
-        column="Risks & harms",
-        label="Complete",
-        tag_class="status-complete tag-good",
-        figures="100% answered · 90% right",
-        completed_iso="2026-03-02T10:00:00+00:00",
-        completed_label="2 Mar",
-        late=True,
-    )
-    waiting = StatusCell(column="History", label="Not started", tag_class="status-not_started", figures="nothing")
-    row = TableRow(
-        name="Ann <Lee>",
-        url="/educator/cohorts/1/learners/7/",
-        last_active_iso="",
-        last_active_label="",
-        overdue=2,
-        cells=(late_done, waiting),
-    )
-
-    assert parse_html(row.html) == parse_html(
-        '<tr><th scope="row"><a href="/educator/cohorts/1/learners/7/">Ann &lt;Lee&gt;</a></th>'
-        '<td data-label="Last active"><span class="muted">never</span></td>'
-        '<td data-label="Overdue"><span class="tag tag-bad">2</span></td>'
-        '<td data-label="Risks &amp; harms"><span class="tag status-tag status-complete tag-good">Complete '
-        '<time datetime="2026-03-02T10:00:00+00:00">2 Mar</time></span> <span class="tag">late</span>'
-        '<span class="status-figures">100% answered · 90% right</span></td>'
-        '<td data-label="History"><span class="tag status-tag status-not_started">Not started</span>'
-        '<span class="status-figures">nothing</span></td></tr>'
-    )
-
-
-def test_a_row_seen_lately_and_not_overdue_shows_the_day_and_zero():
-    row = TableRow(
-        name="Bo",
-        url="/x/",
-        last_active_iso="2026-03-02T10:00:00+00:00",
-        last_active_label="2 Mar 2026",
-        overdue=0,
-        cells=(),
-    )
-
-    assert parse_html(row.html) == parse_html(
-        '<tr><th scope="row"><a href="/x/">Bo</a></th><td data-label="Last active">'
-        '<time datetime="2026-03-02T10:00:00+00:00">2 Mar 2026</time></td><td data-label="Overdue">0</td></tr>'
-    )
 
 
 def test_an_overview_with_names_only_gives_the_rows_their_names_and_links_without_another_query(

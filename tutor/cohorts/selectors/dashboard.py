@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
 
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import CatalogSnapshot
@@ -26,7 +25,6 @@ from tutor.cohorts.selectors.statuses import (
 )
 from tutor.progress.selectors import ModuleProgress, module_progress
 from tutor.study.selectors import start_of_learner_day
-from tutor.web.html_rows import esc, html_join
 from tutor.web.number_formats import percent
 
 
@@ -193,24 +191,6 @@ class StatusCell:
     completed_label: str = ""
     late: bool = False
 
-    @property
-    def html(self) -> SafeString:
-        """The cell. Written here rather than in the template: a page of 50 learners draws a cell per assignment
-        for each, and the template engine's lookups cost more than working out the statuses."""
-        completed = (
-            f' <time datetime="{esc(self.completed_iso)}">{esc(self.completed_label)}</time>'
-            if self.completed_iso
-            else ""
-        )
-        late = ' <span class="tag">late</span>' if self.late else ""
-        return html_join(
-            (
-                f'<td data-label="{esc(self.column)}"><span class="tag status-tag {esc(self.tag_class)}">',
-                f"{esc(self.label)}{completed}</span>{late}",
-                f'<span class="status-figures">{esc(self.figures)}</span></td>',
-            )
-        )
-
 
 def status_cell(status: LearnerStatus) -> StatusCell:
     tag = "tag-good" if status.is_complete else "tag-bad" if status.is_overdue else ""
@@ -241,26 +221,6 @@ class TableRow:
     last_active_label: str
     overdue: int
     cells: tuple[StatusCell, ...]
-
-    @property
-    def html(self) -> SafeString:
-        """The learner's table row, cells included (see `StatusCell.html`)."""
-        last_active = (
-            f'<time datetime="{esc(self.last_active_iso)}">{esc(self.last_active_label)}</time>'
-            if self.last_active_iso
-            else '<span class="muted">never</span>'
-        )
-        overdue = f'<span class="tag tag-bad">{self.overdue}</span>' if self.overdue else "0"
-        return html_join(
-            (
-                f'<tr>\n            <th scope="row"><a href="{esc(self.url)}">{esc(self.name)}</a></th>\n',
-                f'            <td data-label="Last active">{last_active}</td>\n',
-                f'            <td data-label="Overdue">{overdue}</td>\n',
-                "            ",
-                *(cell.html for cell in self.cells),
-                "\n          </tr>",
-            )
-        )
 
 
 def learner_url_prefix(cohort: Cohort) -> str:
