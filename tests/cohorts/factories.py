@@ -36,6 +36,7 @@ class CohortFactory(DjangoModelFactory[Cohort]):
 class MembershipFactory(DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
+        skip_postgeneration_save = True  # the hook saves what it changes itself
 
     cohort = factory.SubFactory(CohortFactory)
     learner = factory.SubFactory(UserFactory)
@@ -51,6 +52,7 @@ class MembershipFactory(DjangoModelFactory[Membership]):
 class AssignmentFactory(DjangoModelFactory[Assignment]):
     class Meta:
         model = Assignment
+        skip_postgeneration_save = True  # the hook saves what it changes itself
 
     cohort = factory.SubFactory(CohortFactory)
     title = factory.Sequence(lambda n: f"Assignment {n}")
