@@ -47,9 +47,24 @@ def test_a_production_configuration_passes_the_deploy_checks():
         SECURE_HSTS_SECONDS="31536000",
         SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
         SECURE_HSTS_PRELOAD="1",
+        SMTP_HOST="mail.example.org",
     )
 
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_production_without_a_mail_server_is_told_to_configure_one():
+    """Invitations written to a console nobody reads would be lost: the deploy checks say so."""
+    result = run_manage(
+        "check",
+        "--deploy",
+        DEBUG="0",
+        SECRET_KEY="x" * 30 + "a-long-random-production-secret-0123456789",
+        ALLOWED_HOSTS="tutor.example.org",
+    )
+
+    assert result.returncode != 0
+    assert "mail.E001" in result.stderr + result.stdout
 
 
 def test_database_url_selects_the_database():
@@ -63,3 +78,34 @@ def test_database_url_selects_the_database():
     )
 
     assert result.stdout.strip() == "django.db.backends.postgresql", result.stderr
+
+
+def mailer_in(**env: str) -> str:
+    result = run_manage(
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
+        "from django.core.mail import mailers; m = mailers.default; "
+        "print(type(m).__module__, getattr(m, 'host', ''), getattr(m, 'port', ''), getattr(m, 'use_tls', ''))",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_without_a_mail_server_invitations_are_written_to_the_console():
+    assert mailer_in().startswith("django.core.mail.backends.console")
+
+
+def test_smtp_host_sends_invitations_through_that_server():
+    assert mailer_in(SMTP_HOST="mail.example.org", SMTP_PORT="2525") == (
+        "django.core.mail.backends.smtp mail.example.org 2525 True"
+    )
+
+
+def test_a_port_that_is_not_a_number_is_refused_in_words():
+    result = run_manage("check", SMTP_HOST="mail.example.org", SMTP_PORT="smtp")
+
+    assert result.returncode != 0
+    assert "SMTP_PORT must be a port number." in result.stderr

@@ -15,6 +15,8 @@ Environment variables (all optional for local use):
     USER_CACHE_SECONDS     with REDIS_URL: how long a request's user may be read from the cache (default 300; 0
                            reads the database on every request).
     LOGIN_FAILURE_LIMIT, SIGN_UP_LIMIT_PER_HOUR, JOIN_CODE_LIMIT_PER_HOUR   throttling limits (see README).
+    SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_STARTTLS, DEFAULT_FROM_EMAIL   outgoing email
+                           (cohort invitations); without SMTP_HOST, messages are written to the console.
 """
 
 from __future__ import annotations
@@ -208,6 +210,32 @@ TASKS = {
         else "django.tasks.backends.dummy.DummyBackend"
     }
 }
+
+# Email (cohort invitations). With SMTP_HOST set, mail goes out through that server; without it, each message is
+# written to the console (the log of the process), so nothing is lost and nothing is attempted on a machine with no
+# mail server.
+_smtp_host = os.environ.get("SMTP_HOST", "").strip()
+if _smtp_host:
+    try:
+        _smtp_port = int(os.environ.get("SMTP_PORT", "587"))
+    except ValueError:
+        raise ImproperlyConfigured("SMTP_PORT must be a port number.") from None
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _smtp_host,
+                "port": _smtp_port,
+                "username": os.environ.get("SMTP_USERNAME", ""),
+                "password": os.environ.get("SMTP_PASSWORD", ""),
+                "use_tls": os.environ.get("SMTP_STARTTLS", "1") == "1",
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MDMA-AT Tutor <no-reply@localhost>")
 
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
 # The review and the updates the curriculum is checked against (kept beside the project, not in it).
