@@ -1,9 +1,11 @@
 """Two app servers behind HAProxy on one PostgreSQL and one Redis: does the app behave as on one server?
 
 A learner's requests go through HAProxy, which sends them to the two gunicorn servers in turn (round robin, no
-stickiness), and four properties are checked, each printed as PASS or FAIL with the servers that answered:
+stickiness), and five properties are checked, each printed as PASS or FAIL with the servers that answered:
 
 - sessions: logged in through one server, the learner studies on both;
+- user changes: a change to the learner saved through one server is seen by the other at once (each request's
+  user is read from Redis, and dropped from it when saved);
 - throttling: wrong passwords spread over both servers add up to one lockout (django-axes counts in Redis);
 - the catalog: after `load_content` changes a module's title, both servers show the new title at once (each keys
   its in-memory catalog by the newest content load in the database);
@@ -39,6 +41,7 @@ from bench.run import (
     create_database,
     drop_database,
     free_port,
+    fresh_redis,
     http_request,
     manage,
     stop_gunicorn,
@@ -105,6 +108,8 @@ def main() -> int:
         shutil.copytree(ROOT / "content", content)
         create_database(args.postgres, database)
         created = True
+        if not fresh_redis(args.redis):  # emptied: keys of an earlier run name rows of another database
+            raise SystemExit(f"No Redis at {args.redis}: two servers need one to share.")
         env = bench_environment(args.postgres, database, workdir)
         env.update(REDIS_URL=args.redis, TASKS="database", CONTENT_DIR=str(content),
                    LOGIN_FAILURE_LIMIT=str(FAILURE_LIMIT))  # fmt: skip
@@ -138,6 +143,7 @@ def main() -> int:
               f"PostgreSQL {database}; Redis {args.redis}; a task worker beside each.", flush=True)  # fmt: skip
         results = [
             check_sessions(front),
+            check_user_changes(front),
             check_throttling(front),
             check_catalog(front, env, content),
             check_tasks(front),
@@ -198,6 +204,22 @@ def check_sessions(port: int) -> bool:
     studied = [status == 200 for status, _ in pages]  # a lost session would redirect to the log-in page
     passed = logged_in == 302 and all(studied) and set(browser.servers[-4:]) == {"a", "b"}
     return report("sessions", passed, browser, f"logged in ({logged_in}), then {sum(studied)} of 4 study pages")
+
+
+def check_user_changes(port: int) -> bool:
+    """Each server keeps the user of a request in Redis; a change saved through one is seen at once by the other."""
+    browser = Browser(port)
+    log_in(browser, "two-servers-learner", PASSWORD)
+    for _ in range(2):  # both servers have read (and cached) the learner
+        browser.request("GET", "/study/settings/")
+    limit = 37
+    saved = browser.request("POST", "/study/settings/new-per-day/", {"new_per_day": str(limit)})[0]
+    pages = [browser.request("GET", "/study/settings/")[1] for _ in range(2)]
+    shown = [bool(re.search(rf'name="new_per_day"[^>]*value="{limit}"', page)) for page in pages]
+    passed = saved == 302 and all(shown) and set(browser.servers[-2:]) == {"a", "b"}
+    return report(
+        "user changes", passed, browser, f"daily limit raised to {limit} ({saved}), then shown by {sum(shown)} of 2"
+    )
 
 
 def check_throttling(port: int) -> bool:
