@@ -21,7 +21,7 @@ from tutor.catalog.snapshot import CatalogSnapshot, ModuleView
 from tutor.progress.models import StudyDay
 from tutor.study.evidence_updates import is_updated_since_answered
 from tutor.study.models import Card
-from tutor.study.scheduler import recall_curve
+from tutor.study.scheduler import recall_after_days, recall_curve
 
 MASTERY_RECALL = 0.9
 MASTERY_STABILITY_DAYS = 21
@@ -212,13 +212,11 @@ PERIOD_DAYS = {"today": 1, "week": 7, "month": 30}
 assert max(PERIOD_DAYS.values()) <= RECENT_DAYS
 
 
-def study_days(*, learner, since: dt.date | None = None) -> list[StudyDayCounts]:
-    """The learner's study days from `since` (all of them when None), oldest first: one query, a row per day
-    studied, however many answers each holds."""
-    rows = StudyDay.objects.filter(learner=learner)
-    if since is not None:
-        rows = rows.filter(day__gte=since)
-    return [StudyDayCounts._make(row) for row in rows.order_by("day").values_list(*StudyDayCounts._fields)]
+def study_days(*, learner) -> list[StudyDayCounts]:
+    """All the learner's study days, oldest first: one query, a row per day studied, however many answers each
+    holds (the dashboard reads only the recent ones: `study_summary`)."""
+    rows = StudyDay.objects.filter(learner=learner).order_by("day").values_list(*StudyDayCounts._fields)
+    return [StudyDayCounts._make(row) for row in rows]
 
 
 class StudyTotals(NamedTuple):
@@ -415,8 +413,7 @@ def recall_now(card: CardMemory, *, today: float, curve: tuple[float, float]) ->
     for a card never reviewed."""
     if card.stability is None or card.last_review_days is None:
         return None
-    factor, decay = curve
-    return (1.0 + factor * max(today - card.last_review_days, 0.0) / card.stability) ** decay
+    return recall_after_days(today - card.last_review_days, card.stability, curve=curve)
 
 
 def progress_of_cards(

@@ -212,8 +212,16 @@ def _recall(scheduler: fsrs.Scheduler, memory: Memory, at: dt.datetime) -> float
     report card showed such answers to be wrong about one time in five."""
     if memory.last_review is None or memory.stability is None:
         return 0.0
-    elapsed = max(0.0, (at - memory.last_review).total_seconds() / 86400)
-    return (1 + scheduler._FACTOR * elapsed / memory.stability) ** scheduler._DECAY
+    elapsed = (at - memory.last_review).total_seconds() / 86400
+    return recall_after_days(elapsed, memory.stability, curve=(scheduler._FACTOR, scheduler._DECAY))
+
+
+def recall_after_days(elapsed_days: float, stability: float, *, curve: tuple[float, float]) -> float:
+    """The forgetting curve itself: predicted recall `elapsed_days` after a review at `stability` (no time before
+    the review counts), with `curve` as `recall_curve()` gives it. Every page that predicts recall in Python uses
+    this one formula."""
+    factor, decay = curve
+    return (1 + factor * max(0.0, elapsed_days) / stability) ** decay
 
 
 def recall_curve() -> tuple[float, float]:

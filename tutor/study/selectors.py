@@ -20,7 +20,7 @@ from django.db.models import (
 
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
-from tutor.study.misconceptions import active_misconception_slugs
+from tutor.study.misconceptions import active_misconception_slugs, misconceptions_targeted
 from tutor.study.models import (
     Card,
     Flag,
@@ -31,7 +31,7 @@ from tutor.study.models import (
     ReviewLog,
 )
 from tutor.study.peer_shares import PeerShares, shares_of_first_answers
-from tutor.study.scheduler import recall_curve
+from tutor.study.scheduler import recall_after_days, recall_curve
 
 
 @dataclass(frozen=True)
@@ -163,9 +163,7 @@ def study_queue(
 
 def targets_any(question: QuestionView, misconceptions: set[str]) -> bool:
     """Whether one of the question's wrong options embodies one of these misconceptions."""
-    return bool(misconceptions) and any(
-        not option.is_correct and option.misconception in misconceptions for option in question.options
-    )
+    return not misconceptions_targeted(question).isdisjoint(misconceptions)
 
 
 def recall_after(
@@ -175,9 +173,7 @@ def recall_after(
     scheduler's forgetting curve (see `scheduler.recall_curve`)."""
     if last_review is None or not stability:
         return 0.0
-    factor, decay = curve
-    elapsed = max(0.0, (at - last_review).total_seconds() / 86400)
-    return (1 + factor * elapsed / stability) ** decay
+    return recall_after_days((at - last_review).total_seconds() / 86400, stability, curve=curve)
 
 
 def interleaved_new_questions(snapshot: CatalogSnapshot, module_ids: set[int]) -> list[QuestionView]:
