@@ -49,18 +49,20 @@ from tutor.cohorts.selectors.item_analysis import (  # noqa: F401
     DISCRIMINATION_MIN_ATTEMPTS,
     AttemptKind,
     ItemAnalysis,
-    ItemRow,
     ItemStats,
     MisconceptionRow,
-    OptionLine,
     OptionShare,
-    UnattemptedRow,
     discrimination_by_question,
     item_analysis,
+    pearson,
+)
+from tutor.cohorts.selectors.item_rows import (  # noqa: F401
+    ItemRow,
+    OptionLine,
+    UnattemptedRow,
     item_rows,
     option_line,
     options_html,
-    pearson,
     unattempted_rows,
 )
 from tutor.cohorts.selectors.statuses import (  # noqa: F401
