@@ -281,6 +281,27 @@ def test_an_answer_in_an_assigned_module_with_a_deadline_is_planned_for_it(learn
     assert [w.module_slug for w in deadline_work(learner=learner, snapshot=catalog(), now=NOW)] == [module.slug]
 
 
+def test_a_deadline_left_for_a_module_no_longer_assigned_is_ignored(learner, make_question, module):
+    question = make_question()
+    view = catalog().questions[question.pk]
+    deadline = NOW + dt.timedelta(days=2, hours=12)
+    set_study_deadlines(learner=learner, deadlines={module.slug: deadline})
+    learner.modules_required = []
+    learner.save()
+
+    for days in (0, 0.01, 1):
+        recorded = services.record_answer(
+            learner=learner,
+            question=view,
+            answer={"choice": "b"},
+            attempt=f"a-{days}",
+            clock=fixed_clock(NOW + dt.timedelta(days=days)),
+        )
+
+    assert recorded.card.deadline is None
+    assert recorded.card.due > deadline
+
+
 def test_set_study_deadlines_replaces_the_learners_deadlines(learner):
     set_study_deadlines(learner=learner, deadlines={"risks": NOW, "history": NOW})
     set_study_deadlines(learner=learner, deadlines={"risks": NOW + DAY})

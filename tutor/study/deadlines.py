@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from tutor.accounts.models import User
-from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
+from tutor.catalog.snapshot import CatalogSnapshot
 from tutor.study.models import Card, StudyDeadline
 
 
@@ -28,21 +28,6 @@ def set_study_deadlines(*, learner: User, deadlines: dict[str, dt.datetime]) -> 
             StudyDeadline.objects.create(learner=learner, module_slug=slug, due_at=due_at)
         elif existing[slug] != due_at:
             StudyDeadline.objects.filter(learner=learner, module_slug=slug).update(due_at=due_at)
-
-
-def study_deadline(*, learner: User, question: QuestionView) -> dt.datetime | None:
-    """The deadline the answer to `question` is planned for, if any.
-
-    Deadlines come with assigned modules, which are the learner's required modules: for any other module this
-    costs no query, so an ordinary answer pays nothing for the feature.
-    """
-    if question.module_slug not in (learner.modules_required or ()):
-        return None
-    return (
-        StudyDeadline.objects.filter(learner=learner, module_slug=question.module_slug)
-        .values_list("due_at", flat=True)
-        .first()
-    )
 
 
 @dataclass(frozen=True)

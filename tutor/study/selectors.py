@@ -20,10 +20,11 @@ from django.db.models import (
 
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
-from tutor.study.misconceptions import active_misconception_slugs, misconceptions_targeted
+from tutor.study.misconceptions import misconceptions_targeted
 from tutor.study.models import (
     Card,
     Flag,
+    LearnerMisconception,
     MemoryState,
     PracticeItem,
     PracticePool,
@@ -31,6 +32,13 @@ from tutor.study.models import (
     ReviewLog,
 )
 from tutor.study.peer_shares import PeerShares, shares_of_first_answers
+from tutor.study.prepared import (
+    MICROSECONDS_PER_DAY,
+    EpochMicroseconds,
+    PreparedQuery,
+    microseconds_since_epoch,
+    moment_of,
+)
 from tutor.study.scheduler import recall_after_days, recall_curve
 
 
@@ -96,6 +104,32 @@ URGENCY_BAND = 0.05
 BACK_SOON = dt.timedelta(hours=1)
 
 
+# What the queue reads of each card, moments as microseconds since 1970 (see `prepared`).
+STUDY_CARDS = PreparedQuery(
+    lambda learner_id: (
+        Card.objects.filter(learner_id=learner_id)
+        .order_by()
+        .values_list(
+            "question_id",
+            EpochMicroseconds("due"),
+            EpochMicroseconds("created_at"),
+            EpochMicroseconds("last_review"),
+            "stability",
+            EpochMicroseconds("updated_at"),
+            "update_note",
+        )
+    ),
+    "learner_id",
+)
+# The ideas the learner holds (chosen and not answered right since): `misconceptions.active_misconception_slugs`.
+HELD_IDEAS = PreparedQuery(
+    lambda learner_id: (
+        LearnerMisconception.objects.filter(learner_id=learner_id, right_since=0).order_by().values_list("slug")
+    ),
+    "learner_id",
+)
+
+
 def study_queue(
     *, learner: User, snapshot: CatalogSnapshot, now: dt.datetime, focus: frozenset[int] = frozenset()
 ) -> StudyQueue:
@@ -103,39 +137,45 @@ def study_queue(
     the learner keeps getting wrong); then new questions up to the daily limit, interleaved across modules, leaving
     out items under editors' review. `focus`: ids of the modules to study now instead of the whole daily study.
 
-    One plain query over the learner's cards (at most the bank's size) and the rest in Python: building a query
-    with computed columns costs more than comparing a few hundred dates here. A second, small query (the ideas the
-    learner keeps getting wrong) runs only when some card is due.
+    One plain query over the learner's cards (at most the bank's size), compiled once and read as numbers, and the
+    rest in Python: building a query with computed columns costs more than comparing a few hundred moments here. A
+    second, small query (the ideas the learner keeps getting wrong) runs only when some card is due.
     """
     in_scope = set(focus) if focus else modules_in_daily_study(learner, snapshot)
-    day_start = start_of_learner_day(learner, now)
-    cards = Card.objects.filter(learner=learner).values_list(
-        "question_id", "due", "created_at", "last_review", "stability", "updated_at", "update_note"
-    )
+    # Moments as whole microseconds since 1970, as the card read gives them (see `prepared`).
+    now_us = microseconds_since_epoch(now)
+    day_start_us = microseconds_since_epoch(start_of_learner_day(learner, now))
+    soon_us = now_us + BACK_SOON // dt.timedelta(microseconds=1)
     seen: set[int] = set()
-    due_now: list[tuple[float, dt.datetime, QuestionView]] = []
+    due_now: list[tuple[float, int, QuestionView]] = []
     notes: list[tuple[int, str]] = []
     introduced_today = done_today = back_soon = 0
-    next_due_at = None
-    soon = now + BACK_SOON
+    next_due_us = None
     curve = recall_curve()
-    for question_id, due_at, created_at, last_review, stability, updated_at, update_note in cards:
+    for question_id, due_us, created_us, last_us, stability, updated_us, update_note in STUDY_CARDS.rows(
+        learner_id=learner.pk
+    ):
         seen.add(question_id)
-        introduced_today += created_at >= day_start
+        introduced_today += created_us >= day_start_us
         question = snapshot.questions.get(question_id)
         if question is None or question.retired or question.module_id not in in_scope:
             continue
-        if updated_at is not None and (last_review is None or last_review < updated_at):
+        if updated_us is not None and (last_us is None or last_us < updated_us):
             notes.append((question_id, update_note))
-        if due_at <= now:
-            recall = recall_after(last_review=last_review, stability=stability, at=now, curve=curve)
-            due_now.append((recall, due_at, question))
+        if due_us <= now_us:
+            recall = (
+                recall_after_days((now_us - last_us) / MICROSECONDS_PER_DAY, stability, curve=curve)
+                if last_us is not None and stability
+                else 0.0
+            )
+            due_now.append((recall, due_us, question))
             continue
-        done_today += last_review is not None and last_review >= day_start
-        back_soon += due_at <= soon
-        if next_due_at is None or due_at < next_due_at:
-            next_due_at = due_at
-    active = set(active_misconception_slugs(learner=learner)) if due_now else set()
+        done_today += last_us is not None and last_us >= day_start_us
+        back_soon += due_us <= soon_us
+        if next_due_us is None or due_us < next_due_us:
+            next_due_us = due_us
+    next_due_at = moment_of(next_due_us) if next_due_us is not None else None
+    active = {slug for (slug,) in HELD_IDEAS.rows(learner_id=learner.pk)} if due_now else set()
     due = [
         (int(recall // URGENCY_BAND), not targets_any(question, active), recall, due_at, question.id)
         for recall, due_at, question in due_now

@@ -8,17 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, JSONField, Subquery
 from django.utils import timezone
 
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import QuestionView, catalog
-from tutor.study.deadlines import study_deadline
+from tutor.study.locked_cards import locked_card
 from tutor.study.marking import Marking, mark_answer
 from tutor.study.models import (
     Card,
     Flag,
-    MemoryState,
     PracticeItem,
     PracticeMode,
     PracticeTest,
@@ -29,7 +27,6 @@ from tutor.study.models import (
 )
 from tutor.study.review import CardTally, ReviewOutcome, rating_for_answer, review
 from tutor.study.scheduler import Memory
-from tutor.study.scheduler_fits import parameters_in_force_query
 from tutor.study.signals import answer_logged, answer_recorded, practice_test_finished
 
 # The most new questions a day a learner may choose (the database holds the same bound).
@@ -73,7 +70,7 @@ def record_answer(
         with transaction.atomic():
             # The test's row first, then the card's: the same order everywhere, so two requests cannot deadlock.
             test = PracticeTest.objects.select_for_update().get(pk=practice_item.test_id) if practice_item else None
-            card = _locked_card(learner=learner, question_id=question.id, clock=clock)
+            card = locked_card(learner=learner, question=question, clock=clock)
             flagged = card.flagged
             answered_at = _time_of_answer(card, clock())
             if test is not None:
@@ -88,7 +85,7 @@ def record_answer(
                 desired_retention=learner.desired_retention,
                 zone=learner.zone,
                 parameters=card.parameters_in_force,
-                deadline=study_deadline(learner=learner, question=question),
+                deadline=card.deadline,
             )
             log = review_log(
                 learner_id=learner.pk,
@@ -209,27 +206,6 @@ def _replay(existing: ReviewLog, learner: User, question: QuestionView) -> Recor
     return RecordedAnswer(
         log=existing, card=existing.card, marking=mark_answer(question, existing.answer), replayed=True
     )
-
-
-def _locked_card(*, learner: User, question_id: int, clock: Callable[[], dt.datetime]) -> Card:
-    """The learner's card for the question, locked until the transaction ends; created at the first answer.
-
-    The same statement reads what the answer and its feedback need besides the card: the scheduler parameters in
-    force for the learner (`parameters_in_force`) and whether the question is flagged (`flagged`)."""
-    locked = Card.objects.select_for_update().annotate(
-        parameters_in_force=Subquery(parameters_in_force_query(learner.pk), output_field=JSONField()),
-        flagged=Exists(Flag.objects.filter(learner=learner, question_id=question_id)),
-    )
-    card = locked.filter(learner=learner, question_id=question_id).first()
-    if card is None:
-        # Another tab may be creating the same card: whichever insert loses is ignored, then both lock the one row.
-        now = clock()
-        Card.objects.bulk_create(
-            [Card(learner=learner, question_id=question_id, state=MemoryState.LEARNING, due=now, created_at=now)],
-            ignore_conflicts=True,
-        )
-        card = locked.get(learner=learner, question_id=question_id)
-    return card
 
 
 # What an answer changes on its card; saving only these keeps the UPDATE short.

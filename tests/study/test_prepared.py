@@ -1,0 +1,118 @@
+"""Queries compiled once and run as SQL, and moments read as whole microseconds: the same answers as the ORM, on
+SQLite and on PostgreSQL, to the microsecond."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.factories import UserFactory
+from tests.study.conftest import NOW
+from tests.study.test_queue import make_card
+from tutor.catalog.snapshot import catalog
+from tutor.study.models import Card
+from tutor.study.prepared import (
+    EpochMicroseconds,
+    PreparedQuery,
+    microseconds_since_epoch,
+    moment_of,
+)
+from tutor.study.selectors import study_queue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        NOW,
+        NOW + dt.timedelta(microseconds=1),
+        NOW + dt.timedelta(microseconds=999_999),
+        dt.datetime(1999, 12, 31, 23, 59, 59, 123456, tzinfo=dt.UTC),
+        dt.datetime(2038, 1, 19, 3, 14, 8, 500000, tzinfo=dt.UTC),
+    ],
+)
+def test_a_stored_moment_reads_back_as_the_exact_microseconds(learner, make_question, moment):
+    card = make_card(learner, make_question(), due=moment)
+    card.refresh_from_db()
+
+    (read,) = Card.objects.filter(pk=card.pk).values_list(EpochMicroseconds("due"), flat=True)
+
+    assert read == microseconds_since_epoch(moment)
+    assert moment_of(read) == moment
+
+
+def test_a_missing_moment_reads_as_none(learner, make_question):
+    card = make_card(learner, make_question(), due=NOW)
+    assert Card.objects.filter(pk=card.pk).values_list(EpochMicroseconds("updated_at"), flat=True).get() is None
+
+
+def test_moments_in_another_time_zone_read_as_the_same_instant(learner, make_question):
+    zone = dt.timezone(dt.timedelta(hours=-5))
+    moment = dt.datetime(2026, 11, 24, 4, 0, 0, 250, tzinfo=zone)
+    card = make_card(learner, make_question(), due=moment)
+    assert Card.objects.filter(pk=card.pk).values_list(EpochMicroseconds("due"), flat=True).get() == (
+        microseconds_since_epoch(moment.astimezone(dt.UTC))
+    )
+
+
+def test_a_prepared_query_gives_each_learner_the_rows_the_orm_gives(make_question):
+    first, second = UserFactory(), UserFactory()
+    questions = [make_question() for _ in range(3)]
+    for index, question in enumerate(questions):
+        make_card(first, question, due=NOW + dt.timedelta(days=index))
+    make_card(second, questions[0], due=NOW - dt.timedelta(hours=5))
+    builds = []
+
+    def cards_of(learner_id):
+        builds.append(learner_id)
+        return Card.objects.filter(learner_id=learner_id).order_by("question_id").values_list("question_id", "reps")
+
+    prepared = PreparedQuery(cards_of, "learner_id")
+
+    assert prepared.rows(learner_id=first.pk) == list(cards_of(first.pk))
+    assert prepared.rows(learner_id=second.pk) == [(questions[0].pk, 2)]
+    assert prepared.rows(learner_id=UserFactory().pk) == []
+    assert len([value for value in builds if value < 0]) == 1  # built once, with stand-ins, for all three runs
+
+
+def test_a_prepared_query_can_give_model_instances_with_their_fields_converted(learner, make_question):
+    question = make_question()
+    make_card(learner, question, due=NOW)
+    prepared = PreparedQuery(
+        lambda learner_id, question_id: Card.objects.filter(learner_id=learner_id, question_id=question_id),
+        *(
+            "learner_id",
+            "question_id",
+        ),
+    )
+
+    (card,) = prepared.objects(learner_id=learner.pk, question_id=question.pk)
+
+    assert isinstance(card, Card)
+    assert card.due == NOW
+    assert prepared.objects(learner_id=learner.pk, question_id=question.pk + 1000) == []
+
+
+def test_a_value_that_does_not_reach_the_sql_as_a_parameter_is_refused():
+    ignores_its_value = PreparedQuery(lambda learner_id: Card.objects.filter(reps=2), "learner_id")
+    with pytest.raises(ValueError, match="learner_id"):
+        ignores_its_value.rows(learner_id=1)
+
+
+def test_a_prepared_query_asks_for_exactly_its_values():
+    prepared = PreparedQuery(lambda learner_id: Card.objects.filter(learner_id=learner_id), "learner_id")
+    with pytest.raises(TypeError, match="learner_id"):
+        prepared.rows(learner=1)
+
+
+def test_a_card_due_to_the_microsecond_is_due_and_one_a_microsecond_later_is_not(learner, make_question):
+    due_now, due_later = make_question(), make_question()
+    make_card(learner, due_now, due=NOW)
+    make_card(learner, due_later, due=NOW + dt.timedelta(microseconds=1))
+
+    queue = study_queue(learner=learner, snapshot=catalog(), now=NOW)
+
+    assert queue.due_question_ids == (due_now.pk,)
+    assert queue.next_due_at == NOW + dt.timedelta(microseconds=1)

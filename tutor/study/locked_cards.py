@@ -1,0 +1,69 @@
+"""The card an answer moves on, read and locked in one statement with everything else the answer needs to know
+about the learner and the question: the scheduler parameters in force, the flag, and the deadline of an assigned
+module. The statement is compiled once (see `prepared`): an answer runs it without building it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+
+from django.db.models import Exists, JSONField, Subquery
+
+from tutor.accounts.models import User
+from tutor.catalog.snapshot import QuestionView
+from tutor.study.models import Card, Flag, MemoryState, StudyDeadline
+from tutor.study.prepared import PreparedQuery
+from tutor.study.scheduler_fits import parameters_in_force_query
+
+LOCKED_CARD = PreparedQuery(
+    lambda learner_id, question_id, module_slug: (
+        Card.objects.select_for_update()
+        .annotate(
+            parameters_in_force=Subquery(parameters_in_force_query(learner_id), output_field=JSONField()),
+            flagged=Exists(Flag.objects.filter(learner_id=learner_id, question_id=question_id)),
+            deadline=Subquery(
+                StudyDeadline.objects.filter(learner_id=learner_id, module_slug=module_slug).values("due_at")[:1]
+            ),
+        )
+        .filter(learner_id=learner_id, question_id=question_id)
+    ),
+    "learner_id",
+    "question_id",
+    "module_slug",
+    text=("module_slug",),
+)
+
+
+def locked_card(*, learner: User, question: QuestionView, clock: Callable[[], dt.datetime]) -> Card:
+    """The learner's card for the question, locked until the transaction ends; created at the first answer.
+
+    Besides the card's fields it carries `parameters_in_force` (the learner's scheduler parameters, None for the
+    defaults), `flagged`, and `deadline`: the moment the answer is planned for, when the question's module is one
+    the learner is assigned (None otherwise).
+    """
+    values = {"learner_id": learner.pk, "question_id": question.id, "module_slug": question.module_slug}
+    found = LOCKED_CARD.objects(**values)
+    if not found:
+        # Another tab may be creating the same card: whichever insert loses is ignored, then both lock the one row.
+        now = clock()
+        Card.objects.bulk_create(
+            [Card(learner=learner, question_id=question.id, state=MemoryState.LEARNING, due=now, created_at=now)],
+            ignore_conflicts=True,
+        )
+        found = LOCKED_CARD.objects(**values)
+    (card,) = found
+    # Columns beyond the model's fields come as the driver gives them: JSON as text, booleans as 0/1 on SQLite.
+    if isinstance(card.parameters_in_force, str):
+        card.parameters_in_force = json.loads(card.parameters_in_force)
+    card.flagged = bool(card.flagged)
+    # Deadlines come with assigned modules, which are the learner's required modules; any other row is ignored.
+    card.deadline = _as_moment(card.deadline) if question.module_slug in (learner.modules_required or ()) else None
+    return card
+
+
+def _as_moment(value) -> dt.datetime | None:
+    """A moment read from an extra column: a datetime on PostgreSQL, ISO text in UTC on SQLite."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
