@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tutor.web.context_processors.site_urls",
             ],
             "builtins": ["tutor.web.number_formats"],
         },

@@ -1,0 +1,53 @@
+"""The header's links, reversed once and shared by every page: the same addresses as reversing them each time, under
+any script prefix."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import RequestFactory
+from django.urls import reverse, set_script_prefix
+
+from tutor.web.context_processors import SITE_PAGES, site_urls
+
+pytestmark = pytest.mark.django_db
+
+
+def header_links(response) -> dict[str, str]:
+    header = BeautifulSoup(response.content, "html.parser").select_one("header.site-header")
+    return {link.get_text(" ", strip=True): link["href"] for link in header.select("a")}
+
+
+def test_a_learners_header_links_to_each_page(logged_in):
+    links = header_links(logged_in.get(reverse("study:practice")))
+
+    assert links["Study"] == reverse("study:study")
+    assert links["Practice"] == reverse("study:practice")
+    assert links["Missed"] == reverse("study:missed")
+    assert links["Progress"] == reverse("cohorts:progress_dashboard")
+    assert links["Settings"] == reverse("study:study_settings")
+
+
+def test_the_header_still_marks_the_page_you_are_on(logged_in):
+    html = BeautifulSoup(logged_in.get(reverse("study:missed")).content, "html.parser")
+    assert [a.get_text(strip=True) for a in html.select("nav.site-nav a[aria-current=page]")] == ["Missed"]
+
+
+def test_a_visitors_header_offers_log_in_and_sign_up(client):
+    links = header_links(client.get(reverse("catalog:home")))
+    assert links["Log in"] == reverse("accounts:login")
+    assert links["Sign up"] == reverse("accounts:sign_up")
+    assert "Study" not in links
+
+
+def test_under_a_script_prefix_every_link_carries_it():
+    request = RequestFactory().get("/")
+    set_script_prefix("/tutor/")
+    try:
+        urls = site_urls(request)["site_urls"]
+        expected = {name: reverse(view) for name, view in SITE_PAGES.items()}
+    finally:
+        set_script_prefix("/")
+    assert urls == expected
+    assert urls["study"] == "/tutor/study/"
+    assert site_urls(request)["site_urls"]["study"] == "/study/"
