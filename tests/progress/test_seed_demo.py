@@ -296,3 +296,28 @@ def card_rows() -> list[tuple]:
             "learner__username", "question__qid", "last_log__reviewed_at", "last_log__attempt", "due", "reps"
         )
     )
+
+
+def table_statistics(model) -> tuple[float, int]:
+    """(rows the planner believes the table has, pages the visibility map marks all-visible)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples, relallvisible FROM pg_class WHERE relname = %s", [model._meta.db_table])
+        return cursor.fetchone()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics are PostgreSQL's")
+def test_the_planner_knows_the_seeded_tables_at_once(tiny_catalog):
+    out = seed(*SMALL, "--seed", "3", "--heavy-reviews", "200")
+
+    assert "Planner statistics" in out
+    rows, _ = table_statistics(ReviewLog)
+    assert rows == pytest.approx(ReviewLog.objects.count(), rel=0.1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the visibility map is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_seeded_tables_are_vacuumed_for_index_only_scans(tiny_catalog):
+    seed(*SMALL, "--seed", "3", "--heavy-reviews", "200")
+
+    _, all_visible = table_statistics(Card)
+    assert all_visible > 0
