@@ -101,7 +101,7 @@ def test_answer_counts_for_statuses_agree_with_module_progress_and_keep_to_the_m
             want, got = full[learner.pk][module.pk], light[learner.pk][module.pk]
             assert (got.seen, got.right_latest, got.question_total) == (want.seen, want.right_latest, 3)
     assert (light[alice.pk][first.pk].seen, light[alice.pk][first.pk].right_latest) == (2, 1)
-    assert only_first[alice.pk][second.pk].seen == 0 and only_first[alice.pk][first.pk].seen == 2
+    assert set(only_first[alice.pk]) == {first.pk} and only_first[alice.pk][first.pk].seen == 2
 
 
 def test_progress_of_a_learners_cards_matches_the_grouped_query():

@@ -119,8 +119,8 @@ def module_answer_counts(
     *, learner_ids: Iterable[int], snapshot: CatalogSnapshot, module_ids: Iterable[int] | None = None
 ) -> dict[int, dict[int, ModuleProgress]]:
     """`module_progress` with only what an assignment's status needs (questions seen and latest answers right),
-    for many learners at once: one grouped query that reads the card index `card_learner_answers`, not the cards.
-    The memory figures (mastered, due, hard ones) are left at 0."""
+    for many learners at once, in the modules asked (all when none are): one grouped query over the cards' learner,
+    question and latest answer. The memory figures (mastered, due, hard ones) are left at 0."""
     learner_ids = list(learner_ids)
     wanted = set(module_ids) if module_ids is not None else set(snapshot.modules)
     questions = [q for q in snapshot.counted_questions if q.module_id in wanted]
@@ -128,10 +128,12 @@ def module_answer_counts(
     for question in questions:
         totals[question.module_id] = totals.get(question.module_id, 0) + 1
     question_ids = [q.id for q in questions]
+    # Only the wanted modules: for a cohort, an entry for every other module of every learner is work for nothing.
+    empty = [(module.id, module) for module in snapshot.modules.values() if module.id in wanted]
     result = {
         learner_id: {
-            module.id: ModuleProgress(module=module, question_total=totals.get(module.id, 0))
-            for module in snapshot.modules.values()
+            module_id: ModuleProgress(module=module, question_total=totals.get(module_id, 0))
+            for module_id, module in empty
         }
         for learner_id in learner_ids
     }
@@ -140,7 +142,6 @@ def module_answer_counts(
     rows = (
         Card.objects.filter(learner_id__in=learner_ids, question_id__in=question_ids)
         .values_list("learner_id", "question__module_id")
-        # Counted over indexed columns only, so the cards themselves are never read.
         .annotate(seen=Count("question_id"), right=Count("question_id", filter=Q(last_answer_correct=True)))
         .order_by()
     )
