@@ -166,7 +166,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # the cache, written through to the database: as fast as cookies on a hit, and they survive a cache restart.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "tutor.web.redis_cache.SharedClientRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tutor"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -25,8 +25,12 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 def test_sessions_are_kept_on_the_server_through_the_cache():
     """Redis when REDIS_URL is set (production, and CI's PostgreSQL run), local memory otherwise."""
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
-    expected = "redis.RedisCache" if settings.REDIS_URL else "locmem.LocMemCache"
-    assert settings.CACHES["default"]["BACKEND"] == f"django.core.cache.backends.{expected}"
+    expected = (
+        "tutor.web.redis_cache.SharedClientRedisCache"
+        if settings.REDIS_URL
+        else "django.core.cache.backends.locmem.LocMemCache"
+    )
+    assert settings.CACHES["default"]["BACKEND"] == expected
 
 
 def test_a_copied_session_cookie_stops_working_after_logout():
@@ -54,7 +58,7 @@ def test_redis_is_the_cache_when_redis_url_is_set(monkeypatch):
     try:
         reloaded = importlib.reload(tutor.settings)
         assert reloaded.CACHES["default"] == {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "tutor.web.redis_cache.SharedClientRedisCache",
             "LOCATION": "redis://127.0.0.1:6379/3",
         }
         assert reloaded.AXES_HANDLER == "axes.handlers.cache.AxesCacheHandler"
