@@ -15,7 +15,7 @@ from django.db import transaction
 from tutor.catalog.content import ContentTree, QuestionData
 from tutor.catalog.models import ContentLoad, Misconception, Module, Option, Question, Section, Source
 from tutor.catalog.rendering import RENDERER_VERSION, cited_keys, render_markdown
-from tutor.catalog.signals import evidence_changed
+from tutor.catalog.signals import evidence_changed, questions_moved
 
 
 @dataclass
@@ -264,6 +264,7 @@ def _sync_questions(
 ) -> None:
     existing = {q.qid: q for q in Question.objects.filter(qid__in=[q.qid for m in tree.modules for q in m.questions])}
     created, updated, moved, rewritten = [], [], [], []
+    modules_changed: set[int] = set()  # modules a question left or joined: their answer tallies are recounted
     for module_data in tree.modules:
         count = report.questions[module_data.slug]
         module = modules[module_data.slug]
@@ -290,6 +291,8 @@ def _sync_questions(
                 "retired": False,
             }
             question = existing.get(question_data.qid)
+            if question is not None and question.module_id != module.pk:
+                modules_changed |= {question.module_id, module.pk}
             if question is None:
                 question = Question(qid=question_data.qid, **values)
                 created.append(question)
@@ -314,6 +317,9 @@ def _sync_questions(
     Question.objects.bulk_create(created)
     if updated or moved:
         Question.objects.bulk_update(updated + moved, _QUESTION_FIELDS)
+    if modules_changed:
+        # Inside the load's transaction, so that whatever the apps above recount is undone with a failed load.
+        questions_moved.send(sender=Question, module_ids=frozenset(modules_changed))
     if updated:
         Option.objects.filter(question__in=updated).delete()
     Option.objects.bulk_create([option for question, data in rewritten for option in _options(question, data)])

@@ -49,3 +49,27 @@ class StudyDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_id} on {self.day}: {self.reviews} answers"
+
+
+class ModuleAnswerTally(models.Model):
+    """How many of a module's questions one learner has answered (has a card for), and how many of those their latest
+    answer got right: what an assignment's status needs, read for a whole cohort without reading its cards.
+
+    Kept by database triggers on the cards (`tutor.progress.answer_tallies`), so every writer keeps it (an answer, a
+    bulk load, a deletion); a question moving to another module is recounted by the content load. It counts every
+    card, retired questions and items under review included: readers take those out (`module_answer_counts`).
+    """
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    module = models.ForeignKey("catalog.Module", on_delete=models.CASCADE, related_name="+")
+    # Plain integers, without a check, so that no answer could ever be refused over a count.
+    answered = models.IntegerField(default=0)
+    right_latest = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "module"], name="one_answer_tally_per_learner_module"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id}:{self.module_id} {self.right_latest}/{self.answered}"

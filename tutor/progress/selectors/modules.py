@@ -14,6 +14,7 @@ from django.db.models import Count, F, FloatField, Q, Value
 from django.db.models.functions import Greatest, Power
 
 from tutor.catalog.snapshot import CatalogSnapshot, ModuleView
+from tutor.progress.models import ModuleAnswerTally
 from tutor.study.evidence_updates import is_updated_since_answered
 from tutor.study.models import Card
 from tutor.study.scheduler import recall_after_days, recall_curve
@@ -119,40 +120,54 @@ def module_answer_counts(
     *, learner_ids: Iterable[int], snapshot: CatalogSnapshot, module_ids: Iterable[int] | None = None
 ) -> dict[int, dict[int, ModuleProgress]]:
     """`module_progress` with only what an assignment's status needs (questions seen and latest answers right),
-    for many learners at once, in the modules asked (all when none are): one grouped query over the cards' learner,
-    question and latest answer. The memory figures (mastered, due, hard ones) are left at 0."""
+    for many learners at once, in the modules asked (all when none are), read from the answer tallies the database
+    keeps (`ModuleAnswerTally`) rather than from every card. Cards of questions that do not count (retired, or under
+    editors' review) are taken out with a second, small query, only when there are such questions. The memory
+    figures (mastered, due, hard ones) are left at 0."""
     learner_ids = list(learner_ids)
     wanted = set(module_ids) if module_ids is not None else set(snapshot.modules)
-    questions = [q for q in snapshot.counted_questions if q.module_id in wanted]
     totals: dict[int, int] = {}
-    for question in questions:
-        totals[question.module_id] = totals.get(question.module_id, 0) + 1
-    question_ids = [q.id for q in questions]
+    left_out: list[int] = []
+    for question in snapshot.questions.values():
+        if question.module_id in wanted:
+            if question.retired or question.under_review:
+                left_out.append(question.id)
+            else:
+                totals[question.module_id] = totals.get(question.module_id, 0) + 1
     # Only the wanted modules: for a cohort, an entry for every other module of every learner is work for nothing.
-    empty = [(module.id, module) for module in snapshot.modules.values() if module.id in wanted]
-    result = {
+    modules = [module for module in snapshot.modules.values() if module.id in wanted]
+    if not learner_ids or not modules:
+        return {learner_id: {} for learner_id in learner_ids}
+    counts: dict[tuple[int, int], list[int]] = {
+        (learner_id, module_id): [answered, right]
+        for learner_id, module_id, answered, right in ModuleAnswerTally.objects.filter(
+            learner_id__in=learner_ids, module_id__in=[m.id for m in modules]
+        ).values_list("learner_id", "module_id", "answered", "right_latest")
+    }
+    if left_out and counts:
+        not_counted = (
+            Card.objects.filter(learner_id__in=learner_ids, question_id__in=left_out)
+            .values_list("learner_id", "question__module_id")
+            .annotate(answered=Count("id"), right=Count("id", filter=Q(last_answer_correct=True)))
+            .order_by()
+        )
+        for learner_id, module_id, answered, right in not_counted:
+            if (learner_id, module_id) in counts:
+                counts[(learner_id, module_id)][0] -= answered
+                counts[(learner_id, module_id)][1] -= right
+    empty = (0, 0)
+    return {
         learner_id: {
-            module_id: ModuleProgress(module=module, question_total=totals.get(module_id, 0))
-            for module_id, module in empty
+            module.id: ModuleProgress(
+                module=module,
+                question_total=totals.get(module.id, 0),
+                seen=(found := counts.get((learner_id, module.id), empty))[0],
+                right_latest=found[1],
+            )
+            for module in modules
         }
         for learner_id in learner_ids
     }
-    if not learner_ids or not question_ids:
-        return result
-    rows = (
-        Card.objects.filter(learner_id__in=learner_ids, question_id__in=question_ids)
-        .values_list("learner_id", "question__module_id")
-        .annotate(seen=Count("question_id"), right=Count("question_id", filter=Q(last_answer_correct=True)))
-        .order_by()
-    )
-    for learner_id, module_id, answered, right in rows:
-        result[learner_id][module_id] = ModuleProgress(
-            module=snapshot.modules[module_id],
-            question_total=totals.get(module_id, 0),
-            seen=answered,
-            right_latest=right,
-        )
-    return result
 
 
 # --- A learner's cards, read once -----------------------------------------------------------------------------
