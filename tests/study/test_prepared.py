@@ -116,3 +116,26 @@ def test_a_card_due_to_the_microsecond_is_due_and_one_a_microsecond_later_is_not
 
     assert queue.due_question_ids == (due_now.pk,)
     assert queue.next_due_at == NOW + dt.timedelta(microseconds=1)
+
+
+def test_one_of_many_ids_finds_what_in_finds_with_one_parameter(make_question):
+    from django.db import connection
+    from django.db.models import F
+    from django.test.utils import CaptureQueriesContext
+
+    from tutor.study.prepared import OneOf
+
+    learners = [UserFactory() for _ in range(5)]
+    question = make_question()
+    for learner in learners:
+        make_card(learner, question, due=NOW)
+    wanted = [learners[0].pk, learners[3].pk, 10_000_000]
+
+    with CaptureQueriesContext(connection) as queries:
+        found = set(Card.objects.filter(OneOf(F("learner_id"), wanted)).values_list("learner_id", flat=True))
+
+    assert found == set(Card.objects.filter(learner_id__in=wanted).values_list("learner_id", flat=True))
+    assert found == {learners[0].pk, learners[3].pk}
+    assert list(Card.objects.filter(OneOf(F("learner_id"), []))) == []
+    if connection.vendor == "postgresql":
+        assert "= ANY(" in queries.captured_queries[0]["sql"]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import NotSupportedError, connections
-from django.db.models import BigIntegerField, Func, Model, QuerySet
+from django.db.models import BigIntegerField, Func, Lookup, Model, QuerySet
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MICROSECONDS_PER_DAY = 86_400_000_000
@@ -118,3 +118,24 @@ class PreparedQuery:
     def objects(self, *, using: str = "default", **values: Any) -> list[Model]:
         sql, params, model = self._parameters(using, values)
         return list(model._default_manager.db_manager(using).raw(sql, params))
+
+
+class OneOf(Lookup):
+    """`column` is one of many ids, sent as one parameter: `= ANY(%s)` with an array on PostgreSQL, rather than
+    `IN (%s, %s, …)` with one parameter per id, which the driver must split and send one by one (for a 500-learner
+    cohort, several milliseconds per query). Elsewhere it is an ordinary IN. Use it in `filter()` as an expression:
+    `filter(OneOf(F("learner_id"), ids))`."""
+
+    lookup_name = "one_of"
+    prepare_rhs = False
+
+    def __init__(self, lhs, rhs) -> None:
+        super().__init__(lhs, [int(value) for value in rhs])
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if not self.rhs:
+            return "1 = 0", []
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*lhs_params, *self.rhs]

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 
 from tutor.accounts.models import User
@@ -22,6 +22,7 @@ from tutor.cohorts.models import Assignment, AssignmentCompletion
 from tutor.progress.selectors import ModuleProgress, module_answer_counts
 from tutor.study.deadlines import new_question_pace
 from tutor.study.models import PracticeMode, PracticeTest
+from tutor.study.prepared import OneOf
 
 
 def assignment_modules(assignment: Assignment, snapshot: CatalogSnapshot) -> list[ModuleView]:
@@ -49,7 +50,7 @@ def finished_exams(
     `now`), with their scores, in one query. Items of `excluded_ids` (under editors' review) count neither way."""
     counted = ~Q(items__question_id__in=list(excluded_ids))
     rows = (
-        PracticeTest.objects.filter(learner_id__in=learner_ids, mode=PracticeMode.EXAM)
+        PracticeTest.objects.filter(OneOf(F("learner_id"), learner_ids), mode=PracticeMode.EXAM)
         .filter(Q(finished_at__isnull=False) | Q(deadline__lte=now))
         .annotate(ended=Coalesce("finished_at", "deadline"))
         .filter(ended__gte=since)
@@ -91,7 +92,7 @@ def assignment_statuses(
         completed = {
             (assignment_id, learner_id): completed_at
             for assignment_id, learner_id, completed_at in AssignmentCompletion.objects.filter(
-                assignment_id__in=[a.pk for a in assignments], learner_id__in=learner_ids
+                OneOf(F("learner_id"), learner_ids), assignment_id__in=[a.pk for a in assignments]
             ).values_list("assignment_id", "learner_id", "completed_at")
         }
     exam_assignments = [a for a in assignments if a.requires_exam]

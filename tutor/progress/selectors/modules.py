@@ -17,6 +17,7 @@ from tutor.catalog.snapshot import CatalogSnapshot, ModuleView
 from tutor.progress.models import ModuleAnswerTally
 from tutor.study.evidence_updates import is_updated_since_answered
 from tutor.study.models import Card
+from tutor.study.prepared import OneOf
 from tutor.study.scheduler import recall_after_days, recall_curve
 
 MASTERY_RECALL = 0.9
@@ -76,7 +77,7 @@ def module_progress(
     for question in snapshot.counted_questions:
         totals[question.module_id] = totals.get(question.module_id, 0) + 1
     rows = (
-        Card.objects.filter(learner_id__in=learner_ids, question_id__in=live_ids)
+        Card.objects.filter(OneOf(F("learner_id"), learner_ids), question_id__in=live_ids)
         .annotate(recall_now=predicted_recall_sql(now))
         .values("learner_id", "question__module_id")
         .annotate(
@@ -141,12 +142,12 @@ def module_answer_counts(
     counts: dict[tuple[int, int], list[int]] = {
         (learner_id, module_id): [answered, right]
         for learner_id, module_id, answered, right in ModuleAnswerTally.objects.filter(
-            learner_id__in=learner_ids, module_id__in=[m.id for m in modules]
+            OneOf(F("learner_id"), learner_ids), module_id__in=[m.id for m in modules]
         ).values_list("learner_id", "module_id", "answered", "right_latest")
     }
     if left_out and counts:
         not_counted = (
-            Card.objects.filter(learner_id__in=learner_ids, question_id__in=left_out)
+            Card.objects.filter(OneOf(F("learner_id"), learner_ids), question_id__in=left_out)
             .values_list("learner_id", "question__module_id")
             .annotate(answered=Count("id"), right=Count("id", filter=Q(last_answer_correct=True)))
             .order_by()
