@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory, bulk_answers
 from tests.factories import EducatorFactory, UserFactory
 from tutor.catalog.snapshot import catalog
-from tutor.cohorts.selectors.dashboard import cohort_overview, sorted_rows, table_rows
+from tutor.cohorts.selectors.dashboard import LearnerName, MemberLine, cohort_overview, sorted_rows, table_rows
 
 pytestmark = pytest.mark.django_db
 ASSIGNMENTS = (
@@ -116,5 +116,15 @@ def test_an_overview_with_names_only_gives_the_rows_their_names_and_links_withou
     with django_assert_num_queries(0):
         rows = table_rows(sorted_rows(overview.rows, "-last_active"), cohort=cohort)
 
+    assert all(isinstance(member, MemberLine) for member in overview.memberships)  # plain rows, not model instances
+
     assert sorted(row.name for row in rows) == sorted(u.get_full_name() or u.username for u in users)
     assert {row.url.rstrip("/").rsplit("/", 1)[1] for row in rows} == {str(u.pk) for u in users}
+
+
+@pytest.mark.parametrize(("first", "last"), [("Ada", "Lovelace"), ("", "Lovelace"), ("Ada", ""), ("", "")])
+def test_the_tables_plain_learner_names_read_as_the_users_do(first, last):
+    user = UserFactory(first_name=first, last_name=last)
+    name = LearnerName(user.pk, user.username, first, last)
+
+    assert (name.get_full_name(), name.get_username()) == (user.get_full_name(), user.get_username())

@@ -30,11 +30,11 @@ from tutor.web.number_formats import percent
 
 @dataclass(frozen=True)
 class LearnerRow:
-    membership: Membership
+    membership: Membership | MemberLine
     statuses: tuple[LearnerStatus, ...]
 
     @property
-    def learner(self) -> User:
+    def learner(self) -> User | LearnerName:
         return self.membership.learner
 
     @property
@@ -54,7 +54,7 @@ class LearnerRow:
 class CohortOverview:
     cohort: Cohort
     assignments: list[Assignment]
-    memberships: list[Membership]
+    memberships: list[Membership] | list[MemberLine]
     statuses: dict[tuple[int, int], LearnerStatus] = field(default_factory=dict)
 
     @property
@@ -74,16 +74,47 @@ class CohortOverview:
         return {status.value: counts.get(status.value, 0) for status in AssignmentStatus}
 
 
-# What the dashboard's table reads of each learner: the rest of the user row is left in the database.
-LEARNER_NAME_FIELDS = (
-    "cohort_id",
-    "learner_id",
-    "joined_at",
-    "learner__id",
-    "learner__username",
-    "learner__first_name",
-    "learner__last_name",
-)
+@dataclass(frozen=True, slots=True)
+class LearnerName:
+    """What the dashboard's table shows of a learner: their id and names (the rest of the user row stays in the
+    database)."""
+
+    pk: int
+    username: str
+    first_name: str
+    last_name: str
+
+    def get_username(self) -> str:
+        return self.username
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class MemberLine:
+    """A membership as the dashboard's table reads it: a plain row, not a model instance, since a cohort of 500
+    learners would otherwise build 1,000 of them (membership and user) on every view of the page."""
+
+    learner_id: int
+    joined_at: dt.datetime
+    last_active: dt.datetime | None
+    learner: LearnerName
+
+
+def member_lines(cohort: Cohort) -> list[MemberLine]:
+    """The cohort's learners, by username, with their names and their last answer's time, in one query."""
+    rows = (
+        with_last_active(Membership.objects.filter(cohort=cohort))
+        .order_by("learner__username")
+        .values_list(
+            "learner_id", "joined_at", "last_active", "learner__username", "learner__first_name", "learner__last_name"
+        )
+    )
+    return [
+        MemberLine(learner_id, joined_at, last_active, LearnerName(learner_id, username, first, last))
+        for learner_id, joined_at, last_active, username, first, last in rows
+    ]
 
 
 def cohort_overview(
@@ -95,12 +126,12 @@ def cohort_overview(
     names_only: bool = False,
 ) -> CohortOverview:
     """The cohort's learners (with their last answer's time) against its assignments, in five queries at most.
-    With `names_only`, each learner carries only their names (the dashboard's table): any other field of theirs
-    would cost a query per learner."""
-    memberships = with_last_active(Membership.objects.filter(cohort=cohort)).order_by("learner__username")
+    With `names_only`, each learner is a `MemberLine` carrying only their names (the dashboard's table), rather
+    than a membership with its user."""
     if names_only:
-        memberships = memberships.only(*LEARNER_NAME_FIELDS)
-    memberships = list(memberships)
+        memberships: list = member_lines(cohort)
+    else:
+        memberships = list(with_last_active(Membership.objects.filter(cohort=cohort)).order_by("learner__username"))
     if assignments is None:
         assignments = list(cohort.assignments.all())
     learner_ids = [m.learner_id for m in memberships]
