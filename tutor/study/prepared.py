@@ -64,10 +64,10 @@ class PreparedQuery:
 
     `build` makes the queryset from keyword values; it is called once per database with stand-ins (numbers, or text
     for the names in `text`), and each value must reach the SQL as a query parameter (an id or a slug in a filter),
-    never as literal text. `rows` runs the
-    SQL and returns the rows as the database driver gives them: use it for numbers and text only (SQLite gives dates
-    as text and booleans as 0 and 1). `objects` returns model instances through `Manager.raw`, with Django's own
-    conversions of the model's fields; extra selected columns come as the driver gives them.
+    never as literal text. `rows` runs the SQL and returns the rows as the database driver gives them: use it for
+    numbers and text only (SQLite gives dates as text and booleans as 0 and 1). `objects` returns model instances
+    through `Manager.raw`, with Django's own conversions of the model's fields; extra selected columns come as the
+    driver gives them.
     """
 
     def __init__(self, build: Callable[..., QuerySet], *names: str, text: tuple[str, ...] = ()) -> None:
