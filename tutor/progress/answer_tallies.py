@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 TALLY = "progress_moduleanswertally"
 
@@ -117,6 +117,16 @@ def _statements(vendor: str, *, install: bool) -> list[str]:
     raise NotImplementedError(f"Answer tallies have triggers for PostgreSQL and SQLite, not {vendor}.")
 
 
+def answers_by_learner_and_module(cards: QuerySet) -> QuerySet:
+    """(learner id, module id, cards answered, cards whose latest answer was right) over these cards, grouped: what
+    a tally holds, counted from the cards themselves."""
+    return (
+        cards.values_list("learner_id", "question__module_id")
+        .annotate(answered=Count("id"), right=Count("id", filter=Q(last_answer_correct=True)))
+        .order_by()
+    )
+
+
 def recount_answer_tallies(*, module_ids: Iterable[int] | None = None, card_model=None, tally_model=None) -> int:
     """Count the tallies again from the cards: of the given modules (all when None). Returns the rows written.
 
@@ -139,11 +149,7 @@ def recount_answer_tallies(*, module_ids: Iterable[int] | None = None, card_mode
             tallies = tallies.filter(module_id__in=modules)
             cards = cards.filter(question__module_id__in=modules)
         tallies.delete()
-        counted = (
-            cards.values_list("learner_id", "question__module_id")
-            .annotate(answered=Count("id"), right=Count("id", filter=Q(last_answer_correct=True)))
-            .order_by()
-        )
+        counted = answers_by_learner_and_module(cards)
         rows = [
             tally_model(learner_id=learner_id, module_id=module_id, answered=answered, right_latest=right)
             for learner_id, module_id, answered, right in counted

@@ -13,7 +13,7 @@ from django.db.models import Exists, JSONField, Subquery
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import QuestionView
 from tutor.study.models import Card, Flag, MemoryState, StudyDeadline
-from tutor.study.prepared import PreparedQuery
+from tutor.study.prepared import EpochMicroseconds, PreparedQuery, moment_of
 from tutor.study.scheduler_fits import parameters_in_force_query
 
 LOCKED_CARD = PreparedQuery(
@@ -23,7 +23,9 @@ LOCKED_CARD = PreparedQuery(
             parameters_in_force=Subquery(parameters_in_force_query(learner_id), output_field=JSONField()),
             flagged=Exists(Flag.objects.filter(learner_id=learner_id, question_id=question_id)),
             deadline=Subquery(
-                StudyDeadline.objects.filter(learner_id=learner_id, module_slug=module_slug).values("due_at")[:1]
+                StudyDeadline.objects.filter(learner_id=learner_id, module_slug=module_slug).values(
+                    due_us=EpochMicroseconds("due_at")
+                )[:1]
             ),
         )
         .filter(learner_id=learner_id, question_id=question_id)
@@ -58,12 +60,6 @@ def locked_card(*, learner: User, question: QuestionView, clock: Callable[[], dt
         card.parameters_in_force = json.loads(card.parameters_in_force)
     card.flagged = bool(card.flagged)
     # Deadlines come with assigned modules, which are the learner's required modules; any other row is ignored.
-    card.deadline = _as_moment(card.deadline) if question.module_slug in (learner.modules_required or ()) else None
+    assigned = question.module_slug in (learner.modules_required or ())
+    card.deadline = moment_of(card.deadline) if assigned and card.deadline is not None else None
     return card
-
-
-def _as_moment(value) -> dt.datetime | None:
-    """A moment read from an extra column: a datetime on PostgreSQL, ISO text in UTC on SQLite."""
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)

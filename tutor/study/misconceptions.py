@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
 from tutor.accounts.models import User
@@ -16,6 +16,7 @@ from tutor.catalog.models import Misconception
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView, catalog
 from tutor.study.marking import Marking, mark_answer
 from tutor.study.models import LearnerMisconception, PracticeMode, PracticePool, ReviewLog
+from tutor.study.prepared import PreparedQuery
 from tutor.study.services import StudyError, start_practice_test
 
 PRACTICE_SIZE = 10
@@ -133,9 +134,16 @@ class MisconceptionStanding:
         return self.right_since == 0
 
 
-def active_misconception_slugs(*, learner: User) -> QuerySet:
+# Read on every study page with due cards: compiled once (see `prepared`).
+HELD_IDEAS = PreparedQuery(
+    lambda learner_id: LearnerMisconception.objects.filter(learner_id=learner_id, right_since=0).values_list("slug"),
+    "learner_id",
+)
+
+
+def held_idea_slugs(*, learner_id: int) -> set[str]:
     """The slugs of the ideas the learner currently holds (chosen and not answered right since)."""
-    return LearnerMisconception.objects.filter(learner=learner, right_since=0).values_list("slug", flat=True)
+    return {slug for (slug,) in HELD_IDEAS.rows(learner_id=learner_id)}
 
 
 def learner_misconceptions(*, learner: User, snapshot: CatalogSnapshot) -> list[MisconceptionStanding]:

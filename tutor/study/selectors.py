@@ -20,11 +20,10 @@ from django.db.models import (
 
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
-from tutor.study.misconceptions import misconceptions_targeted
+from tutor.study.misconceptions import held_idea_slugs, misconceptions_targeted
 from tutor.study.models import (
     Card,
     Flag,
-    LearnerMisconception,
     MemoryState,
     PracticeItem,
     PracticePool,
@@ -121,13 +120,6 @@ STUDY_CARDS = PreparedQuery(
     ),
     "learner_id",
 )
-# The ideas the learner holds (chosen and not answered right since): `misconceptions.active_misconception_slugs`.
-HELD_IDEAS = PreparedQuery(
-    lambda learner_id: (
-        LearnerMisconception.objects.filter(learner_id=learner_id, right_since=0).order_by().values_list("slug")
-    ),
-    "learner_id",
-)
 
 
 def study_queue(
@@ -163,11 +155,7 @@ def study_queue(
         if updated_us is not None and (last_us is None or last_us < updated_us):
             notes.append((question_id, update_note))
         if due_us <= now_us:
-            recall = (
-                recall_after_days((now_us - last_us) / MICROSECONDS_PER_DAY, stability, curve=curve)
-                if last_us is not None and stability
-                else 0.0
-            )
+            recall = recall_after(last_review_us=last_us, stability=stability, at_us=now_us, curve=curve)
             due_now.append((recall, due_us, question))
             continue
         done_today += last_us is not None and last_us >= day_start_us
@@ -175,7 +163,7 @@ def study_queue(
         if next_due_us is None or due_us < next_due_us:
             next_due_us = due_us
     next_due_at = moment_of(next_due_us) if next_due_us is not None else None
-    active = {slug for (slug,) in HELD_IDEAS.rows(learner_id=learner.pk)} if due_now else set()
+    active = held_idea_slugs(learner_id=learner.pk) if due_now else set()
     due = [
         (int(recall // URGENCY_BAND), not targets_any(question, active), recall, due_at, question.id)
         for recall, due_at, question in due_now
@@ -207,13 +195,13 @@ def targets_any(question: QuestionView, misconceptions: set[str]) -> bool:
 
 
 def recall_after(
-    *, last_review: dt.datetime | None, stability: float | None, at: dt.datetime, curve: tuple[float, float]
+    *, last_review_us: int | None, stability: float | None, at_us: int, curve: tuple[float, float]
 ) -> float:
-    """Predicted recall at `at` of a card last reviewed at `last_review` (0 for a card never reviewed), with the
-    scheduler's forgetting curve (see `scheduler.recall_curve`)."""
-    if last_review is None or not stability:
+    """Predicted recall at `at_us` of a card last reviewed at `last_review_us` (both in microseconds since 1970; 0
+    for a card never reviewed), with the scheduler's forgetting curve (see `scheduler.recall_curve`)."""
+    if last_review_us is None or not stability:
         return 0.0
-    return recall_after_days((at - last_review).total_seconds() / 86400, stability, curve=curve)
+    return recall_after_days((at_us - last_review_us) / MICROSECONDS_PER_DAY, stability, curve=curve)
 
 
 def interleaved_new_questions(snapshot: CatalogSnapshot, module_ids: set[int]) -> list[QuestionView]:

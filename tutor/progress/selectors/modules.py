@@ -14,6 +14,7 @@ from django.db.models import Count, F, FloatField, Q, Value
 from django.db.models.functions import Greatest, Power
 
 from tutor.catalog.snapshot import CatalogSnapshot, ModuleView
+from tutor.progress.answer_tallies import answers_by_learner_and_module
 from tutor.progress.models import ModuleAnswerTally
 from tutor.study.evidence_updates import is_updated_since_answered
 from tutor.study.models import Card
@@ -146,11 +147,8 @@ def module_answer_counts(
         ).values_list("learner_id", "module_id", "answered", "right_latest")
     }
     if left_out and counts:
-        not_counted = (
+        not_counted = answers_by_learner_and_module(
             Card.objects.filter(OneOf(F("learner_id"), learner_ids), question_id__in=left_out)
-            .values_list("learner_id", "question__module_id")
-            .annotate(answered=Count("id"), right=Count("id", filter=Q(last_answer_correct=True)))
-            .order_by()
         )
         for learner_id, module_id, answered, right in not_counted:
             if (learner_id, module_id) in counts:
