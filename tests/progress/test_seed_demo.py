@@ -244,7 +244,8 @@ def test_seeded_logs_carry_what_true_retention_needs(tiny_catalog):
     """Every seeded review after a card's first has the elapsed time, the previous interval and the day flag."""
     from tutor.study.models import MemoryState
 
-    seed(*SMALL)
+    # A fixed seed: with a random one, three learners over ten days now and then have no card in review yet.
+    seed(*SMALL, "--seed", "2")
     later = ReviewLog.objects.exclude(state_before=MemoryState.NEW)
     assert later.exists()
     assert not later.filter(elapsed_days__isnull=True).exists()
