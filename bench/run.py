@@ -38,9 +38,12 @@ SEED = 1
 # The goals, as shares of the bare view's requests/s in the same run.
 GOALS = {"study page": 0.25, "answer (htmx)": 0.25, "dashboard": 0.05, "cohort dashboard": 0.05, "item analysis": 0.05}
 SCALE = {"learners": 1000, "cohort": 500}
-# What the seeded population depends on: a cached copy is used only while none of these has changed.
-POPULATION_INPUTS = ("tutor/*/migrations/*.py", "content/**/*", "tutor/study/simulation/*.py", "tutor/study/*.py",
-                     "tutor/progress/management/commands/seed_demo.py", "tutor/progress/copy_rows.py")  # fmt: skip
+# What the seeded population's rows depend on: a cached copy is used only while none of these has changed (the
+# content, the simulated learners, the scheduler they study with, and the seeding command). Migrations added since
+# are applied to the copy, which rebuilds what they derive; `--rebuild` seeds afresh.
+POPULATION_INPUTS = ("content/**/*", "tutor/study/simulation/*.py", "tutor/study/review.py", "tutor/study/scheduler.py",
+                     "tutor/study/models.py", "tutor/progress/management/commands/seed_demo.py",
+                     "tutor/progress/copy_rows.py")  # fmt: skip
 
 
 @dataclass
@@ -94,6 +97,7 @@ def main() -> int:
             print(f"Copying the cached population {template} (--rebuild to seed it again).", flush=True)
             create_database(args.postgres, database, template=template)
             created = True
+            manage(env, "migrate", "--no-input", "--verbosity", "0")
         else:
             create_database(args.postgres, database)
             created = True
