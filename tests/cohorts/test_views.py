@@ -375,10 +375,10 @@ def test_item_analysis_page_and_a_bad_filter(client, educator, cohort, bank, ans
 
 def test_item_analysis_names_misconceptions_in_words(client, educator, cohort, bank, answer):
     learner = MembershipFactory(cohort=cohort).learner
-    assignment = AssignmentFactory(cohort=cohort, module_slugs=["history"])
     MisconceptionFactory(
         slug="history-error-c", label="The ban followed harm to patients", corrects=bank.history_questions[0].section
     )
+    assignment = AssignmentFactory(cohort=cohort, module_slugs=["history"])
     answer(learner, bank.history_questions[0], "c", timezone.now())
     client.force_login(educator)
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from tutor.catalog.content import ContentTree, QuestionData
 from tutor.catalog.models import ContentLoad, Misconception, Module, Option, Question, Section, Source
 from tutor.catalog.rendering import RENDERER_VERSION, cited_keys, render_markdown
-from tutor.catalog.signals import evidence_changed, questions_moved
+from tutor.catalog.signals import evidence_changed, question_bank_changed, questions_moved
 
 
 @dataclass
@@ -39,7 +39,14 @@ class LoadReport:
     misconceptions: ChangeCount = field(default_factory=ChangeCount)
     # Questions whose facts changed in this load: (question id, new revision, the note learners read).
     evidence_changes: list[tuple[int, int, str]] = field(default_factory=list)
+    # Some questions moved from one module to another (counted as unchanged above).
+    questions_moved: bool = False
     applied: bool = False
+
+    @property
+    def question_bank_changed(self) -> bool:
+        """Questions were added, changed, retired or moved, or modules were: what each assignment holds changed."""
+        return bool(self.modules.changed or self.questions_moved or any(c.changed for c in self.questions.values()))
 
     @property
     def changed(self) -> int:
@@ -91,6 +98,8 @@ def load_content_tree(*, tree: ContentTree, dry_run: bool = False, rerender: boo
                 changes = list(report.evidence_changes)
                 # Learners' cards belong to the study app, which listens: the catalog never imports it.
                 transaction.on_commit(lambda: evidence_changed.send(sender=Question, changes=changes))
+            if report.question_bank_changed and not dry_run:
+                transaction.on_commit(lambda: question_bank_changed.send(sender=Question))
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -320,6 +329,7 @@ def _sync_questions(
     if modules_changed:
         # Inside the load's transaction, so that whatever the apps above recount is undone with a failed load.
         questions_moved.send(sender=Question, module_ids=frozenset(modules_changed))
+        report.questions_moved = True
     if updated:
         Option.objects.filter(question__in=updated).delete()
     Option.objects.bulk_create([option for question, data in rewritten for option in _options(question, data)])

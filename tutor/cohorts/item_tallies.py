@@ -73,6 +73,13 @@ def rebuild_item_tallies(*, cohort_ids: Iterable[int], tally=ItemAnswerTally, re
 
 
 def rebuild_tallies_of_learners(*, learner_ids: Iterable[int]) -> int:
-    """Rebuild the tallies of every cohort the learners belong to (after their answers were written in bulk)."""
+    """Rebuild the tallies of every cohort the learners belong to (after their answers were written in bulk), and
+    count their assignments' discrimination again."""
+    from tutor.cohorts.item_discrimination import after_cohort_change
+
     cohort_ids = set(Membership.objects.filter(learner_id__in=list(learner_ids)).values_list("cohort_id", flat=True))
-    return rebuild_item_tallies(cohort_ids=cohort_ids) if cohort_ids else 0
+    if not cohort_ids:
+        return 0
+    written = rebuild_item_tallies(cohort_ids=cohort_ids)
+    after_cohort_change(cohort_ids=cohort_ids)
+    return written

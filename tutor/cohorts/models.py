@@ -284,3 +284,40 @@ class ItemAnswerTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cohort_id}:{self.question_id} {self.answer} given {self.attempts} times"
+
+
+class DiscriminationCount(models.Model):
+    """When an assignment's discrimination indices were last counted, and whether they are behind.
+
+    Each question's discrimination needs every member's total over the assignment, so it is counted away from the
+    item analysis page (`tutor.cohorts.item_discrimination`), which only reads the result. A member's first attempt,
+    a change of members, of the assignment's modules or of the question bank marks the count `behind` and arranges
+    a new one; `fingerprint` is the question bank's at the time of the count.
+    """
+
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.CASCADE, primary_key=True, related_name="discrimination_count"
+    )
+    counted_at = models.DateTimeField(null=True, blank=True)
+    behind = models.BooleanField(default=False, help_text="Answers or members have changed since the last count.")
+
+    def __str__(self) -> str:
+        return f"discrimination of assignment {self.assignment_id} counted at {self.counted_at}"
+
+
+class ItemDiscrimination(models.Model):
+    """Moodle's discrimination index of one question of an assignment over the cohort's first attempts, as last
+    counted (see `DiscriminationCount`). A question whose index is undefined (fewer than two learners, or scores
+    that do not vary) has no row."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="item_discriminations")
+    question = models.ForeignKey("catalog.Question", on_delete=models.CASCADE, related_name="+")
+    value = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "question"], name="one_discrimination_per_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}:{self.question_id} discrimination {self.value:.2f}"

@@ -12,10 +12,13 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from tutor.accounts.models import User
+from tutor.catalog.signals import question_bank_changed
+from tutor.catalog.snapshot import forget_catalog
+from tutor.cohorts import item_discrimination
 from tutor.cohorts.completion_records import may_complete_an_assignment, record_learner_completions
 from tutor.cohorts.item_tallies import count_first_attempt, rebuild_item_tallies
-from tutor.cohorts.models import Cohort, Membership
-from tutor.study.models import ReviewLog
+from tutor.cohorts.models import Assignment, Cohort, Membership
+from tutor.study.models import MemoryState, ReviewLog
 from tutor.study.signals import answer_recorded, practice_test_finished
 
 logger = logging.getLogger(__name__)
@@ -31,26 +34,36 @@ def completions_after_answer(
 
 
 @receiver(answer_recorded, dispatch_uid="cohorts.item_tallies_after_answer")
-def item_tallies_after_answer(*, log: ReviewLog | None = None, **_: object) -> None:
+def item_tallies_after_answer(*, log: ReviewLog | None = None, learner: User | None = None, **_: object) -> None:
     if log is None:
+        return
+    if log.state_before != MemoryState.NEW:
         return
     try:
         count_first_attempt(log=log)
     except Exception:
         # The next change of members rebuilds the cohort's tallies from the ledger.
         logger.exception("could not count a first attempt for learner %s", log.learner_id)
+    if learner is not None and not may_complete_an_assignment(learner=learner, question_id=log.question_id):
+        return  # in no module assigned to the learner: no assignment's discrimination changes
+    try:
+        item_discrimination.after_first_attempt(learner_id=log.learner_id)
+    except Exception:
+        logger.exception("could not arrange a discrimination count after learner %s's answer", log.learner_id)
 
 
 @receiver(post_save, sender=Membership, dispatch_uid="cohorts.item_tallies_after_join")
 def item_tallies_after_join(*, instance: Membership, created: bool, **_: object) -> None:
     if created:
         rebuild_item_tallies(cohort_ids=[instance.cohort_id])
+        item_discrimination.after_cohort_change(cohort_ids=[instance.cohort_id])
 
 
 @receiver(post_delete, sender=Membership, dispatch_uid="cohorts.item_tallies_after_leave")
 def item_tallies_after_leave(*, instance: Membership, origin: object = None, **_: object) -> None:
     if isinstance(origin, Membership) or getattr(origin, "model", None) is Membership:
         rebuild_item_tallies(cohort_ids=[instance.cohort_id])
+        item_discrimination.after_cohort_change(cohort_ids=[instance.cohort_id])
     else:
         # Part of a larger deletion (an account, a cohort): count again after the commit, if the cohort is left.
         transaction.on_commit(partial(_rebuild_if_cohort_exists, instance.cohort_id), robust=True)
@@ -59,6 +72,21 @@ def item_tallies_after_leave(*, instance: Membership, origin: object = None, **_
 def _rebuild_if_cohort_exists(cohort_id: int) -> None:
     if Cohort.objects.filter(pk=cohort_id).exists():
         rebuild_item_tallies(cohort_ids=[cohort_id])
+        item_discrimination.after_cohort_change(cohort_ids=[cohort_id])
+
+
+@receiver(post_save, sender=Assignment, dispatch_uid="cohorts.discrimination_after_assignment_saved")
+def discrimination_after_assignment_saved(*, instance: Assignment, update_fields=None, **_: object) -> None:
+    # Made, or perhaps given other modules: its questions, and so their discrimination, may differ.
+    if update_fields is None or "module_slugs" in update_fields:
+        item_discrimination.after_assignment_change(assignment_id=instance.pk)
+
+
+@receiver(question_bank_changed, dispatch_uid="cohorts.discrimination_after_bank_changed")
+def discrimination_after_bank_changed(**_: object) -> None:
+    # After the load's commit: the catalog this process holds is read again before counting.
+    forget_catalog()
+    item_discrimination.after_bank_change()
 
 
 @receiver(practice_test_finished, dispatch_uid="cohorts.completions_after_exam")

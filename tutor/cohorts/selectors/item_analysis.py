@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, Sum, TextChoices
 
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
+from tutor.cohorts.item_discrimination import CountedDiscrimination, counted_discrimination
 from tutor.cohorts.item_tallies import canonical_answer
 from tutor.cohorts.models import Assignment, ItemAnswerTally
 from tutor.cohorts.selectors.access import (
@@ -26,7 +27,7 @@ from tutor.study.item_statistics import (  # noqa: F401  (re-exported: the cohor
 )
 from tutor.study.marking import mark_answer
 from tutor.study.misconceptions import holders_named
-from tutor.study.models import MemoryState, ReviewLog
+from tutor.study.models import ReviewLog
 
 
 class AttemptKind(TextChoices):
@@ -168,6 +169,8 @@ class ItemAnalysis:
     kind: str
     items: list[ItemStats]
     misconceptions: list[MisconceptionRow]
+    # For first attempts, when the stored discrimination indices were counted; None when counted for this page.
+    discrimination_count: CountedDiscrimination | None = None
 
     @property
     def flagged_count(self) -> int:
@@ -186,13 +189,14 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
     """Per-question statistics over the cohort's current learners, one attempt per learner and question.
 
     First attempts (the default) are the answers given while the card was new, before any feedback, as a test
-    would see them; latest attempts show what the cohort answers now. Three queries at most:
+    would see them; latest attempts show what the cohort answers now. Four queries at most:
       1. the distinct answers with how many gave each, how many were right and their summed score: for first
          attempts the cohort's `ItemAnswerTally` rows, kept as answers are recorded; for latest attempts grouped
          from the members' latest logs. Each distinct answer is marked once, by its question's type;
-      2. (learner, question, score) rows for the discrimination index, which needs each learner's total (first
-         attempts through the partial index on them): at most learners times questions of the assignment;
-      3. the members who have chosen each misconception (their own running counts), when any was chosen.
+      2. and 3. for first attempts, the discrimination indices as last counted (`item_discrimination`) and when;
+         for latest attempts, (learner, question, score) rows to work them out, since each needs every learner's
+         total: at most learners times questions of the assignment;
+      4. the members who have chosen each misconception (their own running counts), when any was chosen.
     """
     questions = assignment_questions(assignment, snapshot)
     question_ids = [q.id for q in questions]
@@ -210,9 +214,6 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
         answers = [(q, canonical_answer(answer), n, right, score) for q, answer, n, right, score in grouped]
     else:
         # First attempts: the cohort's tallies, kept as answers are recorded (identical answers already grouped).
-        logs = ReviewLog.objects.filter(
-            learner_id__in=members, question_id__in=question_ids, state_before=MemoryState.NEW
-        )
         answers = list(
             ItemAnswerTally.objects.filter(cohort_id=assignment.cohort_id, question_id__in=question_ids).values_list(
                 "question_id", "answer", "attempts", "correct", "score_sum"
@@ -229,9 +230,14 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
         if question is not None:
             for key in counted_keys(snapshot, question, answer_text):
                 counts[question_id][key] += n
-    discrimination = discrimination_by_question(
-        logs.values_list("learner_id", "question_id", "score").order_by(), question_ids
-    )
+    if kind == AttemptKind.LATEST:
+        counted = None
+        discrimination = discrimination_by_question(
+            logs.values_list("learner_id", "question_id", "score").order_by(), question_ids
+        )
+    else:
+        counted = counted_discrimination(assignment)
+        discrimination = counted.values
 
     items = []
     times_by_tag: Counter[str] = Counter()
@@ -277,4 +283,6 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
         ),
         key=lambda r: (-r.times, r.tag),
     )
-    return ItemAnalysis(assignment=assignment, kind=kind, items=items, misconceptions=misconceptions)
+    return ItemAnalysis(
+        assignment=assignment, kind=kind, items=items, misconceptions=misconceptions, discrimination_count=counted
+    )
