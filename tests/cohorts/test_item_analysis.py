@@ -369,3 +369,21 @@ def test_an_item_row_is_drawn_as_the_table_row_the_page_always_drew():
         '<td class="item-figures"><span>1 attempt</span> <span>100% right</span> <span>discrimination 0.10</span></td>'
         '<td class="item-answers"><p class="shares-note">Every attempt was right.</p></td></tr>'
     )
+
+
+def test_an_unchanged_assignment_is_worked_out_and_drawn_once_and_a_new_answer_draws_it_afresh(
+    cohort_of_four, bank, answer
+):
+    from tutor.cohorts.selectors import drawn_items
+
+    first = item_analysis(assignment=cohort_of_four, snapshot=catalog())
+    second = item_analysis(assignment=cohort_of_four, snapshot=catalog())
+    assert second.table is first.table and drawn_items(second) is drawn_items(first)
+
+    newcomer = MembershipFactory(cohort=cohort_of_four.cohort).learner
+    answer(newcomer, bank.history_questions[0], "a", NOW)
+    third = item_analysis(assignment=cohort_of_four, snapshot=catalog())
+
+    assert third.table is not first.table
+    assert (by_qid(third)["history-001"].attempts, by_qid(first)["history-001"].attempts) == (5, 4)
+    assert "5 attempts" in drawn_items(third).rows_html and "5 attempts" not in drawn_items(first).rows_html

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -164,6 +165,8 @@ class CatalogSnapshot:
     _orders: dict[tuple, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
     _rendered: dict[tuple, str] = field(default_factory=dict, repr=False, compare=False)
     _remembered: dict[tuple, object] = field(default_factory=dict, repr=False, compare=False)
+    _recent: OrderedDict[tuple, object] = field(default_factory=OrderedDict, repr=False, compare=False)
+    _recent_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def live_questions(self) -> list[QuestionView]:
@@ -214,6 +217,20 @@ class CatalogSnapshot:
             if len(self._remembered) < REMEMBERED_MAX:
                 self._remembered[key] = value
             return value
+
+    def recent[T](self, key: tuple, work: Callable[[], T], *, keep: int = 32) -> T:
+        """A value worked out from the catalog and data named in full by the key (an assignment's answer counts),
+        kept while it is among the `keep` most recently used; new data makes a new key, never a stale value."""
+        with self._recent_lock:
+            if key in self._recent:
+                self._recent.move_to_end(key)
+                return self._recent[key]
+        value = work()
+        with self._recent_lock:
+            self._recent[key] = value
+            while len(self._recent) > keep:
+                self._recent.popitem(last=False)
+        return value
 
     def question_by_qid(self, qid: str) -> QuestionView | None:
         if not hasattr(self, "_by_qid"):

@@ -57,9 +57,11 @@ from tutor.cohorts.selectors.item_analysis import (  # noqa: F401
     pearson,
 )
 from tutor.cohorts.selectors.item_rows import (  # noqa: F401
+    DrawnItems,
     ItemRow,
     OptionLine,
     UnattemptedRow,
+    drawn_items,
     item_rows,
     option_line,
     options_html,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum, TextChoices
 
@@ -171,6 +171,7 @@ class ItemAnalysis:
     misconceptions: list[MisconceptionRow]
     # For first attempts, when the stored discrimination indices were counted; None when counted for this page.
     discrimination_count: CountedDiscrimination | None = None
+    table: ItemTable | None = None
 
     @property
     def flagged_count(self) -> int:
@@ -183,6 +184,74 @@ class ItemAnalysis:
     @property
     def unattempted_items(self) -> list[ItemStats]:
         return [item for item in self.items if not item.attempts]
+
+
+@dataclass(frozen=True)
+class ItemTable:
+    """The questions' statistics and the wrong ideas behind the answers, worked out from the answers' counts and the
+    discrimination indices alone. `drawn` keeps what the page makes of them (its rows), made once per table."""
+
+    items: list[ItemStats]
+    times_by_tag: Counter
+    questions_by_tag: dict[str, dict[int, QuestionView]]
+    label_by_tag: dict[str, str]
+    drawn: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+def item_table(
+    questions: list[QuestionView], answers: list[tuple], discrimination: dict[int, float], snapshot: CatalogSnapshot
+) -> ItemTable:
+    """Each question's attempts, facility, options chosen and discrimination, and each misconception's count, from
+    (question id, canonical answer, how many gave it, how many were right, summed score) rows."""
+    totals: dict[int, dict] = defaultdict(lambda: {"attempts": 0, "right": 0, "score_sum": 0.0})
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for question_id, answer_text, n, right, score_sum in answers:
+        total = totals[question_id]
+        total["attempts"] += n
+        total["right"] += right
+        total["score_sum"] += score_sum or 0.0
+        question = snapshot.questions.get(question_id)
+        if question is not None:
+            for key in counted_keys(snapshot, question, answer_text):
+                counts[question_id][key] += n
+    items = []
+    times_by_tag: Counter[str] = Counter()
+    questions_by_tag: dict[str, dict[int, QuestionView]] = defaultdict(dict)
+    label_by_tag: dict[str, str] = {}
+    for question in questions:
+        row = totals.get(question.id, {})
+        attempts = row.get("attempts", 0)
+        mean_score = row["score_sum"] / attempts if attempts else None
+        spec = question.type_spec
+        options = spec.option_shares(question, counts[question.id], attempts)
+        items.append(
+            ItemStats(
+                question=question,
+                attempts=attempts,
+                right=row.get("right", 0),
+                mean_score=mean_score,
+                discrimination=discrimination.get(question.id),
+                options=options,
+                option_kind=spec.share_kind,
+                shares_note=spec.shares_note,
+            )
+        )
+        for option in options:
+            if not option.is_correct and option.count and option.misconception:
+                times_by_tag[option.misconception] += option.count
+                questions_by_tag[option.misconception][question.id] = question
+                label_by_tag[option.misconception] = option.misconception_label or option.misconception
+    return ItemTable(items, times_by_tag, dict(questions_by_tag), label_by_tag)
+
+
+def remembered_item_table(
+    questions: list[QuestionView], answers: list[tuple], discrimination: dict[int, float], snapshot: CatalogSnapshot
+) -> ItemTable:
+    """`item_table`, kept with the catalog for the same questions, answer counts and indices: an educator looking
+    again at an assignment nobody has answered since gets the table (and its drawn rows) already made. The key is
+    the data itself, so a new first attempt or a new count makes a new key, never a stale table."""
+    key = ("item_table", tuple(q.id for q in questions), tuple(sorted(answers)), tuple(sorted(discrimination.items())))
+    return snapshot.recent(key, lambda: item_table(questions, answers, discrimination, snapshot))
 
 
 def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: str = AttemptKind.FIRST) -> ItemAnalysis:
@@ -219,53 +288,16 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
                 "question_id", "answer", "attempts", "correct", "score_sum"
             )
         )
-    totals: dict[int, dict] = defaultdict(lambda: {"attempts": 0, "right": 0, "score_sum": 0.0})
-    counts: dict[int, Counter] = defaultdict(Counter)
-    for question_id, answer_text, n, right, score_sum in answers:
-        total = totals[question_id]
-        total["attempts"] += n
-        total["right"] += right
-        total["score_sum"] += score_sum or 0.0
-        question = snapshot.questions.get(question_id)
-        if question is not None:
-            for key in counted_keys(snapshot, question, answer_text):
-                counts[question_id][key] += n
     if kind == AttemptKind.LATEST:
         counted = None
         discrimination = discrimination_by_question(
             logs.values_list("learner_id", "question_id", "score").order_by(), question_ids
         )
+        table = item_table(questions, answers, discrimination, snapshot)
     else:
         counted = counted_discrimination(assignment)
-        discrimination = counted.values
-
-    items = []
-    times_by_tag: Counter[str] = Counter()
-    questions_by_tag: dict[str, dict[int, QuestionView]] = defaultdict(dict)
-    label_by_tag: dict[str, str] = {}
-    for question in questions:
-        row = totals.get(question.id, {})
-        attempts = row.get("attempts", 0)
-        mean_score = row["score_sum"] / attempts if attempts else None
-        spec = question.type_spec
-        options = spec.option_shares(question, counts[question.id], attempts)
-        items.append(
-            ItemStats(
-                question=question,
-                attempts=attempts,
-                right=row.get("right", 0),
-                mean_score=mean_score,
-                discrimination=discrimination.get(question.id),
-                options=options,
-                option_kind=spec.share_kind,
-                shares_note=spec.shares_note,
-            )
-        )
-        for option in options:
-            if not option.is_correct and option.count and option.misconception:
-                times_by_tag[option.misconception] += option.count
-                questions_by_tag[option.misconception][question.id] = question
-                label_by_tag[option.misconception] = option.misconception_label or option.misconception
+        table = remembered_item_table(questions, answers, counted.values, snapshot)
+    times_by_tag, questions_by_tag, label_by_tag = table.times_by_tag, table.questions_by_tag, table.label_by_tag
     holding = holders_named(learner_ids=members, slugs=list(times_by_tag)) if times_by_tag else {}
     misconceptions = sorted(
         (
@@ -284,5 +316,10 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
         key=lambda r: (-r.times, r.tag),
     )
     return ItemAnalysis(
-        assignment=assignment, kind=kind, items=items, misconceptions=misconceptions, discrimination_count=counted
+        assignment=assignment,
+        kind=kind,
+        items=table.items,
+        misconceptions=misconceptions,
+        discrimination_count=counted,
+        table=table,
     )

@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from tutor.catalog.snapshot import QuestionView
-from tutor.cohorts.selectors.item_analysis import ItemStats
+from tutor.cohorts.selectors.item_analysis import ItemAnalysis, ItemStats
 from tutor.questions.base import OptionShare, plain_label
 from tutor.web.html_rows import esc, html_join
 from tutor.web.number_formats import percent
@@ -210,3 +210,23 @@ def unattempted_rows(items: Iterable[ItemStats]) -> list[UnattemptedRow]:
         )
         for item in items
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnItems:
+    """The item table as the page draws it: the attempted questions' rows, written out, and those not attempted."""
+
+    rows: list[ItemRow]
+    rows_html: SafeString
+    unattempted: list[UnattemptedRow]
+
+
+def drawn_items(analysis: ItemAnalysis) -> DrawnItems:
+    """The page's rows, made once per item table: an unchanged table (see `remembered_item_table`) is drawn once."""
+    drawn = analysis.table.drawn if analysis.table is not None else {}
+    if "items" not in drawn:
+        rows = item_rows(analysis.attempted_items)
+        drawn["items"] = DrawnItems(
+            rows, html_join(row.html for row in rows), unattempted_rows(analysis.unattempted_items)
+        )
+    return drawn["items"]
