@@ -86,6 +86,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="tutor-bench-"))
     database = f"tutor_bench_{os.getpid()}"
     server: subprocess.Popen | None = None
+    worker: subprocess.Popen | None = None
     created = False
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
@@ -111,6 +112,7 @@ def main() -> int:
 
         port = free_port()
         server = start_gunicorn(env, port, workdir)
+        worker = start_worker(env, workdir)
         wait_until_serving(port, server, workdir)
 
         import django
@@ -122,8 +124,9 @@ def main() -> int:
         results = [measure(wrk, port, endpoint, args, workdir, server) for endpoint in endpoints]
         print_table(results, args, load_before)
     finally:
-        if server is not None:
-            stop_gunicorn(server)
+        for process in (server, worker):
+            if process is not None:
+                stop_gunicorn(process)
         if "django" in sys.modules:
             from django.db import connections
 
@@ -275,6 +278,7 @@ def bench_environment(server_url: str, database: str, workdir: Path, *, redis_ur
         ALLOWED_HOSTS=HOST,
         BENCH_STATIC_ROOT=str(workdir / "static"),
         LOG_LEVEL="WARNING",
+        TASKS="database",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
     )
     return env
@@ -317,6 +321,26 @@ def start_gunicorn(env: dict[str, str], port: int, workdir: Path) -> subprocess.
     print(f"gunicorn: 2 sync workers on http://{HOST}:{port}, DEBUG off, PostgreSQL.", flush=True)
     # A session of its own, so that stopping it reaches the master and its workers and nothing else.
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+
+
+def start_worker(env: dict[str, str], workdir: Path) -> subprocess.Popen:
+    """One task worker (`manage.py db_worker`), as in production: it counts the assignments' discrimination."""
+    log = open(workdir / "worker.log", "w")  # noqa: SIM115 - closed with the process
+    command = [sys.executable, "manage.py", "db_worker", "--interval", "0.5", "--no-startup-delay"]
+    print("A task worker (manage.py db_worker, TASKS=database).", flush=True)
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log)
+
+
+def wait_until_counted(assignment_id: int) -> None:
+    """Wait (60 s at most) for the worker to count the new assignment's discrimination indices."""
+    from tutor.cohorts.models import DiscriminationCount
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if DiscriminationCount.objects.filter(assignment_id=assignment_id, counted_at__isnull=False).exists():
+            return
+        time.sleep(0.5)
+    print("  (the worker had not counted the discrimination indices after 60 s)", flush=True)
 
 
 def wait_until_serving(port: int, server: subprocess.Popen, workdir: Path) -> None:
@@ -508,6 +532,7 @@ def cohort_endpoints(port: int, args: argparse.Namespace) -> tuple[Endpoint, End
         exam_pass_mark=None,
         now=now,
     )
+    wait_until_counted(assignment.pk)
     session = log_in(port, "bench-educator", DEFAULT_PASSWORD)
     cohort_page = Endpoint("cohort dashboard", "GET", reverse("cohorts:cohort_dashboard", args=[cohort.pk]))
     cohort_page.lines = [line("GET", cohort_page.path, {"Cookie": session.cookie})]
