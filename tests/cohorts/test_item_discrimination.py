@@ -128,7 +128,7 @@ def test_with_a_task_worker_a_busy_cohort_queues_one_count_not_one_per_answer(
 ):
     from django_tasks_db.models import DBTaskResult
 
-    from tutor.cohorts.tasks import count_item_discrimination
+    from tutor.cohorts.item_discrimination import count_item_discrimination
 
     cohort = CohortFactory(owner=educator)
     assignment = AssignmentFactory(cohort=cohort, module_slugs=["history"])

@@ -5,8 +5,9 @@ answer to a tally as the options' shares are. Instead, whatever changes it (a me
 members, of the assignment's modules, or of the question bank) marks the assignment's count `behind` and arranges a
 new count:
 
-- with a task worker (TASKS=database), one `count_item_discrimination` task per assignment, queued after the commit
-  and only when the count was not already behind, so a busy cohort queues one count at a time, not one per answer;
+- with a task worker (TASKS=database), one `count_item_discrimination` task per assignment (defined here, run by
+  `manage.py db_worker`), queued after the commit and only when the count was not already behind, so a busy
+  cohort queues one count at a time, not one per answer;
 - without one (a developer's machine, the tests), the count is made at once, in the same process.
 
 The page reads the stored values and says when they were counted and whether newer answers are still to be counted.
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import connection, transaction
-from django.tasks import task_backends
+from django.tasks import task, task_backends
 from django.tasks.backends.dummy import DummyBackend
 from django.utils import timezone
 
@@ -142,10 +143,14 @@ def after_bank_change() -> None:
     arrange_counts(_newly_behind("1 = 1", []))
 
 
+@task()
+def count_item_discrimination(assignment_id: int) -> bool:
+    """The worker's task (TASKS=database): count one assignment's indices; False when it has been deleted since."""
+    return count_discrimination(assignment_id=assignment_id)
+
+
 def arrange_counts(assignment_ids: Iterable[int]) -> None:
     """Count now, in this process, when no task worker runs; otherwise queue a task for each after the commit."""
-    from tutor.cohorts.tasks import count_item_discrimination
-
     assignment_ids = sorted(set(assignment_ids))
     if not assignment_ids:
         return
