@@ -7,7 +7,8 @@ new count:
 
 - with a task worker (TASKS=database), one `count_item_discrimination` task per assignment (defined here, run by
   `manage.py db_worker`), queued after the commit and only when the count was not already behind, so a busy
-  cohort queues one count at a time, not one per answer;
+  cohort queues one count at a time, not one per answer; a count arranged by an answer waits 30 seconds, so
+  that a class answering together is counted together;
 - without one (a developer's machine, the tests), the count is made at once, in the same process.
 
 The page reads the stored values and says when they were counted and whether newer answers are still to be counted.
@@ -33,6 +34,10 @@ from tutor.study.item_statistics import discrimination_by_question
 from tutor.study.models import MemoryState, ReviewLog
 
 logger = logging.getLogger(__name__)
+
+# With a worker, a count arranged by an answer waits this long, so that the answers of a class studying together
+# are counted together; a change of members, modules or questions is counted at once.
+ANSWERS_GATHERED_FOR = dt.timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -122,7 +127,8 @@ def after_first_attempt(*, learner_id: int) -> None:
     count arranged for those not already waiting for one."""
     members = connection.ops.quote_name(Membership._meta.db_table)
     arrange_counts(
-        _newly_behind(f"a.cohort_id IN (SELECT m.cohort_id FROM {members} m WHERE m.learner_id = %s)", [learner_id])
+        _newly_behind(f"a.cohort_id IN (SELECT m.cohort_id FROM {members} m WHERE m.learner_id = %s)", [learner_id]),
+        after=ANSWERS_GATHERED_FOR,
     )
 
 
@@ -149,8 +155,9 @@ def count_item_discrimination(assignment_id: int) -> bool:
     return count_discrimination(assignment_id=assignment_id)
 
 
-def arrange_counts(assignment_ids: Iterable[int]) -> None:
-    """Count now, in this process, when no task worker runs; otherwise queue a task for each after the commit."""
+def arrange_counts(assignment_ids: Iterable[int], *, after: dt.timedelta | None = None) -> None:
+    """Count now, in this process, when no task worker runs; otherwise queue a task for each after the commit, to
+    run `after` that long (the answers of a class at work are then counted together, not one count per answer)."""
     assignment_ids = sorted(set(assignment_ids))
     if not assignment_ids:
         return
@@ -158,8 +165,11 @@ def arrange_counts(assignment_ids: Iterable[int]) -> None:
         for assignment_id in assignment_ids:
             _count_safely(assignment_id)
     else:
+        queued = (
+            count_item_discrimination.using(run_after=timezone.now() + after) if after else count_item_discrimination
+        )
         for assignment_id in assignment_ids:
-            transaction.on_commit(partial(count_item_discrimination.enqueue, assignment_id), robust=True)
+            transaction.on_commit(partial(queued.enqueue, assignment_id), robust=True)
 
 
 def _count_safely(assignment_id: int) -> None:
