@@ -294,3 +294,17 @@ def test_statuses_cover_many_learners_and_assignments_in_three_queries(bank, dja
         statuses = assignment_statuses(assignments=assignments, learner_ids=learner_ids, snapshot=snapshot, now=NOW)
 
     assert len(statuses) == 10
+
+
+def test_a_learners_assignments_are_listed_and_none_are_looked_for_when_no_module_is_required(
+    assignment, membership, django_assert_num_queries
+):
+    from tutor.cohorts.selectors import learner_assignments
+
+    learner = type(membership.learner).objects.get(pk=membership.learner_id)  # as a request loads it
+    listed = learner_assignments(learner=learner, snapshot=catalog(), now=NOW)
+    assert [s.assignment.pk for s in listed] == [assignment.pk]
+
+    outsider = MembershipFactory().learner  # in a cohort with nothing assigned
+    with django_assert_num_queries(0):
+        assert learner_assignments(learner=outsider, snapshot=catalog(), now=NOW) == []

@@ -154,7 +154,11 @@ def assignment_statuses(
 
 
 def learner_assignments(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime) -> list[LearnerStatus]:
-    """The learner's assignments from all their cohorts, with status, soonest due first."""
+    """The learner's assignments from all their cohorts, with status, soonest due first. A learner with no module
+    required has none (the required modules are the union of their cohorts' assigned modules, kept by
+    `sync_required_modules`), and is answered without a query, as the progress page of most learners is."""
+    if not learner.modules_required:
+        return []
     assignments = list(
         Assignment.objects.filter(cohort__memberships__learner=learner)
         .select_related("cohort")
