@@ -139,3 +139,33 @@ def test_one_of_many_ids_finds_what_in_finds_with_one_parameter(make_question):
     assert list(Card.objects.filter(OneOf(F("learner_id"), []))) == []
     if connection.vendor == "postgresql":
         assert "= ANY(" in queries.captured_queries[0]["sql"]
+
+
+def test_a_list_of_ids_is_one_value_of_a_prepared_query(make_question):
+    from django.db.models import F
+
+    from tutor.study.prepared import OneOf, PreparedQuery
+
+    learners = [UserFactory() for _ in range(4)]
+    question = make_question()
+    for learner in learners:
+        make_card(learner, question, due=NOW)
+    cards_of = PreparedQuery(
+        lambda learner_ids, question_id: (
+            Card.objects.filter(OneOf(F("learner_id"), learner_ids))
+            .filter(question_id=question_id)
+            .values_list("learner_id", flat=True)
+        ),
+        "learner_ids",
+        "question_id",
+        lists=("learner_ids",),
+    )
+
+    def found(ids):
+        return {row[0] for row in cards_of.rows(learner_ids=ids, question_id=question.pk)}
+
+    assert found([learners[0].pk, learners[2].pk]) == {learners[0].pk, learners[2].pk}
+    assert found([learners[1].pk, *range(10_000_000, 10_000_600)]) == {learners[1].pk}  # many ids, one parameter
+    assert found([]) == set()
+    _sql, params, _, _ = cards_of.compiled()
+    assert len(params) == 2

@@ -62,18 +62,21 @@ _STAND_IN_BASE = -918_273_645
 class PreparedQuery:
     """A queryset whose SQL is compiled once per database and then run with new values.
 
-    `build` makes the queryset from keyword values; it is called once per database with stand-ins (numbers, or text
-    for the names in `text`), and each value must reach the SQL as a query parameter (an id or a slug in a filter),
-    never as literal text. `rows` runs the SQL and returns the rows as the database driver gives them: use it for
-    numbers and text only (SQLite gives dates as text and booleans as 0 and 1). `objects` returns model instances
-    through `Manager.raw`, with Django's own conversions of the model's fields; extra selected columns come as the
-    driver gives them.
+    `build` makes the queryset from keyword values; it is called once per database with stand-ins (numbers, text
+    for the names in `text`, a list of one number for the names in `lists`), and each value must reach the SQL as a
+    query parameter (an id or a slug in a filter, a list of ids through `OneOf`), never as literal text. `rows` runs
+    the SQL and returns the rows as the database driver gives them: use it for numbers and text only (SQLite gives
+    dates as text and booleans as 0 and 1). `objects` returns model instances through `Manager.raw`, with Django's
+    own conversions of the model's fields; extra selected columns come as the driver gives them.
     """
 
-    def __init__(self, build: Callable[..., QuerySet], *names: str, text: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, build: Callable[..., QuerySet], *names: str, text: tuple[str, ...] = (), lists: tuple[str, ...] = ()
+    ) -> None:
         self.build = build
         self.names = names
         self.text = text
+        self.lists = lists
         self._compiled: dict[str, tuple[str, list[Any], list[tuple[int, str]], type[Model]]] = {}
         self._lock = threading.Lock()
 
@@ -91,10 +94,14 @@ class PreparedQuery:
             name: f"stand-in-{-_STAND_IN_BASE + index}" if name in self.text else _STAND_IN_BASE - index
             for index, name in enumerate(self.names)
         }
-        queryset = self.build(**stand_ins)
+        # A list reaches the SQL through `OneOf`, as one parameter encoded for the database.
+        vendor = connections[using].vendor
+        passed = {name: [v] if name in self.lists else v for name, v in stand_ins.items()}
+        sent = {name: OneOf.encoded(v, vendor) if name in self.lists else v for name, v in passed.items()}
+        queryset = self.build(**passed)
         sql, params = queryset.query.get_compiler(using=using).as_sql()
         params = list(params)
-        slots = [(position, name) for position, p in enumerate(params) for name, v in stand_ins.items() if p == v]
+        slots = [(position, name) for position, p in enumerate(params) for name, v in sent.items() if p == v]
         missing = set(self.names) - {name for _, name in slots}
         if missing or any(str(v) in sql for v in stand_ins.values()):
             raise ValueError(f"These values do not reach the SQL as parameters: {sorted(missing) or self.names}.")
@@ -105,8 +112,9 @@ class PreparedQuery:
             raise TypeError(f"Give exactly these values: {', '.join(self.names)}.")
         sql, params, slots, model = self.compiled(using)
         params = list(params)
+        vendor = connections[using].vendor if self.lists else ""
         for position, name in slots:
-            params[position] = values[name]
+            params[position] = OneOf.encoded(values[name], vendor) if name in self.lists else values[name]
         return sql, params, model
 
     def rows(self, *, using: str = "default", **values: Any) -> list[tuple]:
@@ -123,8 +131,9 @@ class PreparedQuery:
 class OneOf(Lookup):
     """`column` is one of many ids, sent as one parameter: `= ANY(%s)` with an array on PostgreSQL, rather than
     `IN (%s, %s, …)` with one parameter per id, which the driver must split and send one by one (for a 500-learner
-    cohort, several milliseconds per query). Elsewhere it is an ordinary IN. Use it in `filter()` as an expression:
-    `filter(OneOf(F("learner_id"), ids))`."""
+    cohort, several milliseconds per query); on SQLite, `IN` over the ids sent as one JSON array. One parameter
+    whatever the number of ids, so a `PreparedQuery` can take the list as a value. Use it in `filter()` as an
+    expression: `filter(OneOf(F("learner_id"), ids))`."""
 
     lookup_name = "one_of"
     prepare_rhs = False
@@ -137,5 +146,12 @@ class OneOf(Lookup):
         if not self.rhs:
             return "1 = 0", []
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]
-        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*lhs_params, *self.rhs]
+            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, self.encoded(self.rhs, connection.vendor)]
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, self.encoded(self.rhs, connection.vendor)]
+
+    @staticmethod
+    def encoded(ids, vendor: str) -> str:
+        """The ids as the one parameter the database takes: an array literal on PostgreSQL (written here: the driver
+        adapts a list of 500 ids element by element), JSON text elsewhere."""
+        ids = ",".join(str(int(value)) for value in ids)
+        return f"{{{ids}}}" if vendor == "postgresql" else f"[{ids}]"

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +25,8 @@ from tutor.cohorts.selectors.statuses import (
     assignment_statuses,
 )
 from tutor.progress.selectors import ModuleProgress, module_progress
+from tutor.study.models import ReviewLog
+from tutor.study.prepared import EpochMicroseconds, PreparedQuery, microseconds_since_epoch, moment_of
 from tutor.study.selectors import start_of_learner_day
 from tutor.web.number_formats import percent
 
@@ -44,6 +47,15 @@ class LearnerRow:
     @property
     def last_active(self) -> dt.datetime | None:
         return self.membership.last_active
+
+    @property
+    def last_active_order(self) -> int:
+        """The last answer's time as a number to sort by (never answered: before everything)."""
+        if isinstance(self.membership, MemberLine):
+            found = self.membership.last_active_us
+            return found if found is not None else -(2**63)
+        moment = self.membership.last_active
+        return microseconds_since_epoch(moment) if moment is not None else -(2**63)
 
     @property
     def overdue(self) -> tuple[LearnerStatus, ...]:
@@ -94,26 +106,43 @@ class LearnerName:
 @dataclass(frozen=True, slots=True)
 class MemberLine:
     """A membership as the dashboard's table reads it: a plain row, not a model instance, since a cohort of 500
-    learners would otherwise build 1,000 of them (membership and user) on every view of the page."""
+    learners would otherwise build 1,000 of them (membership and user) on every view of the page. The last answer's
+    time comes as microseconds since 1970 and becomes a datetime only for the rows a page shows."""
 
     learner_id: int
-    joined_at: dt.datetime
-    last_active: dt.datetime | None
+    last_active_us: int | None
     learner: LearnerName
+
+    @property
+    def last_active(self) -> dt.datetime | None:
+        return moment_of(self.last_active_us) if self.last_active_us is not None else None
+
+
+MEMBER_LINES = PreparedQuery(
+    lambda cohort_id: (
+        Membership.objects.filter(cohort_id=cohort_id)
+        .annotate(
+            last_active_us=EpochMicroseconds(
+                Subquery(
+                    ReviewLog.objects.filter(learner_id=OuterRef("learner_id"))
+                    .order_by("-reviewed_at")
+                    .values("reviewed_at")[:1]
+                )
+            )
+        )
+        .order_by("learner__username")
+        .values_list("learner_id", "last_active_us", "learner__username", "learner__first_name", "learner__last_name")
+    ),
+    "cohort_id",
+)
 
 
 def member_lines(cohort: Cohort) -> list[MemberLine]:
-    """The cohort's learners, by username, with their names and their last answer's time, in one query."""
-    rows = (
-        with_last_active(Membership.objects.filter(cohort=cohort))
-        .order_by("learner__username")
-        .values_list(
-            "learner_id", "joined_at", "last_active", "learner__username", "learner__first_name", "learner__last_name"
-        )
-    )
+    """The cohort's learners, by username, with their names and their last answer's time, in one query compiled
+    once (`PreparedQuery`)."""
     return [
-        MemberLine(learner_id, joined_at, last_active, LearnerName(learner_id, username, first, last))
-        for learner_id, joined_at, last_active, username, first, last in rows
+        MemberLine(learner_id, last_active_us, LearnerName(learner_id, username, first, last))
+        for learner_id, last_active_us, username, first, last in MEMBER_LINES.rows(cohort_id=cohort.pk)
     ]
 
 
@@ -183,8 +212,7 @@ def sorted_rows(rows: list[LearnerRow], sort: str) -> list[LearnerRow]:
     if key == "name":
         return list(reversed(rows)) if descending else rows
     if key == "last_active":
-        epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
-        return sorted(rows, key=lambda r: r.last_active or epoch, reverse=descending)
+        return sorted(rows, key=lambda r: r.last_active_order, reverse=descending)
     if key == "overdue":
         return sorted(rows, key=lambda r: len(r.overdue), reverse=descending)
     assignment_id = int(key.removeprefix("assignment-"))

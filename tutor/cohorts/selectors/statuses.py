@@ -22,7 +22,7 @@ from tutor.cohorts.models import Assignment, AssignmentCompletion
 from tutor.progress.selectors import ModuleProgress, module_answer_counts
 from tutor.study.deadlines import new_question_pace
 from tutor.study.models import PracticeMode, PracticeTest
-from tutor.study.prepared import OneOf
+from tutor.study.prepared import EpochMicroseconds, OneOf, PreparedQuery, moment_of
 
 
 def assignment_modules(assignment: Assignment, snapshot: CatalogSnapshot) -> list[ModuleView]:
@@ -67,6 +67,20 @@ def finished_exams(
     return exams
 
 
+COMPLETIONS = PreparedQuery(
+    lambda learner_ids, assignment_ids: (
+        AssignmentCompletion.objects.filter(
+            OneOf(F("learner_id"), learner_ids), OneOf(F("assignment_id"), assignment_ids)
+        )
+        .annotate(completed_us=EpochMicroseconds("completed_at"))
+        .values_list("assignment_id", "learner_id", "completed_us")
+    ),
+    "learner_ids",
+    "assignment_ids",
+    lists=("learner_ids", "assignment_ids"),
+)
+
+
 def assignment_statuses(
     *,
     assignments: Iterable[Assignment],
@@ -90,10 +104,10 @@ def assignment_statuses(
         progress = module_answer_counts(learner_ids=learner_ids, snapshot=snapshot, module_ids=modules)
     if completed is None:
         completed = {
-            (assignment_id, learner_id): completed_at
-            for assignment_id, learner_id, completed_at in AssignmentCompletion.objects.filter(
-                OneOf(F("learner_id"), learner_ids), assignment_id__in=[a.pk for a in assignments]
-            ).values_list("assignment_id", "learner_id", "completed_at")
+            (assignment_id, learner_id): moment_of(completed_us)
+            for assignment_id, learner_id, completed_us in COMPLETIONS.rows(
+                learner_ids=learner_ids, assignment_ids=[a.pk for a in assignments]
+            )
         }
     exam_assignments = [a for a in assignments if a.requires_exam]
     exams = (
@@ -108,19 +122,21 @@ def assignment_statuses(
     )
     statuses: dict[tuple[int, int], LearnerStatus] = {}
     for assignment in assignments:
+        assignment_id, due_at, requires_exam = assignment.pk, assignment.due_at, assignment.requires_exam
         modules = assignment_modules(assignment, snapshot)
         exam_min = assignment.exam_questions_needed(len(counted_assignment_questions(assignment, snapshot)))
         for learner_id in learner_ids:
             mine = tuple(progress[learner_id][m.id] for m in modules)
             exam_best = exam_passed_at = None
-            if assignment.requires_exam:
+            if requires_exam:
                 counted = [e for e in exams.get(learner_id, ()) if e.counts_for(assignment, min_items=exam_min)]
                 exam_best = max((e.score for e in counted), default=None)
                 exam_passed_at = next(
                     (e.finished_at for e in counted if e.passes(assignment, min_items=exam_min)), None
                 )
-            completed_at = completed.get((assignment.pk, learner_id))
-            rule_met = (
+            completed_at = completed.get((assignment_id, learner_id))
+            # A stored completion settles it; the rule is read only for the others.
+            rule_met = completed_at is None and (
                 bool(mine)
                 and all(
                     answers_meet_target(
@@ -131,17 +147,17 @@ def assignment_statuses(
                     )
                     for m in mine
                 )
-                and (not assignment.requires_exam or exam_passed_at is not None)
+                and (not requires_exam or exam_passed_at is not None)
             )
             if completed_at is not None or rule_met:
                 status = AssignmentStatus.COMPLETE
-            elif now >= assignment.due_at:
+            elif now >= due_at:
                 status = AssignmentStatus.OVERDUE
             elif any(m.seen for m in mine) or exam_best is not None:
                 status = AssignmentStatus.IN_PROGRESS
             else:
                 status = AssignmentStatus.NOT_STARTED
-            statuses[(assignment.pk, learner_id)] = LearnerStatus(
+            statuses[(assignment_id, learner_id)] = LearnerStatus(
                 assignment=assignment,
                 learner_id=learner_id,
                 status=status,

@@ -18,7 +18,7 @@ from tutor.progress.answer_tallies import answers_by_learner_and_module
 from tutor.progress.models import ModuleAnswerTally
 from tutor.study.evidence_updates import is_updated_since_answered
 from tutor.study.models import Card
-from tutor.study.prepared import OneOf
+from tutor.study.prepared import OneOf, PreparedQuery
 from tutor.study.scheduler import recall_after_days, recall_curve
 
 MASTERY_RECALL = 0.9
@@ -118,6 +118,16 @@ def module_progress(
     return result
 
 
+ANSWER_TALLIES = PreparedQuery(
+    lambda learner_ids, module_ids: ModuleAnswerTally.objects.filter(
+        OneOf(F("learner_id"), learner_ids), OneOf(F("module_id"), module_ids)
+    ).values_list("learner_id", "module_id", "answered", "right_latest"),
+    "learner_ids",
+    "module_ids",
+    lists=("learner_ids", "module_ids"),
+)
+
+
 def module_answer_counts(
     *, learner_ids: Iterable[int], snapshot: CatalogSnapshot, module_ids: Iterable[int] | None = None
 ) -> dict[int, dict[int, ModuleProgress]]:
@@ -142,9 +152,9 @@ def module_answer_counts(
         return {learner_id: {} for learner_id in learner_ids}
     counts: dict[tuple[int, int], list[int]] = {
         (learner_id, module_id): [answered, right]
-        for learner_id, module_id, answered, right in ModuleAnswerTally.objects.filter(
-            OneOf(F("learner_id"), learner_ids), module_id__in=[m.id for m in modules]
-        ).values_list("learner_id", "module_id", "answered", "right_latest")
+        for learner_id, module_id, answered, right in ANSWER_TALLIES.rows(
+            learner_ids=learner_ids, module_ids=[m.id for m in modules]
+        )
     }
     if left_out and counts:
         not_counted = answers_by_learner_and_module(
