@@ -12,7 +12,15 @@ from django.utils import timezone
 from tests.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory, bulk_answers
 from tests.factories import EducatorFactory, UserFactory
 from tutor.catalog.snapshot import catalog
-from tutor.cohorts.selectors.dashboard import LearnerName, MemberLine, cohort_overview, sorted_rows, table_rows
+from tutor.cohorts.selectors.dashboard import (
+    LearnerName,
+    MemberLine,
+    StatusCell,
+    TableRow,
+    cohort_overview,
+    sorted_rows,
+    table_rows,
+)
 
 pytestmark = pytest.mark.django_db
 ASSIGNMENTS = (
@@ -128,3 +136,48 @@ def test_the_tables_plain_learner_names_read_as_the_users_do(first, last):
     name = LearnerName(user.pk, user.username, first, last)
 
     assert (name.get_full_name(), name.get_username()) == (user.get_full_name(), user.get_username())
+
+
+# The row as the dashboard's template drew it before rows were written in Python (TableRow.html).
+ROW_AS_THE_TEMPLATE_DREW_IT = """<tr>
+  <th scope="row"><a href="{{ row.url }}">{{ row.name }}</a></th>
+  <td data-label="Last active">{% if row.last_active_iso %}<time datetime="{{ row.last_active_iso }}">{{ row.last_active_label }}</time>{% else %}<span class="muted">never</span>{% endif %}</td>
+  <td data-label="Overdue">{% if row.overdue %}<span class="tag tag-bad">{{ row.overdue }}</span>{% else %}0{% endif %}</td>
+  {% for c in row.cells %}<td data-label="{{ c.column }}"><span class="tag status-tag {{ c.tag_class }}">{{ c.label }}{% if c.completed_iso %} <time datetime="{{ c.completed_iso }}">{{ c.completed_label }}</time>{% endif %}</span>{% if c.late %} <span class="tag">late</span>{% endif %}<span class="status-figures">{{ c.figures }}</span></td>{% endfor %}
+</tr>"""  # noqa: E501
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        TableRow(
+            name="Ada <Lovelace> & co",
+            url="/educator/cohorts/1/learners/2/",
+            last_active_iso="2026-12-01T10:00:00+00:00",
+            last_active_label="1 Dec 2026",
+            overdue=2,
+            cells=(
+                StatusCell(
+                    "Risks & safety",
+                    "Complete",
+                    "status-complete tag-good",
+                    "100% answered · 90% right",
+                    "2026-11-30T09:00:00+00:00",
+                    "30 Nov",
+                    True,
+                ),
+                StatusCell('History "1"', "Overdue", "status-overdue tag-bad", "nothing answered yet"),
+            ),
+        ),
+        TableRow(name="Bo", url="/x/", last_active_iso="", last_active_label="", overdue=0, cells=()),
+    ],
+)
+def test_a_learners_row_is_written_as_the_template_drew_it(row):
+    from django.template import engines
+    from django.test.html import parse_html
+
+    drawn = engines["django"].from_string(ROW_AS_THE_TEMPLATE_DREW_IT).render({"row": row})
+
+    assert parse_html(row.html) == parse_html(drawn)
+    assert "<Lovelace>" not in row.html
+    assert ("&lt;Lovelace&gt; &amp; co" in row.html) == ("Lovelace" in row.name)

@@ -164,17 +164,22 @@ def module_answer_counts(
             if (learner_id, module_id) in counts:
                 counts[(learner_id, module_id)][0] -= answered
                 counts[(learner_id, module_id)][1] -= right
+    # Learners with the same counts in a module share one (immutable) figure: in a cohort most have answered
+    # everything, or nothing, so 500 learners need a few dozen of them rather than 500.
+    shared: dict[tuple[int, int, int], ModuleProgress] = {}
+
+    def figure(module: ModuleView, seen: int, right: int) -> ModuleProgress:
+        key = (module.id, seen, right)
+        found = shared.get(key)
+        if found is None:
+            found = shared[key] = ModuleProgress(
+                module=module, question_total=totals.get(module.id, 0), seen=seen, right_latest=right
+            )
+        return found
+
     empty = (0, 0)
     return {
-        learner_id: {
-            module.id: ModuleProgress(
-                module=module,
-                question_total=totals.get(module.id, 0),
-                seen=(found := counts.get((learner_id, module.id), empty))[0],
-                right_latest=found[1],
-            )
-            for module in modules
-        }
+        learner_id: {module.id: figure(module, *counts.get((learner_id, module.id), empty)) for module in modules}
         for learner_id in learner_ids
     }
 
