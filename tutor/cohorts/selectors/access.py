@@ -20,16 +20,24 @@ def taught_cohorts(educator: User) -> QuerySet[Cohort]:
     return Cohort.objects.filter(Q(owner=educator) | Exists(co_teaching))
 
 
+def teaches(educator: User, cohort: Cohort) -> bool:
+    """Whether the user owns or co-teaches the cohort: its owner is known without a query, a co-teacher by one."""
+    if not educator.is_authenticated or not educator.is_educator:
+        return False
+    return cohort.owner_id == educator.pk or cohort.co_teachers.filter(pk=educator.pk).exists()
+
+
 def taught_cohort(*, educator: User, cohort_id: int) -> Cohort | None:
-    return taught_cohorts(educator).select_related("owner").filter(pk=cohort_id).first()
+    """The cohort, if the user teaches it. Found by its id, then checked (`teaches`): for its owner one plain query,
+    cheaper to build than a filter on the cohorts taught."""
+    cohort = Cohort.objects.select_related("owner").filter(pk=cohort_id).first()
+    return cohort if cohort is not None and teaches(educator, cohort) else None
 
 
 def taught_assignment(*, educator: User, assignment_id: int) -> Assignment | None:
-    return (
-        Assignment.objects.select_related("cohort")
-        .filter(pk=assignment_id, cohort__in=taught_cohorts(educator).values("pk"))
-        .first()
-    )
+    """The assignment, if the user teaches its cohort (as `taught_cohort`)."""
+    assignment = Assignment.objects.select_related("cohort").filter(pk=assignment_id).first()
+    return assignment if assignment is not None and teaches(educator, assignment.cohort) else None
 
 
 def cohort_member(*, cohort: Cohort, learner_id: int) -> Membership | None:
