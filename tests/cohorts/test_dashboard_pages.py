@@ -100,6 +100,27 @@ def test_rows_carry_links_dates_and_figures_in_words(client, educator, bank):
     assert "never" not in html.split("<tbody>")[1]
 
 
+def test_each_page_shows_its_learners_last_answers_and_sorting_by_them_reads_everyones(
+    client, educator, bank, monkeypatch
+):
+    monkeypatch.setattr("tutor.cohorts.selectors.LEARNERS_PER_PAGE", 2)
+    cohort, users = cohort_with(educator, bank, 3, answered=False)
+    days = {users[0]: 5, users[1]: 1, users[2]: 3}  # days ago each last answered
+    now = timezone.now()
+    bulk_answers([(u.pk, bank.risk_questions[0].pk, True, now - dt.timedelta(days=d)) for u, d in days.items()])
+    client.force_login(educator)
+    url = reverse("cohorts:cohort_dashboard", args=[cohort.pk])
+
+    second = client.get(url, {"page": "2"})
+    recent_first = client.get(url, {"sort": "-last_active"})
+
+    (row,) = second.context["table_rows"]
+    assert row.name == "learner-002"
+    assert row.last_active_iso.startswith((now - dt.timedelta(days=3)).date().isoformat())
+    assert names_in_table(recent_first) == ["learner-001", "learner-002"]
+    assert all(r.last_active_iso for r in recent_first.context["table_rows"])
+
+
 @pytest.mark.parametrize("learners", [3, 30])
 def test_dashboard_queries_do_not_grow_with_the_cohort(client, educator, bank, django_assert_num_queries, learners):
     cohort, _ = cohort_with(educator, bank, learners)
@@ -107,11 +128,15 @@ def test_dashboard_queries_do_not_grow_with_the_cohort(client, educator, bank, d
     url = reverse("cohorts:cohort_dashboard", args=[cohort.pk])
     client.get(url)  # warm the catalog; completions are recorded on answers, not here
 
-    # session user; cohort; memberships with last answer; assignments; module progress; completions;
-    # co-teachers
+    # session user; cohort; assignments; learners' names; module progress; completions; the page's learners'
+    # last answers; co-teachers
     sort = f"-assignment-{cohort.assignments.get(title='Risks').pk}"
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(url, {"sort": sort, "page": "1"})
+    assert response.status_code == 200
+    # sorted by last answer: every learner's last answer comes with their names, none for the page afterwards
+    with django_assert_num_queries(7):
+        response = client.get(url, {"sort": "-last_active", "page": "1"})
     assert response.status_code == 200
 
 

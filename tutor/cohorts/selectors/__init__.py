@@ -31,6 +31,7 @@ from tutor.cohorts.selectors.dashboard import (  # noqa: F401
     cohort_overview,
     learner_drilldown_progress,
     overdue_by_assignment,
+    read_last_active,
     sort_headers,
     sort_keys,
     sort_options,

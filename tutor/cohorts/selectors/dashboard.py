@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -27,7 +27,7 @@ from tutor.cohorts.selectors.statuses import (
 )
 from tutor.progress.selectors import ModuleProgress, module_progress
 from tutor.study.models import ReviewLog
-from tutor.study.prepared import EpochMicroseconds, PreparedQuery, microseconds_since_epoch, moment_of
+from tutor.study.prepared import EpochMicroseconds, OneOf, PreparedQuery, microseconds_since_epoch, moment_of
 from tutor.study.selectors import start_of_learner_day
 from tutor.web.html_rows import esc, html_join
 from tutor.web.number_formats import percent
@@ -105,47 +105,88 @@ class LearnerName:
         return f"{self.first_name} {self.last_name}".strip()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MemberLine:
     """A membership as the dashboard's table reads it: a plain row, not a model instance, since a cohort of 500
     learners would otherwise build 1,000 of them (membership and user) on every view of the page. The last answer's
-    time comes as microseconds since 1970 and becomes a datetime only for the rows a page shows."""
+    time (microseconds since 1970) is read for every learner only to sort by it; otherwise only for the rows a page
+    shows (`read_last_active`)."""
 
     learner_id: int
-    last_active_us: int | None
     learner: LearnerName
+    last_active_us: int | None = None
+    last_active_read: bool = False
 
     @property
     def last_active(self) -> dt.datetime | None:
         return moment_of(self.last_active_us) if self.last_active_us is not None else None
 
 
-MEMBER_LINES = PreparedQuery(
+def _last_answer_us():
+    return EpochMicroseconds(
+        Subquery(
+            ReviewLog.objects.filter(learner_id=OuterRef("learner_id"))
+            .order_by("-reviewed_at")
+            .values("reviewed_at")[:1]
+        )
+    )
+
+
+MEMBER_NAMES = PreparedQuery(
     lambda cohort_id: (
         Membership.objects.filter(cohort_id=cohort_id)
-        .annotate(
-            last_active_us=EpochMicroseconds(
-                Subquery(
-                    ReviewLog.objects.filter(learner_id=OuterRef("learner_id"))
-                    .order_by("-reviewed_at")
-                    .values("reviewed_at")[:1]
-                )
-            )
-        )
         .order_by("learner__username")
-        .values_list("learner_id", "last_active_us", "learner__username", "learner__first_name", "learner__last_name")
+        .values_list("learner_id", "learner__username", "learner__first_name", "learner__last_name")
     ),
     "cohort_id",
 )
+MEMBER_NAMES_AND_LAST_ANSWERS = PreparedQuery(
+    lambda cohort_id: (
+        Membership.objects.filter(cohort_id=cohort_id)
+        .annotate(last_active_us=_last_answer_us())
+        .order_by("learner__username")
+        .values_list("learner_id", "learner__username", "learner__first_name", "learner__last_name", "last_active_us")
+    ),
+    "cohort_id",
+)
+LAST_ANSWERS = PreparedQuery(
+    lambda cohort_id, learner_ids: (
+        Membership.objects.filter(OneOf(F("learner_id"), learner_ids), cohort_id=cohort_id)
+        .annotate(last_active_us=_last_answer_us())
+        .values_list("learner_id", "last_active_us")
+    ),
+    "cohort_id",
+    "learner_ids",
+    lists=("learner_ids",),
+)
 
 
-def member_lines(cohort: Cohort) -> list[MemberLine]:
-    """The cohort's learners, by username, with their names and their last answer's time, in one query compiled
-    once (`PreparedQuery`)."""
+def member_lines(cohort: Cohort, *, last_active: bool = False) -> list[MemberLine]:
+    """The cohort's learners, by username, with their names, in one query compiled once (`PreparedQuery`); with
+    `last_active`, each one's last answer's time too (one index lookup per learner)."""
+    if last_active:
+        return [
+            MemberLine(learner_id, LearnerName(learner_id, username, first, last), last_active_us, True)
+            for learner_id, username, first, last, last_active_us in MEMBER_NAMES_AND_LAST_ANSWERS.rows(
+                cohort_id=cohort.pk
+            )
+        ]
     return [
-        MemberLine(learner_id, last_active_us, LearnerName(learner_id, username, first, last))
-        for learner_id, last_active_us, username, first, last in MEMBER_LINES.rows(cohort_id=cohort.pk)
+        MemberLine(learner_id, LearnerName(learner_id, username, first, last))
+        for learner_id, username, first, last in MEMBER_NAMES.rows(cohort_id=cohort.pk)
     ]
+
+
+def read_last_active(cohort: Cohort, rows: Iterable[LearnerRow]) -> None:
+    """Read the last answer's time of the rows' learners not read yet (the page's 50), in one query."""
+    unread = {row.membership.learner_id: row.membership for row in rows if isinstance(row.membership, MemberLine)}
+    unread = {learner_id: line for learner_id, line in unread.items() if not line.last_active_read}
+    if not unread:
+        return
+    for learner_id, last_active_us in LAST_ANSWERS.rows(cohort_id=cohort.pk, learner_ids=list(unread)):
+        unread[learner_id].last_active_us = last_active_us
+    for line in unread.values():
+        line.last_active_read = True
 
 
 def cohort_overview(
@@ -155,12 +196,14 @@ def cohort_overview(
     now: dt.datetime,
     assignments: list[Assignment] | None = None,
     names_only: bool = False,
+    last_active: bool = True,
 ) -> CohortOverview:
     """The cohort's learners (with their last answer's time) against its assignments, in five queries at most.
     With `names_only`, each learner is a `MemberLine` carrying only their names (the dashboard's table), rather
-    than a membership with its user."""
+    than a membership with its user, and their last answer's time only if `last_active` (to sort by it; otherwise
+    `read_last_active` reads it for the rows shown)."""
     if names_only:
-        memberships: list = member_lines(cohort)
+        memberships: list = member_lines(cohort, last_active=last_active)
     else:
         memberships = list(with_last_active(Membership.objects.filter(cohort=cohort)).order_by("learner__username"))
     if assignments is None:

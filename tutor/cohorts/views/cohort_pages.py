@@ -80,16 +80,22 @@ def _dashboard(
     request: HttpRequest, cohort: Cohort, *, code_form: JoinCodeForm | None = None, status: int = 200
 ) -> HttpResponse:
     snapshot, now = catalog(), timezone.now()
-    overview = selectors.cohort_overview(cohort=cohort, snapshot=snapshot, now=now, names_only=True)
-    sort_form = DashboardSortForm(request.GET or None, keys=selectors.sort_keys(overview.assignments))
+    assignments = list(cohort.assignments.all())
+    sort_form = DashboardSortForm(request.GET or None, keys=selectors.sort_keys(assignments))
     sort = ""
     if sort_form.is_bound:
         if sort_form.is_valid():
             sort = sort_form.cleaned_data["sort"]
         else:
             status = 400
+    # Every learner's last answer is read only to sort by it; otherwise only for the page's rows.
+    by_last_active = sort.lstrip("-") == "last_active"
+    overview = selectors.cohort_overview(
+        cohort=cohort, snapshot=snapshot, now=now, assignments=assignments, names_only=True, last_active=by_last_active
+    )
     rows = selectors.sorted_rows(overview.rows, sort)
     page = Paginator(rows, selectors.LEARNERS_PER_PAGE).get_page(request.GET.get("page"))
+    selectors.read_last_active(cohort, page.object_list)
     return render(
         request,
         "cohorts/dashboard.html",
