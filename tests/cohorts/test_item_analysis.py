@@ -387,3 +387,41 @@ def test_an_unchanged_assignment_is_worked_out_and_drawn_once_and_a_new_answer_d
     assert third.table is not first.table
     assert (by_qid(third)["history-001"].attempts, by_qid(first)["history-001"].attempts) == (5, 4)
     assert "5 attempts" in drawn_items(third).rows_html and "5 attempts" not in drawn_items(first).rows_html
+
+
+@pytest.mark.parametrize("slug", ["idea", 'odd "slug" \\ with, commas'])
+def test_the_members_holding_an_idea_are_named_in_order_with_whether_they_still_hold_it(
+    django_assert_num_queries, slug
+):
+    from tutor.cohorts.selectors.item_analysis import members_holding
+    from tutor.study.misconceptions import learners_holding
+    from tutor.study.models import LearnerMisconception
+
+    cohort = CohortFactory()
+    learners = [
+        MembershipFactory(cohort=cohort, learner=UserFactory(username=n)).learner for n in ("cara", "abe", "bo")
+    ]
+    outsider = UserFactory(username="aaron")  # not a member: never named
+    for learner, times, right_since in zip([*learners, outsider], (2, 5, 2, 9), (0, 0, 3, 0), strict=True):
+        LearnerMisconception.objects.create(
+            learner=learner, slug=slug, times_chosen=times, right_since=right_since, first_chosen_at=NOW,
+            last_chosen_at=NOW,
+        )  # fmt: skip
+    LearnerMisconception.objects.create(
+        learner=learners[0], slug="other", times_chosen=1, first_chosen_at=NOW, last_chosen_at=NOW
+    )
+
+    with django_assert_num_queries(1):
+        named = members_holding(cohort_id=cohort.pk, slugs=[slug])
+
+    assert list(named) == [slug]
+    assert [(h.username, h.times_chosen, h.is_active) for h in named[slug]] == [
+        ("abe", 5, True),
+        ("cara", 2, True),
+        ("bo", 2, False),
+    ]
+    ids = [learner.pk for learner in learners]
+    assert [h.learner_id for h in named[slug]] == [
+        row.learner_id for row in learners_holding(learner_ids=ids, slugs=[slug])[slug]
+    ]
+    assert members_holding(cohort_id=cohort.pk, slugs=[]) == {}

@@ -18,7 +18,7 @@ from tests.factories import (
 )
 from tests.study.conftest import NOW
 from tutor.catalog.snapshot import catalog
-from tutor.study.misconceptions import holders_named, learner_misconceptions, learners_holding
+from tutor.study.misconceptions import learner_misconceptions
 from tutor.study.models import Card, LearnerMisconception, PracticeTest
 from tutor.study.selectors import study_queue
 from tutor.study.services import record_answer
@@ -212,35 +212,3 @@ def test_only_a_wrong_option_makes_a_question_target_an_idea():
     assert not targets_any(question(option(True, "held")), {"held"})
     assert not targets_any(question(option(False, "other")), {"held"})
     assert not targets_any(question(option(False, "")), set())
-
-
-def test_holders_named_match_learners_holding_in_order_with_names_and_whether_they_still_hold_it(
-    django_assert_num_queries,
-):
-    learners = [UserFactory(username=name) for name in ("cara", "abe", "bo")]
-    for learner, times, right_since in zip(learners, (2, 5, 2), (0, 0, 3), strict=True):
-        LearnerMisconception.objects.create(
-            learner=learner,
-            slug="idea",
-            times_chosen=times,
-            right_since=right_since,
-            first_chosen_at=NOW,
-            last_chosen_at=NOW,
-        )
-    LearnerMisconception.objects.create(
-        learner=learners[0], slug="other", times_chosen=1, first_chosen_at=NOW, last_chosen_at=NOW
-    )
-    ids = [learner.pk for learner in learners]
-
-    with django_assert_num_queries(1):
-        named = holders_named(learner_ids=ids, slugs=["idea"])
-
-    assert list(named) == ["idea"]
-    assert [(h.username, h.times_chosen, h.is_active) for h in named["idea"]] == [
-        ("abe", 5, True),
-        ("cara", 2, True),
-        ("bo", 2, False),
-    ]
-    assert [h.learner_id for h in named["idea"]] == [
-        row.learner_id for row in learners_holding(learner_ids=ids, slugs=["idea"])["idea"]
-    ]

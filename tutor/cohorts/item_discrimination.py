@@ -32,6 +32,7 @@ from tutor.cohorts.models import Assignment, DiscriminationCount, ItemDiscrimina
 from tutor.cohorts.selectors.statuses import assignment_questions
 from tutor.study.item_statistics import discrimination_by_question
 from tutor.study.models import MemoryState, ReviewLog
+from tutor.study.prepared import EpochMicroseconds, PreparedQuery, moment_of
 
 logger = logging.getLogger(__name__)
 
@@ -56,16 +57,27 @@ class CountedDiscrimination:
 def counted_discrimination(assignment: Assignment) -> CountedDiscrimination:
     """What the item analysis page shows: the stored indices, when they were counted and whether they are behind,
     in one query."""
-    rows = DiscriminationCount.objects.filter(assignment=assignment).values_list(
-        "counted_at",
-        "behind",
-        "assignment__item_discriminations__question_id",
-        "assignment__item_discriminations__value",
-    )
+    rows = COUNTED.rows(assignment_id=assignment.pk)
     values = {question_id: value for _, _, question_id, value in rows if question_id is not None}
     if not rows or rows[0][0] is None:
-        return CountedDiscrimination(behind=bool(rows) and rows[0][1])
-    return CountedDiscrimination(values, rows[0][0], rows[0][1])
+        return CountedDiscrimination(behind=bool(rows) and bool(rows[0][1]))
+    return CountedDiscrimination(values, moment_of(rows[0][0]), bool(rows[0][1]))
+
+
+# Read on every view of the item analysis page: compiled once (see `tutor.study.prepared`).
+COUNTED = PreparedQuery(
+    lambda assignment_id: (
+        DiscriminationCount.objects.filter(assignment_id=assignment_id)
+        .annotate(counted_us=EpochMicroseconds("counted_at"))
+        .values_list(
+            "counted_us",
+            "behind",
+            "assignment__item_discriminations__question_id",
+            "assignment__item_discriminations__value",
+        )
+    ),
+    "assignment_id",
+)
 
 
 def count_discrimination(*, assignment_id: int, snapshot: CatalogSnapshot | None = None) -> bool:

@@ -196,20 +196,6 @@ class MisconceptionHolder:
     is_active: bool
 
 
-def holders_named(*, learner_ids, slugs: list[str]) -> dict[str, list[MisconceptionHolder]]:
-    """`learners_holding` for a page that only names the learners: their id and username, how often they chose the
-    idea and whether they still hold it, in the same order. One query of five columns, no whole rows."""
-    holding: dict[str, list[MisconceptionHolder]] = {}
-    rows = (
-        LearnerMisconception.objects.filter(learner_id__in=learner_ids, slug__in=slugs)
-        .order_by("slug", "right_since", "-times_chosen", "learner__username")
-        .values_list("slug", "learner_id", "learner__username", "times_chosen", "right_since")
-    )
-    for slug, learner_id, username, times_chosen, right_since in rows:
-        holding.setdefault(slug, []).append(MisconceptionHolder(learner_id, username, times_chosen, right_since == 0))
-    return holding
-
-
 # --- Writes --------------------------------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ without building a datetime.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -129,29 +130,38 @@ class PreparedQuery:
 
 
 class OneOf(Lookup):
-    """`column` is one of many ids, sent as one parameter: `= ANY(%s)` with an array on PostgreSQL, rather than
-    `IN (%s, %s, …)` with one parameter per id, which the driver must split and send one by one (for a 500-learner
-    cohort, several milliseconds per query); on SQLite, `IN` over the ids sent as one JSON array. One parameter
-    whatever the number of ids, so a `PreparedQuery` can take the list as a value. Use it in `filter()` as an
-    expression: `filter(OneOf(F("learner_id"), ids))`."""
+    """`column` is one of many ids (or texts, such as slugs), sent as one parameter: `= ANY(%s)` with an array on
+    PostgreSQL, rather than `IN (%s, %s, …)` with one parameter per id, which the driver must split and send one by
+    one (for a 500-learner cohort, several milliseconds per query); on SQLite, `IN` over the values sent as one JSON
+    array. One parameter whatever the number of values, so a `PreparedQuery` can take the list as a value. Use it in
+    `filter()` as an expression: `filter(OneOf(F("learner_id"), ids))`."""
 
     lookup_name = "one_of"
     prepare_rhs = False
 
     def __init__(self, lhs, rhs) -> None:
-        super().__init__(lhs, [int(value) for value in rhs])
+        values = list(rhs)
+        self.texts = any(isinstance(value, str) for value in values)
+        super().__init__(lhs, [str(value) for value in values] if self.texts else [int(value) for value in values])
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if not self.rhs:
             return "1 = 0", []
+        parameter = self.encoded(self.rhs, connection.vendor)
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, self.encoded(self.rhs, connection.vendor)]
-        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, self.encoded(self.rhs, connection.vendor)]
+            return f"{lhs} = ANY(%s::{'text' if self.texts else 'bigint'}[])", [*lhs_params, parameter]
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, parameter]
 
     @staticmethod
-    def encoded(ids, vendor: str) -> str:
-        """The ids as the one parameter the database takes: an array literal on PostgreSQL (written here: the driver
-        adapts a list of 500 ids element by element), JSON text elsewhere."""
-        ids = ",".join(str(int(value)) for value in ids)
+    def encoded(values, vendor: str) -> str:
+        """The values as the one parameter the database takes: an array literal on PostgreSQL (written here: the
+        driver adapts a list of 500 ids element by element), JSON text elsewhere. Texts are quoted in both."""
+        values = list(values)
+        if any(isinstance(value, str) for value in values):
+            if vendor != "postgresql":
+                return json.dumps([str(value) for value in values])
+            quoted = ('"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"' for value in values)
+            return "{" + ",".join(quoted) + "}"
+        ids = ",".join(str(int(value)) for value in values)
         return f"{{{ids}}}" if vendor == "postgresql" else f"[{ids}]"

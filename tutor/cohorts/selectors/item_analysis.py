@@ -6,12 +6,12 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum, TextChoices
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, TextChoices
 
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
 from tutor.cohorts.item_discrimination import CountedDiscrimination, counted_discrimination
 from tutor.cohorts.item_tallies import canonical_answer
-from tutor.cohorts.models import Assignment, ItemAnswerTally
+from tutor.cohorts.models import Assignment, ItemAnswerTally, Membership
 from tutor.cohorts.selectors.access import (
     member_ids,
 )
@@ -26,8 +26,9 @@ from tutor.study.item_statistics import (  # noqa: F401  (re-exported: the cohor
     pearson,
 )
 from tutor.study.marking import mark_answer
-from tutor.study.misconceptions import holders_named
-from tutor.study.models import ReviewLog
+from tutor.study.misconceptions import MisconceptionHolder
+from tutor.study.models import LearnerMisconception, ReviewLog
+from tutor.study.prepared import OneOf, PreparedQuery
 
 
 class AttemptKind(TextChoices):
@@ -254,6 +255,32 @@ def remembered_item_table(
     return snapshot.recent(key, lambda: item_table(questions, answers, discrimination, snapshot))
 
 
+# Read on every view of the item analysis page that names a misconception: compiled once (`PreparedQuery`).
+MEMBERS_HOLDING = PreparedQuery(
+    lambda cohort_id, slugs: (
+        LearnerMisconception.objects.filter(
+            learner_id__in=Membership.objects.filter(cohort_id=cohort_id).values("learner_id")
+        )
+        .filter(OneOf(F("slug"), slugs))
+        .order_by("slug", "right_since", "-times_chosen", "learner__username")
+        .values_list("slug", "learner_id", "learner__username", "times_chosen", "right_since")
+    ),
+    "cohort_id",
+    "slugs",
+    text=("slugs",),
+    lists=("slugs",),
+)
+
+
+def members_holding(*, cohort_id: int, slugs: list[str]) -> dict[str, list[MisconceptionHolder]]:
+    """The cohort's members who have chosen each idea, named: those who still hold it first, then the most often
+    chosen, then by username; whether each still holds it. One query of five columns."""
+    holding: dict[str, list[MisconceptionHolder]] = {}
+    for slug, learner_id, username, times_chosen, right_since in MEMBERS_HOLDING.rows(cohort_id=cohort_id, slugs=slugs):
+        holding.setdefault(slug, []).append(MisconceptionHolder(learner_id, username, times_chosen, right_since == 0))
+    return holding
+
+
 def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: str = AttemptKind.FIRST) -> ItemAnalysis:
     """Per-question statistics over the cohort's current learners, one attempt per learner and question.
 
@@ -298,7 +325,7 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
         counted = counted_discrimination(assignment)
         table = remembered_item_table(questions, answers, counted.values, snapshot)
     times_by_tag, questions_by_tag, label_by_tag = table.times_by_tag, table.questions_by_tag, table.label_by_tag
-    holding = holders_named(learner_ids=members, slugs=list(times_by_tag)) if times_by_tag else {}
+    holding = members_holding(cohort_id=assignment.cohort_id, slugs=list(times_by_tag)) if times_by_tag else {}
     misconceptions = sorted(
         (
             MisconceptionRow(
