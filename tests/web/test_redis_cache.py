@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 
 import pytest
 import redis
@@ -22,11 +23,24 @@ def redis_answers() -> bool:
 pytestmark = pytest.mark.skipif(not redis_answers(), reason="no Redis at 127.0.0.1:6379")
 
 
+def forget(prefix: str) -> None:
+    """Delete this test's keys only: `clear()` empties the whole Redis database, under another test running at the
+    same time in another process."""
+    client = redis.Redis.from_url(REDIS)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
 @pytest.fixture
-def cache():
-    backend = SharedClientRedisCache(REDIS, {"KEY_PREFIX": "redis-cache-test"})
-    yield backend
-    backend.clear()
+def prefix():
+    prefix = f"redis-cache-test-{uuid.uuid4().hex}"
+    yield prefix
+    forget(prefix)
+
+
+@pytest.fixture
+def cache(prefix):
+    return SharedClientRedisCache(REDIS, {"KEY_PREFIX": prefix})
 
 
 def test_every_call_uses_the_same_client_of_its_pool(cache):
@@ -64,10 +78,9 @@ def test_threads_share_the_client_safely(cache):
     assert errors == []
 
 
-def test_with_replicas_writes_go_to_the_first_server_and_reads_keep_one_client_per_server():
-    backend = SharedClientRedisCache(f"{REDIS},{REDIS}", {"KEY_PREFIX": "redis-cache-test"})
+def test_with_replicas_writes_go_to_the_first_server_and_reads_keep_one_client_per_server(prefix):
+    backend = SharedClientRedisCache(f"{REDIS},{REDIS}", {"KEY_PREFIX": prefix})
     writer = backend._cache.get_client(write=True)
     assert backend._cache.get_client(write=True) is writer
     readers = {id(backend._cache.get_client()) for _ in range(40)}
     assert len(readers) <= 2
-    backend.clear()
