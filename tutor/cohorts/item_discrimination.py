@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from tutor.catalog.snapshot import CatalogSnapshot, catalog
 from tutor.cohorts.models import Assignment, DiscriminationCount, ItemDiscrimination, Membership
+from tutor.cohorts.selectors.access import member_ids
 from tutor.cohorts.selectors.statuses import assignment_questions
 from tutor.study.item_statistics import discrimination_by_question
 from tutor.study.models import MemoryState, ReviewLog
@@ -95,7 +96,7 @@ def count_discrimination(*, assignment_id: int, snapshot: CatalogSnapshot | None
     question_ids = [q.id for q in assignment_questions(assignment, snapshot)]
     rows = (
         ReviewLog.objects.filter(
-            learner_id__in=Membership.objects.filter(cohort_id=assignment.cohort_id).values("learner_id"),
+            learner_id__in=member_ids(assignment.cohort_id),
             question_id__in=question_ids,
             state_before=MemoryState.NEW,
         )

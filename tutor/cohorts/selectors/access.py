@@ -87,9 +87,14 @@ def member_ids(cohort_id: int) -> QuerySet:
     return Membership.objects.filter(cohort_id=cohort_id).values("learner_id")
 
 
-def with_last_active(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
+def last_answer_at() -> Subquery:
+    """The time of the membership's learner's last answer, as a subquery (one index lookup per learner)."""
     latest = ReviewLog.objects.filter(learner_id=OuterRef("learner_id")).order_by("-reviewed_at")
-    return memberships.select_related("learner").annotate(last_active=Subquery(latest.values("reviewed_at")[:1]))
+    return Subquery(latest.values("reviewed_at")[:1])
+
+
+def with_last_active(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
+    return memberships.select_related("learner").annotate(last_active=last_answer_at())
 
 
 def educator_invite(*, token: str) -> EducatorInvite | None:

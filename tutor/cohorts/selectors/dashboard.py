@@ -7,26 +7,18 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import CatalogSnapshot
-from tutor.cohorts.completion import (
-    AssignmentStatus,
-    LearnerStatus,
-)
+from tutor.cohorts.completion import AssignmentStatus, LearnerStatus
 from tutor.cohorts.models import Assignment, Cohort, Membership
-from tutor.cohorts.selectors.access import (
-    with_last_active,
-)
-from tutor.cohorts.selectors.statuses import (
-    assignment_statuses,
-)
+from tutor.cohorts.selectors.access import last_answer_at, with_last_active
+from tutor.cohorts.selectors.statuses import assignment_statuses
 from tutor.progress.selectors import ModuleProgress, module_progress
-from tutor.study.models import ReviewLog
 from tutor.study.prepared import EpochMicroseconds, OneOf, PreparedQuery, microseconds_since_epoch, moment_of
 from tutor.study.selectors import start_of_learner_day
 from tutor.web.html_rows import esc, html_join
@@ -53,10 +45,7 @@ class LearnerRow:
     @property
     def last_active_order(self) -> int:
         """The last answer's time as a number to sort by (never answered: before everything)."""
-        if isinstance(self.membership, MemberLine):
-            found = self.membership.last_active_us
-            return found if found is not None else -(2**63)
-        moment = self.membership.last_active
+        moment = self.last_active
         return microseconds_since_epoch(moment) if moment is not None else -(2**63)
 
     @property
@@ -122,16 +111,6 @@ class MemberLine:
         return moment_of(self.last_active_us) if self.last_active_us is not None else None
 
 
-def _last_answer_us():
-    return EpochMicroseconds(
-        Subquery(
-            ReviewLog.objects.filter(learner_id=OuterRef("learner_id"))
-            .order_by("-reviewed_at")
-            .values("reviewed_at")[:1]
-        )
-    )
-
-
 MEMBER_NAMES = PreparedQuery(
     lambda cohort_id: (
         Membership.objects.filter(cohort_id=cohort_id)
@@ -143,7 +122,7 @@ MEMBER_NAMES = PreparedQuery(
 MEMBER_NAMES_AND_LAST_ANSWERS = PreparedQuery(
     lambda cohort_id: (
         Membership.objects.filter(cohort_id=cohort_id)
-        .annotate(last_active_us=_last_answer_us())
+        .annotate(last_active_us=EpochMicroseconds(last_answer_at()))
         .order_by("learner__username")
         .values_list("learner_id", "learner__username", "learner__first_name", "learner__last_name", "last_active_us")
     ),
@@ -152,7 +131,7 @@ MEMBER_NAMES_AND_LAST_ANSWERS = PreparedQuery(
 LAST_ANSWERS = PreparedQuery(
     lambda cohort_id, learner_ids: (
         Membership.objects.filter(OneOf(F("learner_id"), learner_ids), cohort_id=cohort_id)
-        .annotate(last_active_us=_last_answer_us())
+        .annotate(last_active_us=EpochMicroseconds(last_answer_at()))
         .values_list("learner_id", "last_active_us")
     ),
     "cohort_id",

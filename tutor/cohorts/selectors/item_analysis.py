@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum, TextChoices
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
 from tutor.cohorts.item_discrimination import CountedDiscrimination, counted_discrimination
 from tutor.cohorts.item_tallies import canonical_answer
-from tutor.cohorts.models import Assignment, ItemAnswerTally, Membership
+from tutor.cohorts.models import Assignment, ItemAnswerTally
 from tutor.cohorts.selectors.access import (
     member_ids,
 )
@@ -258,9 +258,7 @@ def remembered_item_table(
 # Read on every view of the item analysis page that names a misconception: compiled once (`PreparedQuery`).
 MEMBERS_HOLDING = PreparedQuery(
     lambda cohort_id, slugs: (
-        LearnerMisconception.objects.filter(
-            learner_id__in=Membership.objects.filter(cohort_id=cohort_id).values("learner_id")
-        )
+        LearnerMisconception.objects.filter(learner_id__in=member_ids(cohort_id))
         .filter(OneOf(F("slug"), slugs))
         .order_by("slug", "right_since", "-times_chosen", "learner__username")
         .values_list("slug", "learner_id", "learner__username", "times_chosen", "right_since")
@@ -296,8 +294,8 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
     """
     questions = assignment_questions(assignment, snapshot)
     question_ids = [q.id for q in questions]
-    members = member_ids(assignment.cohort_id)
     if kind == AttemptKind.LATEST:
+        members = member_ids(assignment.cohort_id)
         newer = ReviewLog.objects.filter(learner_id=OuterRef("learner_id"), question_id=OuterRef("question_id")).filter(
             Q(reviewed_at__gt=OuterRef("reviewed_at")) | Q(reviewed_at=OuterRef("reviewed_at"), id__gt=OuterRef("id"))
         )
