@@ -12,15 +12,12 @@ from django.utils import timezone
 from tests.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory, bulk_answers
 from tests.factories import EducatorFactory, UserFactory
 from tutor.catalog.snapshot import catalog
-from tutor.cohorts.selectors.dashboard import (
-    LearnerName,
-    MemberLine,
+from tutor.cohorts.selectors.cohort_table import (
     StatusCell,
     TableRow,
-    cohort_overview,
-    sorted_rows,
-    table_rows,
+    cohort_page,
 )
+from tutor.cohorts.selectors.dashboard import LearnerName, MemberLine
 
 pytestmark = pytest.mark.django_db
 ASSIGNMENTS = (
@@ -57,7 +54,7 @@ def cohort_with(educator, bank, learners: int, *, answered: bool = True):
 
 
 def test_learners_come_a_page_at_a_time_and_the_overdue_list_names_everyone(client, educator, bank, monkeypatch):
-    monkeypatch.setattr("tutor.cohorts.selectors.LEARNERS_PER_PAGE", 2)
+    monkeypatch.setattr("tutor.cohorts.selectors.cohort_table.LEARNERS_PER_PAGE", 2)
     cohort, users = cohort_with(educator, bank, 5, answered=False)
     client.force_login(educator)
     url = reverse("cohorts:cohort_dashboard", args=[cohort.pk])
@@ -76,9 +73,24 @@ def test_learners_come_a_page_at_a_time_and_the_overdue_list_names_everyone(clie
     assert 'rel="prev"' in last.content.decode() and 'rel="next"' not in last.content.decode()
 
 
+def test_the_overdue_panel_names_the_first_learners_and_links_to_the_rest(client, educator, bank, monkeypatch):
+    monkeypatch.setattr("tutor.cohorts.selectors.cohort_table.OVERDUE_NAMED", 2)
+    cohort, users = cohort_with(educator, bank, 5, answered=False)
+    client.force_login(educator)
+
+    response = client.get(reverse("cohorts:cohort_dashboard", args=[cohort.pk]), {"sort": "-name"})
+
+    (group,) = response.context["overdue_groups"]
+    assert (group.assignment.title, group.count, group.unnamed) == ("History", 5, 3)
+    assert [learner.name for learner in group.named] == ["learner-004", "learner-003"]  # in the table's order
+    overdue = text_of(response).split('id="overdue-title"')[1].split("</section>")[0]
+    assert "5 learners:" in overdue and "learner-004" in overdue and "learner-000" not in overdue
+    assert 'and 3 more: <a href="?sort=-overdue">list the most overdue first</a>' in overdue
+
+
 @pytest.mark.parametrize("page", ["0", "abc", "999", "-1"])
 def test_a_page_out_of_range_shows_a_real_page(client, educator, bank, monkeypatch, page):
-    monkeypatch.setattr("tutor.cohorts.selectors.LEARNERS_PER_PAGE", 2)
+    monkeypatch.setattr("tutor.cohorts.selectors.cohort_table.LEARNERS_PER_PAGE", 2)
     cohort, _ = cohort_with(educator, bank, 3, answered=False)
     client.force_login(educator)
 
@@ -103,7 +115,7 @@ def test_rows_carry_links_dates_and_figures_in_words(client, educator, bank):
 def test_each_page_shows_its_learners_last_answers_and_sorting_by_them_reads_everyones(
     client, educator, bank, monkeypatch
 ):
-    monkeypatch.setattr("tutor.cohorts.selectors.LEARNERS_PER_PAGE", 2)
+    monkeypatch.setattr("tutor.cohorts.selectors.cohort_table.LEARNERS_PER_PAGE", 2)
     cohort, users = cohort_with(educator, bank, 3, answered=False)
     days = {users[0]: 5, users[1]: 1, users[2]: 3}  # days ago each last answered
     now = timezone.now()
@@ -140,19 +152,30 @@ def test_dashboard_queries_do_not_grow_with_the_cohort(client, educator, bank, d
     assert response.status_code == 200
 
 
-def test_an_overview_with_names_only_gives_the_rows_their_names_and_links_without_another_query(
-    educator, bank, django_assert_num_queries
+@pytest.mark.parametrize(
+    ("sort", "queries"),
+    [
+        ("name", 4),  # names; answer counts; completions; the page's last answers
+        ("-last_active", 3),  # names with every last answer (to sort by them); answer counts; completions
+    ],
+)
+def test_the_table_reads_its_learners_as_plain_rows_and_draws_them_without_another_query(
+    educator, bank, django_assert_num_queries, sort, queries
 ):
     cohort, users = cohort_with(educator, bank, 3)
-    overview = cohort_overview(cohort=cohort, snapshot=catalog(), now=timezone.now(), names_only=True)
+    assignments = list(cohort.assignments.all())
 
+    with django_assert_num_queries(queries):
+        page = cohort_page(
+            cohort=cohort, snapshot=catalog(), now=timezone.now(), assignments=assignments, sort=sort, page_number=1
+        )
     with django_assert_num_queries(0):
-        rows = table_rows(sorted_rows(overview.rows, "-last_active"), cohort=cohort)
+        html = [row.html for row in page.table_rows]
 
-    assert all(isinstance(member, MemberLine) for member in overview.memberships)  # plain rows, not model instances
-
-    assert sorted(row.name for row in rows) == sorted(u.get_full_name() or u.username for u in users)
-    assert {row.url.rstrip("/").rsplit("/", 1)[1] for row in rows} == {str(u.pk) for u in users}
+    assert all(isinstance(row.membership, MemberLine) for row in page.page.object_list)  # plain rows, not models
+    assert len(html) == 3 and all(row.last_active_iso for row in page.table_rows)
+    assert sorted(row.name for row in page.table_rows) == sorted(u.get_full_name() or u.username for u in users)
+    assert {row.url.rstrip("/").rsplit("/", 1)[1] for row in page.table_rows} == {str(u.pk) for u in users}
 
 
 @pytest.mark.parametrize(("first", "last"), [("Ada", "Lovelace"), ("", "Lovelace"), ("Ada", ""), ("", "")])

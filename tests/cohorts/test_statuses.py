@@ -11,7 +11,12 @@ from tests.cohorts.factories import AssignmentFactory, MembershipFactory
 from tutor.catalog.snapshot import catalog
 from tutor.cohorts import completion_records, services
 from tutor.cohorts.models import AssignmentCompletion
-from tutor.cohorts.selectors import AssignmentStatus, assignment_statuses, first_moment_complete
+from tutor.cohorts.selectors import (
+    AssignmentStatus,
+    assignment_statuses,
+    cohort_standings,
+    first_moment_complete,
+)
 from tutor.study.models import PracticeMode
 from tutor.study.services import start_practice_test
 
@@ -33,9 +38,19 @@ def assignment(membership):
 
 
 def status_at(assignment, learner, now):
-    return assignment_statuses(assignments=[assignment], learner_ids=[learner.pk], snapshot=catalog(), now=now)[
-        (assignment.pk, learner.pk)
-    ]
+    """The learner's status, after checking that the cohort dashboard's standing (read for every member of the
+    cohort, in totals only) says the same."""
+    key = (assignment.pk, learner.pk)
+    status = assignment_statuses(assignments=[assignment], learner_ids=[learner.pk], snapshot=catalog(), now=now)[key]
+    standing = cohort_standings(
+        cohort_id=assignment.cohort_id, assignments=[assignment], learner_ids=[learner.pk], snapshot=catalog(), now=now
+    )[key]
+    assert figures_of(standing) == figures_of(status)
+    return status
+
+
+def figures_of(status):
+    return (status.status, status.answered, status.right_latest, status.question_total, status.completed_at)
 
 
 def recorded(assignment, learner, now):

@@ -8,6 +8,7 @@ from tutor.cohorts.completion import (  # noqa: F401
     AssignmentStatus,
     ExamResult,
     LearnerStatus,
+    Standing,
     answers_meet_target,
     first_moment_complete,
 )
@@ -24,19 +25,22 @@ from tutor.cohorts.selectors.access import (  # noqa: F401
     taught_cohorts,
     taught_cohorts_with_counts,
 )
-from tutor.cohorts.selectors.dashboard import (  # noqa: F401
+from tutor.cohorts.selectors.cohort_table import (  # noqa: F401
     LEARNERS_PER_PAGE,
+    CohortPage,
+    OverdueGroup,
+    cohort_page,
+    sorted_learners,
+    table_rows,
+)
+from tutor.cohorts.selectors.dashboard import (  # noqa: F401
     CohortOverview,
     LearnerRow,
     cohort_overview,
     learner_drilldown_progress,
-    overdue_by_assignment,
-    read_last_active,
     sort_headers,
     sort_keys,
     sort_options,
-    sorted_rows,
-    table_rows,
 )
 from tutor.cohorts.selectors.forecast import (  # noqa: F401
     FORECAST_EXPLANATION,
@@ -72,6 +76,7 @@ from tutor.cohorts.selectors.statuses import (  # noqa: F401
     assignment_modules,
     assignment_questions,
     assignment_statuses,
+    cohort_standings,
     counted_assignment_questions,
     finished_exams,
     learner_assignments,

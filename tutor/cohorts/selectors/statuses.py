@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
@@ -13,13 +14,15 @@ from django.db.models.functions import Coalesce
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import CatalogSnapshot, ModuleView, QuestionView
 from tutor.cohorts.completion import (
-    AssignmentStatus,
     ExamResult,
     LearnerStatus,
-    answers_meet_target,
+    Standing,
+    exam_outcome,
+    rule_met,
+    status_of,
 )
 from tutor.cohorts.models import Assignment, AssignmentCompletion
-from tutor.progress.selectors import ModuleProgress, module_answer_counts
+from tutor.progress.selectors import AnswerCounts, ModuleProgress, answer_counts
 from tutor.study.deadlines import new_question_pace
 from tutor.study.models import PracticeMode, PracticeTest
 from tutor.study.prepared import EpochMicroseconds, OneOf, PreparedQuery, moment_of
@@ -81,34 +84,108 @@ COMPLETIONS = PreparedQuery(
 )
 
 
-def assignment_statuses(
+ASSIGNMENTS_COMPLETIONS = PreparedQuery(
+    lambda assignment_ids: (
+        AssignmentCompletion.objects.filter(OneOf(F("assignment_id"), assignment_ids))
+        .annotate(completed_us=EpochMicroseconds("completed_at"))
+        .values_list("assignment_id", "learner_id", "completed_us")
+    ),
+    "assignment_ids",
+    lists=("assignment_ids",),
+)
+
+
+@dataclass(frozen=True)
+class AssignmentTerms:
+    """What the status of every learner on one assignment is judged against, worked out once for all of them: its
+    modules with their counted questions, whether it is past due, and how many questions an exam needs to count."""
+
+    assignment: Assignment
+    modules: list[ModuleView]
+    module_totals: list[tuple[int, int]]
+    past_due: bool
+    exam_min: int
+    requires_exam: bool
+    target_percent: int
+
+
+def assignment_terms(assignment: Assignment, snapshot: CatalogSnapshot, totals: dict[int, int], now: dt.datetime):
+    modules = assignment_modules(assignment, snapshot)
+    return AssignmentTerms(
+        assignment=assignment,
+        modules=modules,
+        module_totals=[(m.id, totals.get(m.id, 0)) for m in modules],
+        past_due=now >= assignment.due_at,
+        exam_min=assignment.exam_questions_needed(len(counted_assignment_questions(assignment, snapshot))),
+        requires_exam=assignment.requires_exam,
+        target_percent=assignment.target_accuracy,
+    )
+
+
+@dataclass(frozen=True)
+class StatusReads:
+    """What the statuses of some learners on some assignments are worked out from, read in three queries at most:
+    their answer counts by module, the completions stored, and their exams when an assignment asks for one."""
+
+    counts: AnswerCounts
+    completed: dict[tuple[int, int], dt.datetime]
+    exams: dict[int, list[ExamResult]]
+
+    def standing(self, terms: AssignmentTerms, learner_id: int):
+        """(status, each module's (seen, right, total), best exam score, exam passed at, completed at)."""
+        assignment = terms.assignment
+        counts = self.counts.counts
+        module_counts = []
+        for module_id, total in terms.module_totals:
+            seen, right = counts.get((learner_id, module_id)) or (0, 0)
+            module_counts.append((seen, right, total))
+        exam_best = exam_passed_at = None
+        if terms.requires_exam:
+            exam_best, exam_passed_at = exam_outcome(
+                self.exams.get(learner_id, ()), assignment, min_items=terms.exam_min
+            )
+        completed_at = self.completed.get((assignment.id, learner_id))
+        status = status_of(
+            completed=completed_at is not None,
+            # A stored completion settles it; the rule is read only for the others.
+            rule_met=completed_at is None
+            and rule_met(
+                module_counts,
+                target_percent=terms.target_percent,
+                requires_exam=terms.requires_exam,
+                exam_passed=exam_passed_at is not None,
+            ),
+            past_due=terms.past_due,
+            started=any(seen for seen, _, _ in module_counts) or exam_best is not None,
+        )
+        return status, module_counts, exam_best, exam_passed_at, completed_at
+
+
+def status_reads(
     *,
-    assignments: Iterable[Assignment],
-    learner_ids: Iterable[int],
+    assignments: list[Assignment],
+    learner_ids: list[int],
     snapshot: CatalogSnapshot,
     now: dt.datetime,
-    progress: dict[int, dict[int, ModuleProgress]] | None = None,
+    cohort_id: int | None = None,
     completed: dict[tuple[int, int], dt.datetime] | None = None,
-) -> dict[tuple[int, int], LearnerStatus]:
-    """(assignment id, learner id) -> LearnerStatus, in three queries at most (progress, completions, exams).
-
-    A learner whose rule is met now but whose completion is not stored yet is COMPLETE without a date: pass the
-    result through `completion_records.record_completions` to store and date it. `progress` and `completed`
-    (stored completion times by (assignment id, learner id)), when the caller has them, save their queries.
-    """
-    assignments, learner_ids = list(assignments), list(learner_ids)
-    if not assignments or not learner_ids:
-        return {}
-    if progress is None:
-        modules = {m.id for a in assignments for m in assignment_modules(a, snapshot)}
-        progress = module_answer_counts(learner_ids=learner_ids, snapshot=snapshot, module_ids=modules)
+) -> StatusReads:
+    """Read what the statuses need. With `cohort_id`, the answer counts and completions are read for every member
+    of the cohort without sending their ids (`learner_ids` are then needed only for exams)."""
+    modules = {m.id for a in assignments for m in assignment_modules(a, snapshot)}
+    counts = answer_counts(
+        learner_ids=() if cohort_id is not None else learner_ids,
+        cohort_id=cohort_id,
+        snapshot=snapshot,
+        module_ids=modules,
+    )
     if completed is None:
-        completed = {
-            (assignment_id, learner_id): moment_of(completed_us)
-            for assignment_id, learner_id, completed_us in COMPLETIONS.rows(
-                learner_ids=learner_ids, assignment_ids=[a.pk for a in assignments]
-            )
-        }
+        rows = (
+            ASSIGNMENTS_COMPLETIONS.rows(assignment_ids=[a.pk for a in assignments])
+            if cohort_id is not None
+            else COMPLETIONS.rows(learner_ids=learner_ids, assignment_ids=[a.pk for a in assignments])
+        )
+        completed = {(a_id, l_id): moment_of(us) for a_id, l_id, us in rows}
     exam_assignments = [a for a in assignments if a.requires_exam]
     exams = (
         finished_exams(
@@ -120,53 +197,83 @@ def assignment_statuses(
         if exam_assignments
         else {}
     )
+    return StatusReads(counts, completed, exams)
+
+
+def assignment_statuses(
+    *,
+    assignments: Iterable[Assignment],
+    learner_ids: Iterable[int],
+    snapshot: CatalogSnapshot,
+    now: dt.datetime,
+    completed: dict[tuple[int, int], dt.datetime] | None = None,
+) -> dict[tuple[int, int], LearnerStatus]:
+    """(assignment id, learner id) -> LearnerStatus, in three queries at most (progress, completions, exams).
+
+    A learner whose rule is met now but whose completion is not stored yet is COMPLETE without a date: pass the
+    result through `completion_records.record_completions` to store and date it. `completed` (stored completion
+    times by (assignment id, learner id)), when the caller has them, saves its query.
+    """
+    assignments, learner_ids = list(assignments), list(learner_ids)
+    if not assignments or not learner_ids:
+        return {}
+    reads = status_reads(
+        assignments=assignments, learner_ids=learner_ids, snapshot=snapshot, now=now, completed=completed
+    )
+    shared: dict[tuple[int, int, int, int], ModuleProgress] = {}
     statuses: dict[tuple[int, int], LearnerStatus] = {}
     for assignment in assignments:
-        assignment_id, due_at, requires_exam = assignment.pk, assignment.due_at, assignment.requires_exam
-        modules = assignment_modules(assignment, snapshot)
-        exam_min = assignment.exam_questions_needed(len(counted_assignment_questions(assignment, snapshot)))
+        terms = assignment_terms(assignment, snapshot, reads.counts.totals, now)
+        modules = terms.modules
         for learner_id in learner_ids:
-            mine = tuple(progress[learner_id][m.id] for m in modules)
-            exam_best = exam_passed_at = None
-            if requires_exam:
-                counted = [e for e in exams.get(learner_id, ()) if e.counts_for(assignment, min_items=exam_min)]
-                exam_best = max((e.score for e in counted), default=None)
-                exam_passed_at = next(
-                    (e.finished_at for e in counted if e.passes(assignment, min_items=exam_min)), None
-                )
-            completed_at = completed.get((assignment_id, learner_id))
-            # A stored completion settles it; the rule is read only for the others.
-            rule_met = completed_at is None and (
-                bool(mine)
-                and all(
-                    answers_meet_target(
-                        seen=m.seen,
-                        right=m.right_latest,
-                        total=m.question_total,
-                        target_percent=assignment.target_accuracy,
-                    )
-                    for m in mine
-                )
-                and (not requires_exam or exam_passed_at is not None)
-            )
-            if completed_at is not None or rule_met:
-                status = AssignmentStatus.COMPLETE
-            elif now >= due_at:
-                status = AssignmentStatus.OVERDUE
-            elif any(m.seen for m in mine) or exam_best is not None:
-                status = AssignmentStatus.IN_PROGRESS
-            else:
-                status = AssignmentStatus.NOT_STARTED
-            statuses[(assignment_id, learner_id)] = LearnerStatus(
+            status, module_counts, exam_best, exam_passed_at, completed_at = reads.standing(terms, learner_id)
+            figures = []
+            for module, (seen, right, total) in zip(modules, module_counts, strict=True):
+                key = (module.id, seen, right, total)
+                if key not in shared:
+                    shared[key] = ModuleProgress(module=module, question_total=total, seen=seen, right_latest=right)
+                figures.append(shared[key])
+            statuses[(assignment.pk, learner_id)] = LearnerStatus(
                 assignment=assignment,
                 learner_id=learner_id,
                 status=status,
-                modules=mine,
+                modules=tuple(figures),
                 exam_best=exam_best,
                 exam_passed_at=exam_passed_at,
                 completed_at=completed_at,
             )
     return statuses
+
+
+def cohort_standings(
+    *,
+    cohort_id: int,
+    assignments: list[Assignment],
+    learner_ids: list[int],
+    snapshot: CatalogSnapshot,
+    now: dt.datetime,
+) -> dict[tuple[int, int], Standing]:
+    """(assignment id, learner id) -> Standing for every member of a cohort: the same rule as `assignment_statuses`
+    (`StatusReads.standing`), read without sending 500 learner ids, and kept to totals (no figure per module)."""
+    if not assignments or not learner_ids:
+        return {}
+    reads = status_reads(
+        assignments=assignments, learner_ids=learner_ids, snapshot=snapshot, now=now, cohort_id=cohort_id
+    )
+    standings: dict[tuple[int, int], Standing] = {}
+    for assignment in assignments:
+        terms = assignment_terms(assignment, snapshot, reads.counts.totals, now)
+        for learner_id in learner_ids:
+            status, module_counts, _, _, completed_at = reads.standing(terms, learner_id)
+            answered = right = total = 0
+            for seen, module_right, module_total in module_counts:
+                answered += seen
+                right += module_right
+                total += module_total
+            standings[(assignment.id, learner_id)] = Standing(
+                assignment, learner_id, status, answered, right, total, completed_at
+            )
+    return standings
 
 
 def learner_assignments(*, learner: User, snapshot: CatalogSnapshot, now: dt.datetime) -> list[LearnerStatus]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -88,31 +87,30 @@ def _dashboard(
             sort = sort_form.cleaned_data["sort"]
         else:
             status = 400
-    # Every learner's last answer is read only to sort by it; otherwise only for the page's rows.
-    by_last_active = sort.lstrip("-") == "last_active"
-    overview = selectors.cohort_overview(
-        cohort=cohort, snapshot=snapshot, now=now, assignments=assignments, names_only=True, last_active=by_last_active
+    table = selectors.cohort_page(
+        cohort=cohort,
+        snapshot=snapshot,
+        now=now,
+        assignments=assignments,
+        sort=sort,
+        page_number=request.GET.get("page"),
     )
-    rows = selectors.sorted_rows(overview.rows, sort)
-    page = Paginator(rows, selectors.LEARNERS_PER_PAGE).get_page(request.GET.get("page"))
-    selectors.read_last_active(cohort, page.object_list)
     return render(
         request,
         "cohorts/dashboard.html",
         {
             "cohort": cohort,
             "co_teachers": list(cohort.co_teachers.all()),
-            "overview": overview,
-            "rows": page.object_list,
-            "table_rows": selectors.table_rows(page.object_list, cohort=cohort),
-            "page": page,
-            "learner_count": len(rows),
-            "headers": selectors.sort_headers(overview.assignments, sort),
-            "sort_options": selectors.sort_options(overview.assignments),
+            "table": table,
+            "page": table.page,
+            "table_rows": table.table_rows,
+            "learner_count": table.learner_count,
+            "headers": selectors.sort_headers(assignments, sort),
+            "sort_options": selectors.sort_options(assignments),
             "sort": sort or "name",
             "sort_form": sort_form,
-            "overdue_groups": selectors.overdue_by_assignment(overview.assignments, rows, cohort=cohort),
-            "assignment_summaries": [(a, overview.summary(a)) for a in overview.assignments],
+            "overdue_groups": table.overdue_groups,
+            "assignment_summaries": table.summaries,
             "join_url": request.build_absolute_uri(cohort.join_path),
             "code_works": cohort.join_code_works(now),
             "code_form": code_form or JoinCodeForm(today=site_today(now)),

@@ -128,14 +128,42 @@ ANSWER_TALLIES = PreparedQuery(
 )
 
 
-def module_answer_counts(
-    *, learner_ids: Iterable[int], snapshot: CatalogSnapshot, module_ids: Iterable[int] | None = None
-) -> dict[int, dict[int, ModuleProgress]]:
-    """`module_progress` with only what an assignment's status needs (questions seen and latest answers right),
-    for many learners at once, in the modules asked (all when none are), read from the answer tallies the database
-    keeps (`ModuleAnswerTally`) rather than from every card. Cards of questions that do not count (retired, or under
-    editors' review) are taken out with a second, small query, only when there are such questions. The memory
-    figures (mastered, due, hard ones) are left at 0."""
+MEMBERS_ANSWER_TALLIES = PreparedQuery(
+    lambda cohort_id, module_ids: ModuleAnswerTally.objects.filter(
+        OneOf(F("module_id"), module_ids), learner__cohort_memberships__cohort_id=cohort_id
+    ).values_list("learner_id", "module_id", "answered", "right_latest"),
+    "cohort_id",
+    "module_ids",
+    lists=("module_ids",),
+)
+
+
+@dataclass(frozen=True)
+class AnswerCounts:
+    """Questions seen and latest answers right, by (learner id, module id), counting only the questions that count
+    (`totals`, by module id); a pair that is absent has nothing answered."""
+
+    modules: list[ModuleView]
+    totals: dict[int, int]
+    counts: dict[tuple[int, int], list[int]]
+
+    def of(self, learner_id: int, module_id: int) -> tuple[int, int]:
+        found = self.counts.get((learner_id, module_id))
+        return (found[0], found[1]) if found is not None else (0, 0)
+
+
+def answer_counts(
+    *,
+    learner_ids: Iterable[int] = (),
+    snapshot: CatalogSnapshot,
+    module_ids: Iterable[int] | None = None,
+    cohort_id: int | None = None,
+) -> AnswerCounts:
+    """What an assignment's status needs (questions seen and latest answers right) for many learners at once, in
+    the modules asked (all when none are), read from the answer tallies the database keeps (`ModuleAnswerTally`)
+    rather than from every card: of the learners given, or of every member of `cohort_id` (then without sending
+    their ids). Cards of questions that do not count (retired, or under editors' review) are taken out with a
+    second, small query, only when there are such questions."""
     learner_ids = list(learner_ids)
     wanted = set(module_ids) if module_ids is not None else set(snapshot.modules)
     totals: dict[int, int] = {}
@@ -148,38 +176,52 @@ def module_answer_counts(
                 totals[question.module_id] = totals.get(question.module_id, 0) + 1
     # Only the wanted modules: for a cohort, an entry for every other module of every learner is work for nothing.
     modules = [module for module in snapshot.modules.values() if module.id in wanted]
-    if not learner_ids or not modules:
-        return {learner_id: {} for learner_id in learner_ids}
-    counts: dict[tuple[int, int], list[int]] = {
-        (learner_id, module_id): [answered, right]
-        for learner_id, module_id, answered, right in ANSWER_TALLIES.rows(
-            learner_ids=learner_ids, module_ids=[m.id for m in modules]
-        )
-    }
+    if (not learner_ids and cohort_id is None) or not modules:
+        return AnswerCounts(modules, totals, {})
+    module_list = [m.id for m in modules]
+    rows = (
+        MEMBERS_ANSWER_TALLIES.rows(cohort_id=cohort_id, module_ids=module_list)
+        if cohort_id is not None
+        else ANSWER_TALLIES.rows(learner_ids=learner_ids, module_ids=module_list)
+    )
+    counts = {(learner_id, module_id): [answered, right] for learner_id, module_id, answered, right in rows}
     if left_out and counts:
-        not_counted = answers_by_learner_and_module(
-            Card.objects.filter(OneOf(F("learner_id"), learner_ids), question_id__in=left_out)
+        cards = (
+            Card.objects.filter(learner__cohort_memberships__cohort_id=cohort_id)
+            if cohort_id is not None
+            else Card.objects.filter(OneOf(F("learner_id"), learner_ids))
         )
-        for learner_id, module_id, answered, right in not_counted:
+        for learner_id, module_id, answered, right in answers_by_learner_and_module(
+            cards.filter(question_id__in=left_out)
+        ):
             if (learner_id, module_id) in counts:
                 counts[(learner_id, module_id)][0] -= answered
                 counts[(learner_id, module_id)][1] -= right
+    return AnswerCounts(modules, totals, counts)
+
+
+def module_answer_counts(
+    *, learner_ids: Iterable[int], snapshot: CatalogSnapshot, module_ids: Iterable[int] | None = None
+) -> dict[int, dict[int, ModuleProgress]]:
+    """`module_progress` with only what an assignment's status needs (`answer_counts`), as figures by learner id
+    and module id. The memory figures (mastered, due, hard ones) are left at 0."""
+    learner_ids = list(learner_ids)
+    found = answer_counts(learner_ids=learner_ids, snapshot=snapshot, module_ids=module_ids)
     # Learners with the same counts in a module share one (immutable) figure: in a cohort most have answered
     # everything, or nothing, so 500 learners need a few dozen of them rather than 500.
     shared: dict[tuple[int, int, int], ModuleProgress] = {}
 
     def figure(module: ModuleView, seen: int, right: int) -> ModuleProgress:
         key = (module.id, seen, right)
-        found = shared.get(key)
-        if found is None:
-            found = shared[key] = ModuleProgress(
-                module=module, question_total=totals.get(module.id, 0), seen=seen, right_latest=right
+        known = shared.get(key)
+        if known is None:
+            known = shared[key] = ModuleProgress(
+                module=module, question_total=found.totals.get(module.id, 0), seen=seen, right_latest=right
             )
-        return found
+        return known
 
-    empty = (0, 0)
     return {
-        learner_id: {module.id: figure(module, *counts.get((learner_id, module.id), empty)) for module in modules}
+        learner_id: {module.id: figure(module, *found.of(learner_id, module.id)) for module in found.modules}
         for learner_id in learner_ids
     }
 

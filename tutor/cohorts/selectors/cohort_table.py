@@ -1,0 +1,318 @@
+"""The cohort dashboard's page of learners: every learner's standing on every assignment is worked out (in totals,
+`cohort_standings`) to count each status, sort the learners and list the overdue, but only the page's 50 rows are
+drawn, and only they have their last answer read (unless the table is sorted by it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from tutor.catalog.snapshot import CatalogSnapshot
+from tutor.cohorts.completion import AssignmentStatus, Standing, StatusFigures
+from tutor.cohorts.models import Assignment, Cohort, Membership
+from tutor.cohorts.selectors.access import last_answer_at
+from tutor.cohorts.selectors.dashboard import LearnerName, LearnerRow, MemberLine
+from tutor.cohorts.selectors.statuses import cohort_standings
+from tutor.study.prepared import EpochMicroseconds, OneOf, PreparedQuery
+from tutor.web.html_rows import esc, html_join
+from tutor.web.number_formats import percent
+
+LEARNERS_PER_PAGE = 50
+# The overdue panel names this many learners of each assignment, then links to the table sorted by most overdue.
+OVERDUE_NAMED = 20
+NEVER = -(2**63)
+
+MEMBER_NAMES = PreparedQuery(
+    lambda cohort_id: (
+        Membership.objects.filter(cohort_id=cohort_id)
+        .order_by("learner__username")
+        .values_list("learner_id", "learner__username", "learner__first_name", "learner__last_name")
+    ),
+    "cohort_id",
+)
+MEMBER_NAMES_AND_LAST_ANSWERS = PreparedQuery(
+    lambda cohort_id: (
+        Membership.objects.filter(cohort_id=cohort_id)
+        .annotate(last_active_us=EpochMicroseconds(last_answer_at()))
+        .order_by("learner__username")
+        .values_list("learner_id", "learner__username", "learner__first_name", "learner__last_name", "last_active_us")
+    ),
+    "cohort_id",
+)
+LAST_ANSWERS = PreparedQuery(
+    lambda cohort_id, learner_ids: (
+        Membership.objects.filter(OneOf(F("learner_id"), learner_ids), cohort_id=cohort_id)
+        .annotate(last_active_us=EpochMicroseconds(last_answer_at()))
+        .values_list("learner_id", "last_active_us")
+    ),
+    "cohort_id",
+    "learner_ids",
+    lists=("learner_ids",),
+)
+
+
+def member_lines(cohort: Cohort, *, last_active: bool = False) -> list[MemberLine]:
+    """The cohort's learners, by username, with their names, in one query compiled once (`PreparedQuery`); with
+    `last_active`, each one's last answer's time too (one index lookup per learner)."""
+    if last_active:
+        return [
+            MemberLine(learner_id, LearnerName(learner_id, username, first, last), last_active_us, True)
+            for learner_id, username, first, last, last_active_us in MEMBER_NAMES_AND_LAST_ANSWERS.rows(
+                cohort_id=cohort.pk
+            )
+        ]
+    return [
+        MemberLine(learner_id, LearnerName(learner_id, username, first, last))
+        for learner_id, username, first, last in MEMBER_NAMES.rows(cohort_id=cohort.pk)
+    ]
+
+
+def read_last_active(cohort: Cohort, rows: Iterable[LearnerRow]) -> None:
+    """Read the last answer's time of the rows' learners not read yet (the page's 50), in one query."""
+    unread = {row.membership.learner_id: row.membership for row in rows if isinstance(row.membership, MemberLine)}
+    unread = {learner_id: line for learner_id, line in unread.items() if not line.last_active_read}
+    if not unread:
+        return
+    for learner_id, last_active_us in LAST_ANSWERS.rows(cohort_id=cohort.pk, learner_ids=list(unread)):
+        unread[learner_id].last_active_us = last_active_us
+    for line in unread.values():
+        line.last_active_read = True
+
+
+def sorted_learners(
+    lines: list[MemberLine], standings: dict[tuple[int, int], StatusFigures], sort: str
+) -> list[MemberLine]:
+    """The learners in the order of a validated sort key; ties fall back to the learner's name. Standings are by
+    (assignment id, learner id)."""
+    descending = sort.startswith("-")
+    key = sort.lstrip("-") or "name"
+    by_name = sorted(lines, key=lambda line: display_name(line.learner).lower())
+    if key == "name":
+        return list(reversed(by_name)) if descending else by_name
+    if key == "last_active":
+        return sorted(
+            by_name,
+            key=lambda line: line.last_active_us if line.last_active_us is not None else NEVER,
+            reverse=descending,
+        )
+    if key == "overdue":
+        overdue = Counter(learner_id for (_, learner_id), s in standings.items() if s.is_overdue)
+        return sorted(by_name, key=lambda line: overdue[line.learner_id], reverse=descending)
+    assignment_id = int(key.removeprefix("assignment-"))
+    return sorted(by_name, key=lambda line: standings[(assignment_id, line.learner_id)].sort_key, reverse=descending)
+
+
+def display_name(learner: LearnerName) -> str:
+    return learner.get_full_name() or learner.get_username()
+
+
+@dataclass(frozen=True)
+class OverdueLearner:
+    name: str
+    url: str
+    percent: int
+
+
+@dataclass(frozen=True)
+class OverdueGroup:
+    """An assignment's overdue learners (of the whole cohort, not one page): how many, and the first
+    `OVERDUE_NAMED` of them in the table's order."""
+
+    assignment: Assignment
+    count: int
+    named: list[OverdueLearner]
+
+    @property
+    def unnamed(self) -> int:
+        return self.count - len(self.named)
+
+
+def overdue_groups(
+    assignments: list[Assignment],
+    ordered: list[MemberLine],
+    standings: dict[tuple[int, int], Standing],
+    *,
+    cohort: Cohort,
+) -> list[OverdueGroup]:
+    """For each assignment with overdue learners: the assignment, their number and the first of them by name."""
+    prefix = learner_url_prefix(cohort)
+    groups = []
+    for assignment in assignments:
+        late = [line for line in ordered if standings[(assignment.pk, line.learner_id)].is_overdue]
+        if late:
+            named = [
+                OverdueLearner(
+                    display_name(line.learner),
+                    f"{prefix}{line.learner_id}/",
+                    standings[(assignment.pk, line.learner_id)].percent,
+                )
+                for line in late[:OVERDUE_NAMED]
+            ]
+            groups.append(OverdueGroup(assignment, len(late), named))
+    return groups
+
+
+@dataclass(frozen=True)
+class CohortPage:
+    """The dashboard's figures for the whole cohort and its table for one page."""
+
+    learner_count: int
+    summaries: list[tuple[Assignment, dict[str, int]]]
+    overdue_groups: list[OverdueGroup]
+    page: Page
+    table_rows: list[TableRow]
+
+
+def status_summary(assignment: Assignment, standings: Iterable[StatusFigures]) -> dict[str, int]:
+    """How many learners are in each status for one assignment."""
+    counts = Counter(s.status for s in standings if s.assignment.pk == assignment.pk)
+    return {status.value: counts.get(status.value, 0) for status in AssignmentStatus}
+
+
+def cohort_page(
+    *,
+    cohort: Cohort,
+    snapshot: CatalogSnapshot,
+    now: dt.datetime,
+    assignments: list[Assignment],
+    sort: str,
+    page_number: str | int | None,
+) -> CohortPage:
+    """The cohort's learners against its assignments, sorted and cut into pages, in six queries at most: names (with
+    every last answer, only to sort by it), answer counts, completions, exams (only if an assignment asks for one),
+    and the page's last answers."""
+    lines = member_lines(cohort, last_active=sort.lstrip("-") == "last_active")
+    learner_ids = [line.learner_id for line in lines]
+    standings = cohort_standings(
+        cohort_id=cohort.pk, assignments=assignments, learner_ids=learner_ids, snapshot=snapshot, now=now
+    )
+    ordered = sorted_learners(lines, standings, sort)
+    page = Paginator(ordered, LEARNERS_PER_PAGE).get_page(page_number)
+    page.object_list = [
+        LearnerRow(line, tuple(standings[(a.pk, line.learner_id)] for a in assignments)) for line in page.object_list
+    ]
+    read_last_active(cohort, page.object_list)
+    return CohortPage(
+        learner_count=len(lines),
+        summaries=[(a, status_summary(a, standings.values())) for a in assignments],
+        overdue_groups=overdue_groups(assignments, ordered, standings, cohort=cohort),
+        page=page,
+        table_rows=table_rows(page.object_list, cohort=cohort),
+    )
+
+
+def _short_date(moment: dt.datetime, zone: dt.tzinfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local.day} {local:%b %Y}"
+
+
+@dataclass(frozen=True)
+class StatusCell:
+    """One learner's status on one assignment, worded for the table."""
+
+    column: str
+    label: str
+    tag_class: str
+    figures: str
+    completed_iso: str = ""
+    completed_label: str = ""
+    late: bool = False
+
+    @property
+    def html(self) -> str:
+        """The cell, escaped (see `TableRow.html`)."""
+        completed = (
+            f' <time datetime="{esc(self.completed_iso)}">{esc(self.completed_label)}</time>'
+            if self.completed_iso
+            else ""
+        )
+        late = ' <span class="tag">late</span>' if self.late else ""
+        return (
+            f'<td data-label="{esc(self.column)}"><span class="tag status-tag {esc(self.tag_class)}">'
+            f'{esc(self.label)}{completed}</span>{late}<span class="status-figures">{esc(self.figures)}</span></td>'
+        )
+
+
+def status_cell(status: StatusFigures, zone: dt.tzinfo | None = None) -> StatusCell:
+    """The cell of a status, its completion date in `zone` (the current time zone when none is given)."""
+    tag = "tag-good" if status.is_complete else "tag-bad" if status.is_overdue else ""
+    if not tag and status.status == AssignmentStatus.IN_PROGRESS:
+        tag = "tag-warn"
+    figures = (
+        f"{status.percent}% answered · {percent(status.accuracy)} right" if status.answered else "nothing answered yet"
+    )
+    completed = status.completed_at.astimezone(zone or timezone.get_current_timezone()) if status.completed_at else None
+    return StatusCell(
+        column=status.assignment.title,
+        label=status.label,
+        tag_class=f"status-{status.status} {tag}".strip(),
+        figures=figures,
+        completed_iso=completed.isoformat() if completed else "",
+        completed_label=f"{completed.day} {completed:%b}" if completed else "",
+        late=status.is_late,
+    )
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """A learner's row of the cohort table, every value already in words: the template only places them."""
+
+    name: str
+    url: str
+    last_active_iso: str
+    last_active_label: str
+    overdue: int
+    cells: tuple[StatusCell, ...]
+
+    @property
+    def html(self) -> SafeString:
+        """The learner's table row, written here rather than by the template (as the item analysis's rows are,
+        `tutor.web.html_rows`): 50 rows of several cells cost the template engine more than the rest of the page."""
+        last_active = (
+            f'<time datetime="{esc(self.last_active_iso)}">{esc(self.last_active_label)}</time>'
+            if self.last_active_iso
+            else '<span class="muted">never</span>'
+        )
+        overdue = f'<span class="tag tag-bad">{self.overdue}</span>' if self.overdue else "0"
+        return html_join(
+            (
+                f'<tr>\n<th scope="row"><a href="{esc(self.url)}">{esc(self.name)}</a></th>\n',
+                f'<td data-label="Last active">{last_active}</td>\n',
+                f'<td data-label="Overdue">{overdue}</td>\n',
+                *(cell.html for cell in self.cells),
+                "\n</tr>",
+            )
+        )
+
+
+def learner_url_prefix(cohort: Cohort) -> str:
+    """The cohort's learner pages share one reversed pattern: the prefix, to which a learner id and "/" are added."""
+    return reverse("cohorts:cohort_learner", kwargs={"cohort_id": cohort.pk, "learner_id": 1}).removesuffix("1/")
+
+
+def table_rows(rows: Iterable[LearnerRow], *, cohort: Cohort) -> list[TableRow]:
+    """The table's rows for one page, dates in the current time zone."""
+    prefix = learner_url_prefix(cohort)
+    zone = timezone.get_current_timezone()
+    drawn = []
+    for row in rows:
+        last_active = row.last_active
+        drawn.append(
+            TableRow(
+                name=row.name,
+                url=f"{prefix}{row.learner.pk}/",
+                last_active_iso=last_active.isoformat() if last_active else "",
+                last_active_label=_short_date(last_active, zone) if last_active else "",
+                overdue=len(row.overdue),
+                cells=tuple(status_cell(s, zone) for s in row.statuses),
+            )
+        )
+    return drawn
