@@ -75,7 +75,7 @@ def test_learners_come_a_page_at_a_time_and_the_overdue_list_names_everyone(clie
 
 def test_the_overdue_panel_names_the_first_learners_and_links_to_the_rest(client, educator, bank, monkeypatch):
     monkeypatch.setattr("tutor.cohorts.selectors.cohort_table.OVERDUE_NAMED", 2)
-    cohort, users = cohort_with(educator, bank, 5, answered=False)
+    cohort, _ = cohort_with(educator, bank, 5, answered=False)
     client.force_login(educator)
 
     response = client.get(reverse("cohorts:cohort_dashboard", args=[cohort.pk]), {"sort": "-name"})

@@ -425,3 +425,45 @@ def test_the_members_holding_an_idea_are_named_in_order_with_whether_they_still_
         row.learner_id for row in learners_holding(learner_ids=ids, slugs=[slug])[slug]
     ]
     assert members_holding(cohort_id=cohort.pk, slugs=[]) == {}
+
+
+# The misconceptions table's rows as the template drew them before they were written in Python.
+MISCONCEPTION_ROWS_AS_THE_TEMPLATE_DREW_THEM = """{% for m in rows %}
+<tr>
+  <th scope="row"><span class="misconception">{{ m.label }}</span></th>
+  <td data-label="Wrong answers">{{ m.times }} in {% for q in m.questions %}<a href="#item-{{ q.qid }}">{{ q.qid }}</a>{% if not forloop.last %}, {% endif %}{% endfor %}</td>
+  <td data-label="Learners">{% for l in m.learners_named %}{{ l.name }} <span class="muted">(×{{ l.times_chosen }}{% if not l.is_active %}, since answered right{% endif %})</span>{% if not forloop.last %}, {% endif %}{% endfor %}{% if m.learners_not_named %} and {{ m.learners_not_named }} more{% endif %}{% if m.active_learners %}<form method="post" action="{% url 'cohorts:assign_misconception_practice' assignment_id m.tag %}" class="inline-form">{% csrf_token %}<button type="submit" class="button button-small">Assign practice on this idea ({{ m.active_learners|length }})</button></form>{% else %}{% if m.learners %} · {% endif %}<span class="muted">no one holds it now</span>{% endif %}</td>
+</tr>
+{% endfor %}"""  # noqa: E501, RUF001
+
+
+def test_misconception_rows_are_drawn_as_the_template_drew_them_with_names_escaped_and_the_first_twelve_shown():
+    from types import SimpleNamespace
+
+    from django.template import engines
+
+    from tutor.cohorts.selectors import misconception_rows_html
+    from tutor.cohorts.selectors.item_analysis import LEARNERS_NAMED, MisconceptionLearner, MisconceptionRow
+
+    question = SimpleNamespace(qid="risk-3")
+    learners = tuple(MisconceptionLearner(n, f"<b>learner {n}</b>", n + 1, n % 2 == 0) for n in range(8))
+    rows = [
+        MisconceptionRow("mdma-is-an-ssri", 9, (question, SimpleNamespace(qid="risk-4")), "MDMA is an SSRI", learners),
+        MisconceptionRow("over-it", 2, (question,), "Someone's idea & more", learners[1:2]),
+        MisconceptionRow("no-one", 1, (question,), "No one named", ()),
+        *[MisconceptionRow(f"idea-{n}", 1, (question,), f"Idea {n}") for n in range(12)],
+    ]
+    token = "t" * 64
+
+    drawn = misconception_rows_html(rows, assignment_id=7, csrf_token=token)
+    expected = (
+        engines["django"]
+        .from_string(MISCONCEPTION_ROWS_AS_THE_TEMPLATE_DREW_THEM)
+        .render({"rows": rows[:12], "assignment_id": 7, "csrf_token": token})
+    )
+
+    assert parse_html(drawn) == parse_html(expected)
+    assert drawn.count("<tr>") == 12 and "Idea 8" in drawn and "Idea 9" not in drawn
+    assert "<b>" not in drawn and "&lt;b&gt;learner 0&lt;/b&gt;" in drawn
+    assert f"and {len(learners) - LEARNERS_NAMED} more" in drawn
+    assert drawn.count('name="csrfmiddlewaretoken"') == 1  # only where someone still holds the idea

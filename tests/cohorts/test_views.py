@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -371,6 +372,15 @@ def test_item_analysis_page_and_a_bad_filter(client, educator, cohort, bank, ans
     assert "1 of 3 questions attempted" in html
     assert latest.status_code == 200 and latest.context["kind"] == "latest"
     assert bad.status_code == 400 and "Choose first or latest attempts." in bad.content.decode()
+    # The field is drawn once per choice: each visit still shows its own choice, and only a refused one an error.
+    again = client.get(url)
+
+    def chosen(response) -> list[str]:
+        return re.findall(r'<option value="(\w*)" selected>', response.content.decode())
+
+    assert chosen(latest) == ["latest"] and chosen(again) == []
+    assert chosen(client.get(url, {"attempts": "first"})) == ["first"]
+    assert "Choose first or latest attempts." not in again.content.decode()
 
 
 def test_item_analysis_names_misconceptions_in_words(client, educator, cohort, bank, answer):

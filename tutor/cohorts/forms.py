@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.db.models import Q
+from django.utils.safestring import SafeString
 
 from tutor.accounts.models import Role, User
 from tutor.cohorts.models import DEFAULT_TARGET_ACCURACY, Assignment, Cohort
@@ -241,3 +242,18 @@ class ItemAnalysisForm(forms.Form):
         help_text="First attempts show what learners knew before any feedback; latest attempts, what they answer now.",
         error_messages={"invalid_choice": "Choose first or latest attempts."},
     )
+
+    # The field as drawn for each choice it can carry (or none): every visit of the page draws one of these.
+    _drawn: dict[str, SafeString] = {}
+
+    @property
+    def attempts_field_group(self) -> SafeString:
+        """The attempts field as `as_field_group` draws it, drawn once for each choice (and for none) rather than
+        on every visit, since it depends on nothing else; a refused value is drawn afresh, with its error."""
+        if self.is_bound and not self.is_valid():
+            return self["attempts"].as_field_group()
+        key = f"bound:{self.data.get('attempts', '')}" if self.is_bound else "unbound"
+        drawn = self._drawn.get(key)
+        if drawn is None:
+            drawn = self._drawn[key] = self["attempts"].as_field_group()
+        return drawn

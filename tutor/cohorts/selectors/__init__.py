@@ -68,6 +68,7 @@ from tutor.cohorts.selectors.item_rows import (  # noqa: F401
     UnattemptedRow,
     drawn_items,
     item_rows,
+    misconception_rows_html,
     option_line,
     options_html,
     unattempted_rows,

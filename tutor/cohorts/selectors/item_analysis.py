@@ -255,6 +255,17 @@ def remembered_item_table(
     return snapshot.recent(key, lambda: item_table(questions, answers, discrimination, snapshot))
 
 
+# The cohort's first-attempt tallies, read on every view of the page: compiled once (`PreparedQuery`).
+ITEM_ANSWER_TALLIES = PreparedQuery(
+    lambda cohort_id, question_ids: ItemAnswerTally.objects.filter(
+        OneOf(F("question_id"), question_ids), cohort_id=cohort_id
+    ).values_list("question_id", "answer", "attempts", "correct", "score_sum"),
+    "cohort_id",
+    "question_ids",
+    lists=("question_ids",),
+)
+
+
 # Read on every view of the item analysis page that names a misconception: compiled once (`PreparedQuery`).
 MEMBERS_HOLDING = PreparedQuery(
     lambda cohort_id, slugs: (
@@ -308,11 +319,7 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
         answers = [(q, canonical_answer(answer), n, right, score) for q, answer, n, right, score in grouped]
     else:
         # First attempts: the cohort's tallies, kept as answers are recorded (identical answers already grouped).
-        answers = list(
-            ItemAnswerTally.objects.filter(cohort_id=assignment.cohort_id, question_id__in=question_ids).values_list(
-                "question_id", "answer", "attempts", "correct", "score_sum"
-            )
-        )
+        answers = ITEM_ANSWER_TALLIES.rows(cohort_id=assignment.cohort_id, question_ids=question_ids)
     if kind == AttemptKind.LATEST:
         counted = None
         discrimination = discrimination_by_question(

@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from tutor.catalog.snapshot import QuestionView
-from tutor.cohorts.selectors.item_analysis import ItemAnalysis, ItemStats
+from tutor.cohorts.selectors.item_analysis import ItemAnalysis, ItemStats, MisconceptionRow
 from tutor.questions.base import OptionShare, plain_label
 from tutor.web.html_rows import esc, html_join
 from tutor.web.number_formats import percent
@@ -230,3 +230,44 @@ def drawn_items(analysis: ItemAnalysis) -> DrawnItems:
             rows, html_join(row.html for row in rows), unattempted_rows(analysis.unattempted_items)
         )
     return drawn["items"]
+
+
+# The misconceptions table shows this many ideas, the most chosen first.
+MISCONCEPTIONS_SHOWN = 12
+
+
+def misconception_rows_html(rows: Iterable[MisconceptionRow], *, assignment_id: int, csrf_token: str) -> SafeString:
+    """The misconceptions table's rows (the first `MISCONCEPTIONS_SHOWN`): each idea, the questions where it was
+    chosen, the members behind it, and a form to assign them practice on it while any still holds it. Written here
+    rather than by the template: a dozen rows, each with two lists and a form, cost the template engine more than
+    the rest of the page (`csrf_token` is the request's, as the template's tag writes it)."""
+    slug_stand_in = "misconception-slug"
+    practice_url = reverse("cohorts:assign_misconception_practice", args=[assignment_id, slug_stand_in])
+    before, after = practice_url.split(slug_stand_in)
+    token = esc(csrf_token)
+    drawn = []
+    for row in list(rows)[:MISCONCEPTIONS_SHOWN]:
+        questions = ", ".join(f'<a href="#item-{esc(q.qid)}">{esc(q.qid)}</a>' for q in row.questions)
+        learners = ", ".join(
+            f'{esc(learner.name)} <span class="muted">(\u00d7{learner.times_chosen}'
+            f"{'' if learner.is_active else ', since answered right'})</span>"
+            for learner in row.learners_named
+        )
+        if row.learners_not_named:
+            learners += f" and {row.learners_not_named} more"
+        active = len(row.active_learners)
+        if active:
+            learners += (
+                f'<form method="post" action="{esc(before)}{esc(row.tag)}{esc(after)}" class="inline-form">'
+                f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+                f'<button type="submit" class="button button-small">Assign practice on this idea ({active})</button>'
+                "</form>"
+            )
+        else:
+            learners += f'{" · " if row.learners else ""}<span class="muted">no one holds it now</span>'
+        drawn.append(
+            f'<tr>\n<th scope="row"><span class="misconception">{esc(row.label)}</span></th>\n'
+            f'<td data-label="Wrong answers">{row.times} in {questions}</td>\n'
+            f'<td data-label="Learners">{learners}</td>\n</tr>\n'
+        )
+    return html_join(drawn)

@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -163,6 +164,9 @@ def item_analysis(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "cohort": assignment.cohort,
             "analysis": analysis,
             "items": selectors.drawn_items(analysis),
+            "misconception_rows": selectors.misconception_rows_html(
+                analysis.misconceptions, assignment_id=assignment.pk, csrf_token=get_token(request)
+            ),
             "form": form,
             "kind": kind or AttemptKind.FIRST,
             "kind_label": AttemptKind(kind or AttemptKind.FIRST).label.lower(),
