@@ -322,3 +322,21 @@ def test_outside_a_transaction_the_seeded_tables_are_vacuumed_for_index_only_sca
 
     _, all_visible = table_statistics(Card)
     assert all_visible > 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="table files are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_answer_tallies_are_written_afresh_after_seeding(tiny_catalog):
+    """The tallies' triggers update a learner's row once per card written; at scale that leaves the few thousand
+    rows spread over a thousand pages of dead versions. Seeding ends by writing the table afresh (a new file), as
+    compact as answers given one at a time keep it."""
+
+    def tally_file() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT relfilenode FROM pg_class WHERE relname = 'progress_moduleanswertally'")
+            return cursor.fetchone()[0]
+
+    before = tally_file()
+    seed(*SMALL, "--seed", "3", "--heavy-reviews", "200")
+
+    assert tally_file() != before
