@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 from tutor.accounts.models import Role, User
 from tutor.cohorts.models import DEFAULT_TARGET_ACCURACY, Assignment, Cohort
 from tutor.cohorts.selectors import AttemptKind
+from tutor.web.field_groups import field_group
 
 # How far ahead a chosen date may lie. A course runs for months, not decades; the bound also keeps a typing slip
 # (9999-12-31) out of the database. Past dates have their own rules (an assignment may have opened long ago).
@@ -112,6 +113,11 @@ class JoinCodeForm(forms.Form):
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+
+    @property
+    def expires_on_field_group(self) -> SafeString:
+        """The date field, drawn once while empty: the cohort dashboard shows it on every visit."""
+        return field_group(self, "expires_on")
 
     def clean_expires_on(self) -> dt.date | None:
         day = self.cleaned_data["expires_on"]
@@ -243,17 +249,7 @@ class ItemAnalysisForm(forms.Form):
         error_messages={"invalid_choice": "Choose first or latest attempts."},
     )
 
-    # The field as drawn for each choice it can carry (or none): every visit of the page draws one of these.
-    _drawn: dict[str, SafeString] = {}
-
     @property
     def attempts_field_group(self) -> SafeString:
-        """The attempts field as `as_field_group` draws it, drawn once for each choice (and for none) rather than
-        on every visit, since it depends on nothing else; a refused value is drawn afresh, with its error."""
-        if self.is_bound and not self.is_valid():
-            return self["attempts"].as_field_group()
-        key = f"bound:{self.data.get('attempts', '')}" if self.is_bound else "unbound"
-        drawn = self._drawn.get(key)
-        if drawn is None:
-            drawn = self._drawn[key] = self["attempts"].as_field_group()
-        return drawn
+        """The attempts field, drawn once for each choice (and for none) rather than on every visit."""
+        return field_group(self, "attempts")
