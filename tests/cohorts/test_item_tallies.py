@@ -1,5 +1,5 @@
-"""The cohorts' first-attempt tallies: kept by each answer, rebuilt on a change of members, read by item analysis
-(which marks each distinct answer once and never counts the members' logs itself)."""
+"""The cohorts' first-attempt tallies: kept by each answer, and by each member who joins or leaves, read by item
+analysis (which marks each distinct answer once and never counts the members' logs itself)."""
 
 from __future__ import annotations
 
@@ -75,6 +75,76 @@ def test_joining_brings_earlier_first_attempts_and_leaving_takes_them_away(bank,
     cohort.memberships.filter(learner=stayer).delete()
     assert attempts()[question.pk] == 1
     assert tallies(cohort) == {(question.pk, '{"choice":"a"}'): (1, 1, 1.0)}
+
+
+def test_a_join_costs_the_same_in_a_cohort_of_two_as_in_a_cohort_of_twelve(bank, answer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cohort = CohortFactory()
+
+    def add_members(count: int) -> None:
+        for n in range(count):
+            learner = MembershipFactory(cohort=cohort).learner
+            for question in bank.risk_questions[:3]:
+                answer(learner, question, "ab"[n % 2], NOW)
+
+    def join_statements() -> list[str]:
+        newcomer = UserFactory()
+        for question in bank.risk_questions:
+            answer(newcomer, question, "b", NOW)
+        with CaptureQueriesContext(connection) as joined:
+            MembershipFactory(cohort=cohort, learner=newcomer)
+        return [q["sql"] for q in joined.captured_queries]
+
+    add_members(2)
+    small = join_statements()
+    add_members(10)
+    large = join_statements()
+
+    assert len(large) == len(small)
+    # The rebuild read every member's first attempts on each join; the join now reads the newcomer's alone.
+    assert not any("INNER JOIN" in sql and "cohorts_membership" in sql and "study_reviewlog" in sql for sql in small)
+    kept = tallies(cohort)
+    rebuild_item_tallies(cohort_ids=[cohort.pk])
+    assert tallies(cohort) == kept
+
+
+def test_joins_and_departures_one_by_one_keep_what_a_rebuild_counts(bank, answer):
+    cohort = CohortFactory()
+    learners = [UserFactory() for _ in range(6)]
+    for n, learner in enumerate(learners):
+        for question in bank.risk_questions[: 2 + n % 3]:
+            answer(learner, question, "abc"[n % 3], NOW)
+    for learner in learners:
+        MembershipFactory(cohort=cohort, learner=learner)
+    for learner in learners[::2]:
+        cohort.memberships.filter(learner=learner).delete()
+    MembershipFactory(cohort=cohort, learner=learners[0])
+    kept = tallies(cohort)
+
+    rebuild_item_tallies(cohort_ids=[cohort.pk])
+
+    assert tallies(cohort) == kept
+    assert all(attempts > 0 for attempts, _, _ in kept.values())
+
+
+def test_the_rebuild_command_mends_drifted_tallies(bank, answer):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    cohort = CohortFactory()
+    learner = MembershipFactory(cohort=cohort).learner
+    answer(learner, bank.risk_questions[0], "a", NOW)
+    kept = tallies(cohort)
+    ItemAnswerTally.objects.filter(cohort=cohort).update(attempts=7)
+
+    out = StringIO()
+    call_command("rebuild_item_tallies", stdout=out)
+
+    assert tallies(cohort) == kept
+    assert "1 distinct first answers" in out.getvalue()
 
 
 def test_identical_answers_are_marked_once(answer):

@@ -1,8 +1,11 @@
 """Keeping `ItemAnswerTally` in step with the members' first attempts.
 
 A first attempt adds itself to the tally of each of the learner's cohorts in one statement, after the answer has
-committed; a change of members (join, leave, import, account deletion) rebuilds that cohort's rows. The item
-analysis page only reads.
+committed. A learner who joins adds their first attempts to the cohort's rows, and one who leaves takes theirs
+away: a few dozen rows, however large the cohort (rebuilding the cohort's rows from every member's attempts on each
+join made filling a 500-learner cohort cost in proportion to the square of its size). Changes of many members at
+once (an import, an account deletion) rebuild the cohort's rows, as `manage.py rebuild_item_tallies` does to mend
+them. The item analysis page only reads.
 """
 
 from __future__ import annotations
@@ -43,6 +46,60 @@ def count_first_attempt(*, log: ReviewLog) -> None:
             _upsert_sql(),
             [log.question_id, canonical_answer(log.answer), int(log.correct), float(log.score), log.learner_id],
         )
+
+
+def member_first_attempts(learner_id: int) -> dict[tuple[int, str], list]:
+    """One learner's first attempts, grouped as the tallies group them: (question id, canonical answer) ->
+    [attempts, right, summed score]."""
+    grouped: dict[tuple[int, str], list] = defaultdict(lambda: [0, 0, 0.0])
+    rows = ReviewLog.objects.filter(learner_id=learner_id, state_before=MemoryState.NEW).values_list(
+        "question_id", "answer", "correct", "score"
+    )
+    for question_id, answer, correct, score in rows:
+        counts = grouped[(question_id, canonical_answer(answer))]
+        counts[0] += 1
+        counts[1] += int(correct)
+        counts[2] += score or 0.0
+    return grouped
+
+
+def add_member_to_tallies(*, cohort_id: int, learner_id: int) -> int:
+    """A learner joined: add their first attempts to the cohort's tallies. Returns the rows touched."""
+    return _member_moves(cohort_id=cohort_id, learner_id=learner_id, joined=True)
+
+
+def remove_member_from_tallies(*, cohort_id: int, learner_id: int) -> int:
+    """A learner left: take their first attempts out of the cohort's tallies, and drop the answers no member gave
+    any longer. Returns the rows touched."""
+    return _member_moves(cohort_id=cohort_id, learner_id=learner_id, joined=False)
+
+
+def _member_moves(*, cohort_id: int, learner_id: int, joined: bool) -> int:
+    grouped = member_first_attempts(learner_id)
+    if not grouped:
+        return 0
+    table = connection.ops.quote_name(ItemAnswerTally._meta.db_table)
+    if joined:
+        sql = (
+            f"INSERT INTO {table} (cohort_id, question_id, answer, attempts, correct, score_sum) "
+            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (cohort_id, question_id, answer) DO UPDATE SET "
+            f"attempts = {table}.attempts + excluded.attempts, correct = {table}.correct + excluded.correct, "
+            f"score_sum = {table}.score_sum + excluded.score_sum"
+        )
+        params = [(cohort_id, q, answer, n, right, score) for (q, answer), (n, right, score) in grouped.items()]
+    else:
+        # Never below zero, should the tallies ever have drifted.
+        sql = (
+            f"UPDATE {table} SET attempts = CASE WHEN attempts > %s THEN attempts - %s ELSE 0 END, "
+            "correct = CASE WHEN correct > %s THEN correct - %s ELSE 0 END, score_sum = score_sum - %s "
+            "WHERE cohort_id = %s AND question_id = %s AND answer = %s"
+        )
+        params = [(n, n, r, r, score, cohort_id, q, answer) for (q, answer), (n, r, score) in grouped.items()]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    if not joined:
+        ItemAnswerTally.objects.filter(cohort_id=cohort_id, attempts=0).delete()
+    return len(grouped)
 
 
 def rebuild_item_tallies(*, cohort_ids: Iterable[int], tally=ItemAnswerTally, review_log=ReviewLog) -> int:

@@ -266,8 +266,8 @@ class ItemAnswerTally(models.Model):
     """How often the cohort's members gave one answer as their first attempt at a question: the item analysis
     reads these counts (identical answers grouped, so each is marked once) instead of every member's log.
 
-    Kept by `tutor.cohorts.item_tallies`: each first attempt of a member adds itself when it is recorded; a change
-    of members rebuilds the cohort's rows from the members' first attempts.
+    Kept by `tutor.cohorts.item_tallies`: each first attempt of a member adds itself when it is recorded; a member
+    who joins adds their first attempts, one who leaves takes theirs away.
     """
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="item_tallies")

@@ -16,7 +16,12 @@ from tutor.catalog.signals import question_bank_changed
 from tutor.catalog.snapshot import forget_catalog
 from tutor.cohorts import item_discrimination
 from tutor.cohorts.completion_records import may_complete_an_assignment, record_learner_completions
-from tutor.cohorts.item_tallies import count_first_attempt, rebuild_item_tallies
+from tutor.cohorts.item_tallies import (
+    add_member_to_tallies,
+    count_first_attempt,
+    rebuild_item_tallies,
+    remove_member_from_tallies,
+)
 from tutor.cohorts.models import Assignment, Cohort, Membership
 from tutor.study.models import MemoryState, ReviewLog
 from tutor.study.signals import answer_recorded, practice_test_finished
@@ -42,7 +47,7 @@ def item_tallies_after_answer(*, log: ReviewLog | None = None, learner: User | N
     try:
         count_first_attempt(log=log)
     except Exception:
-        # The next change of members rebuilds the cohort's tallies from the ledger.
+        # `manage.py rebuild_item_tallies` mends the cohorts' tallies from the ledger.
         logger.exception("could not count a first attempt for learner %s", log.learner_id)
     if learner is not None and not may_complete_an_assignment(learner=learner, question_id=log.question_id):
         return  # in no module assigned to the learner: no assignment's discrimination changes
@@ -55,14 +60,14 @@ def item_tallies_after_answer(*, log: ReviewLog | None = None, learner: User | N
 @receiver(post_save, sender=Membership, dispatch_uid="cohorts.item_tallies_after_join")
 def item_tallies_after_join(*, instance: Membership, created: bool, **_: object) -> None:
     if created:
-        rebuild_item_tallies(cohort_ids=[instance.cohort_id])
+        add_member_to_tallies(cohort_id=instance.cohort_id, learner_id=instance.learner_id)
         item_discrimination.after_cohort_change(cohort_ids=[instance.cohort_id])
 
 
 @receiver(post_delete, sender=Membership, dispatch_uid="cohorts.item_tallies_after_leave")
 def item_tallies_after_leave(*, instance: Membership, origin: object = None, **_: object) -> None:
     if isinstance(origin, Membership) or getattr(origin, "model", None) is Membership:
-        rebuild_item_tallies(cohort_ids=[instance.cohort_id])
+        remove_member_from_tallies(cohort_id=instance.cohort_id, learner_id=instance.learner_id)
         item_discrimination.after_cohort_change(cohort_ids=[instance.cohort_id])
     else:
         # Part of a larger deletion (an account, a cohort): count again after the commit, if the cohort is left.
