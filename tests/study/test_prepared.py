@@ -95,6 +95,50 @@ def test_a_prepared_query_can_give_model_instances_with_their_fields_converted(l
     assert prepared.objects(learner_id=learner.pk, question_id=question.pk + 1000) == []
 
 
+def test_prepared_instances_are_what_the_queryset_gives_related_objects_and_annotations_included(
+    learner, make_question, django_assert_num_queries
+):
+    from django.db.models import F
+
+    question = make_question()
+    make_card(learner, question, due=NOW)
+    build = lambda learner_id: (  # noqa: E731
+        Card.objects.filter(learner_id=learner_id).select_related("learner").annotate(steps=F("reps") + 1)
+    )
+    prepared = PreparedQuery(build, "learner_id")
+    (expected,) = build(learner.pk)
+
+    with django_assert_num_queries(1):
+        (card,) = prepared.instances(learner_id=learner.pk)
+        # The related user came with the card, its fields converted as the ORM converts them.
+        assert (card.learner.username, card.learner.date_joined, card.learner.is_active) == (
+            learner.username,
+            expected.learner.date_joined,
+            True,
+        )
+
+    assert isinstance(card, Card) and card.pk == expected.pk
+    assert {f.attname: getattr(card, f.attname) for f in Card._meta.concrete_fields} == {
+        f.attname: getattr(expected, f.attname) for f in Card._meta.concrete_fields
+    }
+    assert card.due == NOW and card.steps == expected.steps
+    assert prepared.instances(learner_id=learner.pk + 1000) == []
+    with pytest.raises(TypeError, match="model instances"):
+        PreparedQuery(
+            lambda learner_id: Card.objects.filter(learner_id=learner_id).values_list("id"), "learner_id"
+        ).instances(learner_id=learner.pk)
+
+
+@pytest.mark.parametrize("huge", [2**63, -(2**63) - 1, 10**40])
+def test_an_id_no_column_can_hold_matches_nothing_rather_than_failing(learner, make_question, huge):
+    make_card(learner, make_question(), due=NOW)
+    prepared = PreparedQuery(lambda learner_id: Card.objects.filter(learner_id=learner_id), "learner_id")
+
+    assert prepared.rows(learner_id=huge) == [] and prepared.instances(learner_id=huge) == []
+    assert prepared.objects(learner_id=huge) == []
+    assert len(prepared.instances(learner_id=learner.pk)) == 1
+
+
 def test_a_value_that_does_not_reach_the_sql_as_a_parameter_is_refused():
     ignores_its_value = PreparedQuery(lambda learner_id: Card.objects.filter(reps=2), "learner_id")
     with pytest.raises(ValueError, match="learner_id"):

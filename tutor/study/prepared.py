@@ -17,6 +17,9 @@ from typing import Any
 
 from django.db import NotSupportedError, connections
 from django.db.models import BigIntegerField, Func, Lookup, Model, QuerySet
+from django.db.models.fetch_modes import FETCH_ONE
+from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.sql.compiler import SQLCompiler
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MICROSECONDS_PER_DAY = 86_400_000_000
@@ -56,6 +59,15 @@ class EpochMicroseconds(Func):
         return super().as_sql(compiler, connection, template=template, **extra_context)
 
 
+# The whole numbers a 64-bit column holds. A value beyond them (an id of 30 digits in an address) matches no row of an
+# id or a count, as the ORM answers it; sent to the database, it would be an error.
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
+
+
+class MatchesNothing(Exception):
+    """A value no row can equal: the query is not run."""
+
+
 # Stand-ins passed to the builder in place of the real values, then found among the compiled query's parameters.
 _STAND_IN_BASE = -918_273_645
 
@@ -68,7 +80,12 @@ class PreparedQuery:
     query parameter (an id or a slug in a filter, a list of ids through `OneOf`), never as literal text. `rows` runs
     the SQL and returns the rows as the database driver gives them: use it for numbers and text only (SQLite gives
     dates as text and booleans as 0 and 1). `objects` returns model instances through `Manager.raw`, with Django's
-    own conversions of the model's fields; extra selected columns come as the driver gives them.
+    own conversions of the model's fields; extra selected columns come as the driver gives them. `instances` returns
+    what the queryset itself would, `select_related` objects included: the rows go through the compiler kept from
+    the first compilation, which converts each column as the ORM does, and through Django's own populators.
+
+    Values are compared for equality (an id, a slug, or a list through `OneOf`): a whole number beyond what a 64-bit
+    column holds gives no rows without running the query.
     """
 
     def __init__(
@@ -79,6 +96,7 @@ class PreparedQuery:
         self.text = text
         self.lists = lists
         self._compiled: dict[str, tuple[str, list[Any], list[tuple[int, str]], type[Model]]] = {}
+        self._compilers: dict[str, SQLCompiler] = {}
         self._lock = threading.Lock()
 
     def compiled(self, using: str = "default") -> tuple[str, list[Any], list[tuple[int, str]], type[Model]]:
@@ -100,7 +118,12 @@ class PreparedQuery:
         passed = {name: [v] if name in self.lists else v for name, v in stand_ins.items()}
         sent = {name: OneOf.encoded(v, vendor) if name in self.lists else v for name, v in passed.items()}
         queryset = self.build(**passed)
-        sql, params = queryset.query.get_compiler(using=using).as_sql()
+        compiler = queryset.query.get_compiler(using=using)
+        # Compiling fills in what reading the rows back needs (the columns, the related models' places in them).
+        sql, params = compiler.as_sql()
+        # Kept only for a queryset of model instances (not of values), the one kind `instances` can give.
+        if issubclass(queryset._iterable_class, ModelIterable):
+            self._compilers[using] = compiler
         params = list(params)
         slots = [(position, name) for position, p in enumerate(params) for name, v in sent.items() if p == v]
         missing = set(self.names) - {name for _, name in slots}
@@ -111,6 +134,8 @@ class PreparedQuery:
     def _parameters(self, using: str, values: dict[str, Any]) -> tuple[str, list[Any], type[Model]]:
         if set(values) != set(self.names):
             raise TypeError(f"Give exactly these values: {', '.join(self.names)}.")
+        if any(isinstance(value, int) and not BIGINT_MIN <= value <= BIGINT_MAX for value in values.values()):
+            raise MatchesNothing
         sql, params, slots, model = self.compiled(using)
         params = list(params)
         vendor = connections[using].vendor if self.lists else ""
@@ -119,14 +144,49 @@ class PreparedQuery:
         return sql, params, model
 
     def rows(self, *, using: str = "default", **values: Any) -> list[tuple]:
-        sql, params, _ = self._parameters(using, values)
+        try:
+            sql, params, _ = self._parameters(using, values)
+        except MatchesNothing:
+            return []
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
     def objects(self, *, using: str = "default", **values: Any) -> list[Model]:
-        sql, params, model = self._parameters(using, values)
+        try:
+            sql, params, model = self._parameters(using, values)
+        except MatchesNothing:
+            return []
         return list(model._default_manager.db_manager(using).raw(sql, params))
+
+    def instances(self, *, using: str = "default", **values: Any) -> list[Model]:
+        """The queryset's model instances (as iterating it gives them, the related objects of `select_related`
+        filled in and annotations set), built from the SQL compiled once: building and compiling a queryset costs
+        more than the database takes to find one row by its key."""
+        try:
+            sql, params, _ = self._parameters(using, values)
+        except MatchesNothing:
+            return []
+        compiler = self._compilers.get(using)
+        if compiler is None:
+            raise TypeError("instances() needs a queryset of model instances, not values.")
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        klass_info, select = compiler.klass_info, compiler.select
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        attnames = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, using, FETCH_ONE)
+        model = klass_info["model"]
+        found = []
+        for row in compiler.results_iter([rows]):
+            instance = model.from_db(using, attnames, row[start:end], fetch_mode=FETCH_ONE)
+            for populator in populators:
+                populator.populate(row, instance)
+            for name, position in compiler.annotation_col_map.items():
+                setattr(instance, name, row[position])
+            found.append(instance)
+        return found
 
 
 class OneOf(Lookup):

@@ -14,6 +14,8 @@ from tutor.cohorts.completion import (  # noqa: F401
 )
 from tutor.cohorts.selectors.access import (  # noqa: F401
     CohortHandover,
+    co_teachers,
+    cohort_assignments,
     cohort_member,
     educator_invite,
     learner_membership,

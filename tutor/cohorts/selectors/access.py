@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from tutor.accounts.models import User
 from tutor.cohorts.models import Assignment, Cohort, EducatorInvite, Membership
 from tutor.study.models import ReviewLog
+from tutor.study.prepared import PreparedQuery
 
 
 def taught_cohorts(educator: User) -> QuerySet[Cohort]:
@@ -27,17 +28,40 @@ def teaches(educator: User, cohort: Cohort) -> bool:
     return cohort.owner_id == educator.pk or cohort.co_teachers.filter(pk=educator.pk).exists()
 
 
+# Every educator's page starts by finding its cohort or assignment: compiled once (`PreparedQuery`).
+COHORT_WITH_OWNER = PreparedQuery(
+    lambda cohort_id: Cohort.objects.select_related("owner").filter(pk=cohort_id), "cohort_id"
+)
+ASSIGNMENT_WITH_COHORT = PreparedQuery(
+    lambda assignment_id: Assignment.objects.select_related("cohort").filter(pk=assignment_id), "assignment_id"
+)
+COHORT_ASSIGNMENTS = PreparedQuery(lambda cohort_id: Assignment.objects.filter(cohort_id=cohort_id), "cohort_id")
+CO_TEACHERS = PreparedQuery(
+    lambda cohort_id: User.objects.filter(co_taught_cohorts=cohort_id).order_by("username"), "cohort_id"
+)
+
+
 def taught_cohort(*, educator: User, cohort_id: int) -> Cohort | None:
-    """The cohort, if the user teaches it. Found by its id, then checked (`teaches`): for its owner one plain query,
-    cheaper to build than a filter on the cohorts taught."""
-    cohort = Cohort.objects.select_related("owner").filter(pk=cohort_id).first()
-    return cohort if cohort is not None and teaches(educator, cohort) else None
+    """The cohort, with its owner, if the user teaches it. Found by its id, then checked (`teaches`): for its owner
+    one plain query, cheaper than a filter on the cohorts taught."""
+    found = COHORT_WITH_OWNER.instances(cohort_id=cohort_id)
+    return found[0] if found and teaches(educator, found[0]) else None
 
 
 def taught_assignment(*, educator: User, assignment_id: int) -> Assignment | None:
-    """The assignment, if the user teaches its cohort (as `taught_cohort`)."""
-    assignment = Assignment.objects.select_related("cohort").filter(pk=assignment_id).first()
-    return assignment if assignment is not None and teaches(educator, assignment.cohort) else None
+    """The assignment, with its cohort, if the user teaches that cohort (as `taught_cohort`)."""
+    found = ASSIGNMENT_WITH_COHORT.instances(assignment_id=assignment_id)
+    return found[0] if found and teaches(educator, found[0].cohort) else None
+
+
+def cohort_assignments(cohort: Cohort) -> list[Assignment]:
+    """The cohort's assignments, in their usual order (`cohort.assignments.all()`, without building the query)."""
+    return COHORT_ASSIGNMENTS.instances(cohort_id=cohort.pk)
+
+
+def co_teachers(cohort: Cohort) -> list[User]:
+    """The cohort's co-teachers, by username."""
+    return CO_TEACHERS.instances(cohort_id=cohort.pk)
 
 
 def cohort_member(*, cohort: Cohort, learner_id: int) -> Membership | None:

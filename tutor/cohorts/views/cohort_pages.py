@@ -79,7 +79,7 @@ def _dashboard(
     request: HttpRequest, cohort: Cohort, *, code_form: JoinCodeForm | None = None, status: int = 200
 ) -> HttpResponse:
     snapshot, now = catalog(), timezone.now()
-    assignments = list(cohort.assignments.all())
+    assignments = selectors.cohort_assignments(cohort)
     sort_form = DashboardSortForm(request.GET or None, keys=selectors.sort_keys(assignments))
     sort = ""
     if sort_form.is_bound:
@@ -100,7 +100,7 @@ def _dashboard(
         "cohorts/dashboard.html",
         {
             "cohort": cohort,
-            "co_teachers": list(cohort.co_teachers.all()),
+            "co_teachers": selectors.co_teachers(cohort),
             "table": table,
             "page": table.page,
             "table_rows": table.table_rows,
