@@ -340,3 +340,33 @@ def test_outside_a_transaction_the_answer_tallies_are_written_afresh_after_seedi
     seed(*SMALL, "--seed", "3", "--heavy-reviews", "200")
 
     assert tally_file() != before
+
+
+def test_seeded_learners_hold_the_misconceptions_their_answers_show_as_recording_them_one_by_one_would(
+    tiny_catalog,
+):
+    from tutor.study.misconceptions import record_misconceptions_of_answer
+    from tutor.study.models import LearnerMisconception
+
+    seed(*SMALL, "--seed", "3", "--accuracy", "0.5")
+
+    def held(learner_id: int) -> list[tuple]:
+        return sorted(
+            LearnerMisconception.objects.filter(learner_id=learner_id).values_list(
+                "slug", "times_chosen", "first_chosen_at", "last_chosen_at", "right_since", "last_right_at"
+            )
+        )
+
+    seeded = {learner.pk: held(learner.pk) for learner in User.objects.filter(username__startswith="demo-")}
+    assert any(seeded.values())  # half the answers wrong: some wrong ideas were chosen
+    LearnerMisconception.objects.all().delete()
+    for learner_id in seeded:
+        for log in ReviewLog.objects.filter(learner_id=learner_id).order_by("reviewed_at", "id"):
+            record_misconceptions_of_answer(
+                learner_id=learner_id,
+                question_id=log.question_id,
+                answered_at=log.reviewed_at,
+                logged=(log.question_revision, log.answer),
+            )
+
+    assert {learner_id: held(learner_id) for learner_id in seeded} == seeded

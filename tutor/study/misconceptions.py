@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -111,6 +112,36 @@ def _count_right_answer(*, learner_id: int, targeted: set[str], at: dt.datetime)
     LearnerMisconception.objects.filter(learner_id=learner_id, slug__in=targeted, last_chosen_at__lte=at).update(
         right_since=F("right_since") + 1, last_right_at=at
     )
+
+
+def misconceptions_of_answers(
+    *, learner_id: int, answers: Iterable[tuple[QuestionView, int, dict, dt.datetime]]
+) -> list[LearnerMisconception]:
+    """The learner's misconception rows as recording each answer in turn would leave them (`record_misconceptions`
+    is the rule), worked out in memory from answers given oldest first as (question, revision answered, answer,
+    time), unsaved: for answers written in bulk (`seed_demo`), whose receivers never ran."""
+    rows: dict[str, LearnerMisconception] = {}
+    for question, revision, answer, at in answers:
+        targeted = misconceptions_targeted(question)
+        if not targeted or revision != question.revision:
+            continue
+        marking = mark_answer(question, answer)
+        for slug in sorted(misconceptions_chosen(question, marking)):
+            row = rows.get(slug)
+            if row is None:
+                row = rows[slug] = LearnerMisconception(
+                    learner_id=learner_id, slug=slug, times_chosen=0, first_chosen_at=at, last_chosen_at=at
+                )
+            row.times_chosen += 1
+            row.last_chosen_at = max(row.last_chosen_at, at)
+            row.right_since = 0
+        if marking.correct:
+            for slug in targeted:
+                row = rows.get(slug)
+                if row is not None and row.last_chosen_at <= at:
+                    row.right_since += 1
+                    row.last_right_at = at
+    return list(rows.values())
 
 
 # --- Reads ---------------------------------------------------------------------------------------------------

@@ -66,6 +66,8 @@ class LearnerHistory:
     items: list[PracticeItem] = field(default_factory=list)
     # Each answered card and its latest log, to point the card at it once both have ids.
     last_logs: list[tuple[Card, ReviewLog]] = field(default_factory=list)
+    # The learner's misconception rows, which the seeder works out from the logs (`misconceptions_of_answers`).
+    misconceptions: list = field(default_factory=list)
 
 
 class LearnerSimulation:

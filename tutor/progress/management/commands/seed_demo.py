@@ -29,7 +29,16 @@ from tutor.catalog.snapshot import catalog
 from tutor.progress.copy_rows import copy_rows, give_ids
 from tutor.progress.models import ModuleAnswerTally, StudyDay
 from tutor.progress.rollups import rebuild_study_days
-from tutor.study.models import LEDGER_DELETE_TRIGGERS, Card, PracticeItem, PracticeTest, RatingChange, ReviewLog
+from tutor.study.misconceptions import misconceptions_of_answers
+from tutor.study.models import (
+    LEDGER_DELETE_TRIGGERS,
+    Card,
+    LearnerMisconception,
+    PracticeItem,
+    PracticeTest,
+    RatingChange,
+    ReviewLog,
+)
 from tutor.study.simulation import (
     AnswerBank,
     LearnerHistory,
@@ -49,7 +58,7 @@ FLUSH_ROWS = 20_000
 
 
 # Every table seed_demo fills.
-SEEDED_MODELS = (User, Card, ReviewLog, RatingChange, PracticeTest, PracticeItem, StudyDay)
+SEEDED_MODELS = (User, Card, ReviewLog, RatingChange, PracticeTest, PracticeItem, StudyDay, LearnerMisconception)
 
 
 def demo_username(number: int) -> str:
@@ -212,6 +221,17 @@ class Command(BaseCommand):
                 history = simulate_learner(plan, population)
                 simulating += time.perf_counter() - tick
                 plan.learner.last_login = history.logs[-1].reviewed_at if history.logs else None
+                # The wrong ideas the answers show, as recording each answer would have counted them.
+                history.misconceptions = misconceptions_of_answers(
+                    learner_id=plan.learner.pk,
+                    answers=sorted(
+                        (
+                            (snapshot.questions[log.question_id], log.question_revision, log.answer, log.reviewed_at)
+                            for log in history.logs
+                        ),
+                        key=lambda answer: answer[3],
+                    ),
+                )
                 pending.append(history)
                 pending_logs += len(history.logs)
                 if pending_logs >= FLUSH_ROWS:
@@ -331,12 +351,13 @@ class Command(BaseCommand):
         logs = [log for h in histories for log in h.logs]
         items = [item for h in histories for item in h.items]
         latest = [(card, log) for h in histories for card, log in h.last_logs]
+        ideas = [row for h in histories for row in h.misconceptions]
         if connection.vendor == "postgresql" and self.use_copy:
             # Every id first, then COPY: the card and its latest log point at each other (checked at commit).
-            for rows in (tests, cards, logs, items):
+            for rows in (tests, cards, logs, items, ideas):
                 give_ids(rows)
             self._link(histories, latest)
-            for rows in (tests, cards, logs, items):
+            for rows in (tests, cards, logs, items, ideas):
                 copy_rows(rows)
         else:
             PracticeTest.objects.bulk_create(tests, batch_size=batch_size)
@@ -346,6 +367,7 @@ class Command(BaseCommand):
             self._link([], latest)
             Card.objects.bulk_update([card for card, _ in latest], ["last_log"], batch_size=batch_size)
             PracticeItem.objects.bulk_create(items, batch_size=batch_size)
+            LearnerMisconception.objects.bulk_create(ideas, batch_size=batch_size)
         counts.tests += len(tests)
         counts.cards += len(cards)
         counts.logs += len(logs)
