@@ -222,7 +222,8 @@ def test_misconceptions_name_the_learners_behind_them_and_practice_can_be_assign
 
     row = next(r for r in item_analysis(assignment=assignment, snapshot=catalog()).misconceptions if r.tag == row.tag)
     assert {learner.learner_id for learner in row.learners} == {holder.pk, over_it.pk}
-    assert [learner.learner_id for learner in row.active_learners] == [holder.pk]
+    assert (row.learner_count, row.active_count) == (2, 1)
+    assert [learner.learner_id for learner in row.learners if learner.is_active] == [holder.pk]
 
     client.force_login(assignment.cohort.owner)
     page = client.get(reverse("cohorts:item_analysis", args=[assignment.pk])).content.decode()
@@ -415,16 +416,34 @@ def test_the_members_holding_an_idea_are_named_in_order_with_whether_they_still_
         named = members_holding(cohort_id=cohort.pk, slugs=[slug])
 
     assert list(named) == [slug]
-    assert [(h.username, h.times_chosen, h.is_active) for h in named[slug]] == [
+    assert [(h.username, h.times_chosen, h.is_active) for h in named[slug].named] == [
         ("abe", 5, True),
         ("cara", 2, True),
         ("bo", 2, False),
     ]
+    assert (named[slug].count, named[slug].active) == (3, 2)
     ids = [learner.pk for learner in learners]
-    assert [h.learner_id for h in named[slug]] == [
+    assert [h.learner_id for h in named[slug].named] == [
         row.learner_id for row in learners_holding(learner_ids=ids, slugs=[slug])[slug]
     ]
     assert members_holding(cohort_id=cohort.pk, slugs=[]) == {}
+
+
+def test_only_the_first_members_holding_an_idea_leave_the_database_and_the_rest_are_counted(bank):
+    from tutor.cohorts.selectors.item_analysis import LEARNERS_NAMED, members_holding
+    from tutor.study.models import LearnerMisconception
+
+    cohort = CohortFactory()
+    for n in range(LEARNERS_NAMED + 4):
+        learner = MembershipFactory(cohort=cohort, learner=UserFactory(username=f"m{n:02}")).learner
+        LearnerMisconception.objects.create(
+            learner=learner, slug="idea", times_chosen=1, right_since=n % 3, first_chosen_at=NOW, last_chosen_at=NOW
+        )
+
+    holders = members_holding(cohort_id=cohort.pk, slugs=["idea", "unchosen"])["idea"]
+
+    assert [h.username for h in holders.named] == ["m00", "m03", "m06", "m09", "m01", "m04"]  # still holding first
+    assert (holders.count, holders.active) == (LEARNERS_NAMED + 4, 4)
 
 
 # The misconceptions table's rows as the template drew them before they were written in Python.
@@ -432,12 +451,12 @@ MISCONCEPTION_ROWS_AS_THE_TEMPLATE_DREW_THEM = """{% for m in rows %}
 <tr>
   <th scope="row"><span class="misconception">{{ m.label }}</span></th>
   <td data-label="Wrong answers">{{ m.times }} in {% for q in m.questions %}<a href="#item-{{ q.qid }}">{{ q.qid }}</a>{% if not forloop.last %}, {% endif %}{% endfor %}</td>
-  <td data-label="Learners">{% for l in m.learners_named %}{{ l.name }} <span class="muted">(×{{ l.times_chosen }}{% if not l.is_active %}, since answered right{% endif %})</span>{% if not forloop.last %}, {% endif %}{% endfor %}{% if m.learners_not_named %} and {{ m.learners_not_named }} more{% endif %}{% if m.active_learners %}<form method="post" action="{% url 'cohorts:assign_misconception_practice' assignment_id m.tag %}" class="inline-form">{% csrf_token %}<button type="submit" class="button button-small">Assign practice on this idea ({{ m.active_learners|length }})</button></form>{% else %}{% if m.learners %} · {% endif %}<span class="muted">no one holds it now</span>{% endif %}</td>
+  <td data-label="Learners">{% for l in m.learners %}{{ l.name }} <span class="muted">(×{{ l.times_chosen }}{% if not l.is_active %}, since answered right{% endif %})</span>{% if not forloop.last %}, {% endif %}{% endfor %}{% if m.learners_not_named %} and {{ m.learners_not_named }} more{% endif %}{% if m.active_count %}<form method="post" action="{% url 'cohorts:assign_misconception_practice' assignment_id m.tag %}" class="inline-form">{% csrf_token %}<button type="submit" class="button button-small">Assign practice on this idea ({{ m.active_count }})</button></form>{% else %}{% if m.learner_count %} · {% endif %}<span class="muted">no one holds it now</span>{% endif %}</td>
 </tr>
 {% endfor %}"""  # noqa: E501, RUF001
 
 
-def test_misconception_rows_are_drawn_as_the_template_drew_them_with_names_escaped_and_the_first_twelve_shown():
+def test_misconception_rows_are_drawn_as_the_template_drew_them_with_names_escaped():
     from types import SimpleNamespace
 
     from django.template import engines
@@ -446,12 +465,14 @@ def test_misconception_rows_are_drawn_as_the_template_drew_them_with_names_escap
     from tutor.cohorts.selectors.item_analysis import LEARNERS_NAMED, MisconceptionLearner, MisconceptionRow
 
     question = SimpleNamespace(qid="risk-3")
-    learners = tuple(MisconceptionLearner(n, f"<b>learner {n}</b>", n + 1, n % 2 == 0) for n in range(8))
+    learners = tuple(MisconceptionLearner(n, f"<b>learner {n}</b>", n + 1, n % 2 == 0) for n in range(LEARNERS_NAMED))
     rows = [
-        MisconceptionRow("mdma-is-an-ssri", 9, (question, SimpleNamespace(qid="risk-4")), "MDMA is an SSRI", learners),
-        MisconceptionRow("over-it", 2, (question,), "Someone's idea & more", learners[1:2]),
+        MisconceptionRow(
+            "mdma-is-an-ssri", 9, (question, SimpleNamespace(qid="risk-4")), "MDMA is an SSRI", learners, 8, 4
+        ),
+        MisconceptionRow("over-it", 2, (question,), "Someone's idea & more", learners[1:2], 1, 0),
         MisconceptionRow("no-one", 1, (question,), "No one named", ()),
-        *[MisconceptionRow(f"idea-{n}", 1, (question,), f"Idea {n}") for n in range(12)],
+        *[MisconceptionRow(f"idea-{n}", 1, (question,), f"Idea {n}") for n in range(9)],
     ]
     token = "t" * 64
 
@@ -463,7 +484,7 @@ def test_misconception_rows_are_drawn_as_the_template_drew_them_with_names_escap
     )
 
     assert parse_html(drawn) == parse_html(expected)
-    assert drawn.count("<tr>") == 12 and "Idea 8" in drawn and "Idea 9" not in drawn
+    assert drawn.count("<tr>") == 12
     assert "<b>" not in drawn and "&lt;b&gt;learner 0&lt;/b&gt;" in drawn
-    assert f"and {len(learners) - LEARNERS_NAMED} more" in drawn
+    assert "and 2 more" in drawn and "Assign practice on this idea (4)" in drawn
     assert drawn.count('name="csrfmiddlewaretoken"') == 1  # only where someone still holds the idea

@@ -6,7 +6,8 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum, TextChoices
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, TextChoices, When, Window
+from django.db.models.functions import RowNumber
 
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
 from tutor.cohorts.item_discrimination import CountedDiscrimination, counted_discrimination
@@ -144,24 +145,20 @@ class MisconceptionLearner:
 
 @dataclass(frozen=True)
 class MisconceptionRow:
+    """One idea behind the cohort's wrong answers: how often it was chosen, in which questions, and the members who
+    have chosen it (the first `LEARNERS_NAMED` of them named, with how many there are and how many still hold it)."""
+
     tag: str
     times: int
     questions: tuple[QuestionView, ...]
     label: str = ""
     learners: tuple[MisconceptionLearner, ...] = ()
-
-    @property
-    def active_learners(self) -> tuple[MisconceptionLearner, ...]:
-        return tuple(learner for learner in self.learners if learner.is_active)
-
-    @property
-    def learners_named(self) -> tuple[MisconceptionLearner, ...]:
-        """The learners named in the table; the rest are counted (a large cohort would fill the page)."""
-        return self.learners[:LEARNERS_NAMED]
+    learner_count: int = 0
+    active_count: int = 0
 
     @property
     def learners_not_named(self) -> int:
-        return max(len(self.learners) - LEARNERS_NAMED, 0)
+        return max(self.learner_count - len(self.learners), 0)
 
 
 @dataclass(frozen=True)
@@ -266,13 +263,38 @@ ITEM_ANSWER_TALLIES = PreparedQuery(
 )
 
 
-# Read on every view of the item analysis page that names a misconception: compiled once (`PreparedQuery`).
+# The misconceptions table shows this many ideas, the most chosen first.
+MISCONCEPTIONS_SHOWN = 12
+
+
+@dataclass(frozen=True)
+class IdeaHolders:
+    """The members who have chosen one idea: the first named, how many in all, and how many still hold it."""
+
+    named: list[MisconceptionHolder]
+    count: int
+    active: int
+
+
+# Read on every view of the item analysis page that names a misconception: compiled once (`PreparedQuery`). The
+# database numbers each idea's holders in the page's order and counts them, and only the first few rows leave it:
+# a 500-learner cohort holds some 60,000 (learner, idea) rows.
 MEMBERS_HOLDING = PreparedQuery(
     lambda cohort_id, slugs: (
         LearnerMisconception.objects.filter(learner_id__in=member_ids(cohort_id))
         .filter(OneOf(F("slug"), slugs))
-        .order_by("slug", "right_since", "-times_chosen", "learner__username")
-        .values_list("slug", "learner_id", "learner__username", "times_chosen", "right_since")
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=F("slug"),
+                order_by=[F("right_since").asc(), F("times_chosen").desc(), F("learner__username").asc()],
+            ),
+            holders=Window(Count("id"), partition_by=F("slug")),
+            holding=Window(Sum(Case(When(right_since=0, then=1), default=0)), partition_by=F("slug")),
+        )
+        .filter(place__lte=LEARNERS_NAMED)
+        .order_by("slug", "place")
+        .values_list("slug", "learner_id", "learner__username", "times_chosen", "right_since", "holders", "holding")
     ),
     "cohort_id",
     "slugs",
@@ -281,12 +303,16 @@ MEMBERS_HOLDING = PreparedQuery(
 )
 
 
-def members_holding(*, cohort_id: int, slugs: list[str]) -> dict[str, list[MisconceptionHolder]]:
-    """The cohort's members who have chosen each idea, named: those who still hold it first, then the most often
-    chosen, then by username; whether each still holds it. One query of five columns."""
-    holding: dict[str, list[MisconceptionHolder]] = {}
-    for slug, learner_id, username, times_chosen, right_since in MEMBERS_HOLDING.rows(cohort_id=cohort_id, slugs=slugs):
-        holding.setdefault(slug, []).append(MisconceptionHolder(learner_id, username, times_chosen, right_since == 0))
+def members_holding(*, cohort_id: int, slugs: list[str]) -> dict[str, IdeaHolders]:
+    """The cohort's members who have chosen each idea: the first `LEARNERS_NAMED` named (those who still hold it
+    first, then the most often chosen, then by username, with whether each still holds it), and how many have
+    chosen it and still hold it. One query."""
+    holding: dict[str, IdeaHolders] = {}
+    rows = MEMBERS_HOLDING.rows(cohort_id=cohort_id, slugs=slugs) if slugs else []
+    for slug, learner_id, username, times_chosen, right_since, holders, still in rows:
+        if slug not in holding:
+            holding[slug] = IdeaHolders([], holders, int(still or 0))
+        holding[slug].named.append(MisconceptionHolder(learner_id, username, times_chosen, right_since == 0))
     return holding
 
 
@@ -330,23 +356,25 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
         counted = counted_discrimination(assignment)
         table = remembered_item_table(questions, answers, counted.values, snapshot)
     times_by_tag, questions_by_tag, label_by_tag = table.times_by_tag, table.questions_by_tag, table.label_by_tag
-    holding = members_holding(cohort_id=assignment.cohort_id, slugs=list(times_by_tag)) if times_by_tag else {}
-    misconceptions = sorted(
-        (
-            MisconceptionRow(
-                tag,
-                times,
-                tuple(questions_by_tag[tag].values()),
-                label_by_tag[tag],
-                tuple(
-                    MisconceptionLearner(holder.learner_id, holder.username, holder.times_chosen, holder.is_active)
-                    for holder in holding.get(tag, ())
-                ),
-            )
-            for tag, times in times_by_tag.items()
-        ),
-        key=lambda r: (-r.times, r.tag),
-    )
+    # The ideas the page shows, most chosen first; their holders are read for those alone.
+    shown = sorted(times_by_tag.items(), key=lambda item: (-item[1], item[0]))[:MISCONCEPTIONS_SHOWN]
+    holding = members_holding(cohort_id=assignment.cohort_id, slugs=[tag for tag, _ in shown])
+    nobody = IdeaHolders([], 0, 0)
+    misconceptions = [
+        MisconceptionRow(
+            tag,
+            times,
+            tuple(questions_by_tag[tag].values()),
+            label_by_tag[tag],
+            tuple(
+                MisconceptionLearner(holder.learner_id, holder.username, holder.times_chosen, holder.is_active)
+                for holder in holding.get(tag, nobody).named
+            ),
+            holding.get(tag, nobody).count,
+            holding.get(tag, nobody).active,
+        )
+        for tag, times in shown
+    ]
     return ItemAnalysis(
         assignment=assignment,
         kind=kind,

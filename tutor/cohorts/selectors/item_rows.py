@@ -232,30 +232,26 @@ def drawn_items(analysis: ItemAnalysis) -> DrawnItems:
     return drawn["items"]
 
 
-# The misconceptions table shows this many ideas, the most chosen first.
-MISCONCEPTIONS_SHOWN = 12
-
-
 def misconception_rows_html(rows: Iterable[MisconceptionRow], *, assignment_id: int, csrf_token: str) -> SafeString:
-    """The misconceptions table's rows (the first `MISCONCEPTIONS_SHOWN`): each idea, the questions where it was
-    chosen, the members behind it, and a form to assign them practice on it while any still holds it. Written here
-    rather than by the template: a dozen rows, each with two lists and a form, cost the template engine more than
-    the rest of the page (`csrf_token` is the request's, as the template's tag writes it)."""
+    """The misconceptions table's rows (the analysis keeps the dozen most chosen ideas): each idea, the questions
+    where it was chosen, the members behind it, and a form to assign them practice on it while any still holds it.
+    Written here rather than by the template: a dozen rows, each with two lists and a form, cost the template engine
+    more than the rest of the page (`csrf_token` is the request's, as the template's tag writes it)."""
     slug_stand_in = "misconception-slug"
     practice_url = reverse("cohorts:assign_misconception_practice", args=[assignment_id, slug_stand_in])
     before, after = practice_url.split(slug_stand_in)
     token = esc(csrf_token)
     drawn = []
-    for row in list(rows)[:MISCONCEPTIONS_SHOWN]:
+    for row in rows:
         questions = ", ".join(f'<a href="#item-{esc(q.qid)}">{esc(q.qid)}</a>' for q in row.questions)
         learners = ", ".join(
             f'{esc(learner.name)} <span class="muted">(\u00d7{learner.times_chosen}'
             f"{'' if learner.is_active else ', since answered right'})</span>"
-            for learner in row.learners_named
+            for learner in row.learners
         )
         if row.learners_not_named:
             learners += f" and {row.learners_not_named} more"
-        active = len(row.active_learners)
+        active = row.active_count
         if active:
             learners += (
                 f'<form method="post" action="{esc(before)}{esc(row.tag)}{esc(after)}" class="inline-form">'
@@ -264,7 +260,7 @@ def misconception_rows_html(rows: Iterable[MisconceptionRow], *, assignment_id: 
                 "</form>"
             )
         else:
-            learners += f'{" · " if row.learners else ""}<span class="muted">no one holds it now</span>'
+            learners += f'{" · " if row.learner_count else ""}<span class="muted">no one holds it now</span>'
         drawn.append(
             f'<tr>\n<th scope="row"><span class="misconception">{esc(row.label)}</span></th>\n'
             f'<td data-label="Wrong answers">{row.times} in {questions}</td>\n'
