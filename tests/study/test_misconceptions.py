@@ -190,11 +190,36 @@ def test_progress_page_queries_do_not_grow_with_misconceptions(client, django_as
     client.force_login(learner)
     client.get(reverse("cohorts:progress_dashboard"))  # warm the catalog
 
-    # the learner, their cards, recent study days, study-day totals, misconceptions and their definitions (no
-    # query for assignments: no module is required of them)
-    with django_assert_num_queries(6):
+    # the learner, their cards, recent study days, study-day totals, misconceptions (their definitions are read once
+    # per content revision; no query for assignments: no module is required of them)
+    with django_assert_num_queries(5):
         response = client.get(reverse("cohorts:progress_dashboard"))
-    assert len(response.context["misconception_standings"]) == ideas
+    assert len(response.context["misconception_standings"]) == min(ideas, 10)
+    assert response.context["misconception_count"] == ideas
+
+
+def test_the_progress_page_lists_the_first_ideas_and_links_to_every_one(client):
+    learner = UserFactory()
+    section = SectionFactory(title="Serotonin release")
+    for n in range(13):
+        MisconceptionFactory(slug=f"idea-{n:02}", label=f"Idea {n:02}", corrects=section)
+        single(section, {"b": f"idea-{n:02}"})
+        LearnerMisconception.objects.create(learner=learner, slug=f"idea-{n:02}", times_chosen=n + 1, right_since=n % 2,
+                                            first_chosen_at=NOW, last_chosen_at=NOW)  # fmt: skip
+    client.force_login(learner)
+    url = reverse("cohorts:progress_dashboard")
+
+    first = client.get(url)
+    every = client.get(url, {"ideas": "all"})
+
+    shown = [idea.label for idea in first.context["misconception_standings"]]
+    assert shown[:2] == ["Idea 12", "Idea 10"]  # active first (chosen since answered right), most chosen first
+    assert len(shown) == 10 and "Show all 13 ideas" in first.content.decode()
+    assert len(every.context["misconception_standings"]) == 13
+    assert "Show only the first 10" in every.content.decode() and "Show all" not in every.content.decode()
+    guide = first.context["misconception_standings"][0]
+    assert (guide.section_title, guide.question_count) == ("Serotonin release", 1)
+    assert guide.section_url.endswith(f"#{section.anchor}")
 
 
 def test_only_a_wrong_option_makes_a_question_target_an_idea():

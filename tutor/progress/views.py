@@ -80,14 +80,22 @@ def dashboard_context(request: HttpRequest) -> dict:
     context["distribution_svg"] = context["distribution_chart"].svg(
         chart_id="recall", title="Seen questions by predicted recall now"
     )
-    context |= evidence_context(learner=learner, snapshot=snapshot, cards=cards)
+    context |= evidence_context(
+        learner=learner, snapshot=snapshot, cards=cards, all_ideas=request.GET.get("ideas") == "all"
+    )
     return context
 
 
-def evidence_context(*, learner, snapshot, cards: list[selectors.CardMemory] | None = None) -> dict:
+# The progress page lists this many of a learner's wrong ideas (active ones first), and links to the whole list.
+IDEAS_SHOWN = 10
+
+
+def evidence_context(
+    *, learner, snapshot, cards: list[selectors.CardMemory] | None = None, all_ideas: bool = False
+) -> dict:
     """The progress page's evidence-aware sections: questions updated since last answered (from the learner's
-    `cards`, read here when not given), the ideas the learner keeps getting wrong, and the items under editors'
-    review that count for no one. Three queries at most."""
+    `cards`, read here when not given), the ideas the learner keeps getting wrong (the first `IDEAS_SHOWN`, or all
+    of them), and the items under editors' review that count for no one. Three queries at most."""
     if cards is None:
         cards = selectors.card_memories(learner=learner)
     updates = [
@@ -95,9 +103,13 @@ def evidence_context(*, learner, snapshot, cards: list[selectors.CardMemory] | N
         for card in selectors.updated_since_answered(cards)
         if card.question_id in snapshot.questions and not snapshot.questions[card.question_id].retired
     ]
+    ideas = learner_misconceptions(learner=learner, snapshot=snapshot)
     return {
         "evidence_updates": updates,
-        "misconception_standings": learner_misconceptions(learner=learner, snapshot=snapshot),
+        "misconception_standings": ideas if all_ideas else ideas[:IDEAS_SHOWN],
+        "misconception_count": len(ideas),
+        "ideas_limit": IDEAS_SHOWN,
+        "showing_all_ideas": all_ideas,
         "items_under_review": sorted(
             (q for q in snapshot.live_questions if q.under_review), key=lambda q: (q.module_title, q.order)
         ),

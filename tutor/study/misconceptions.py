@@ -17,7 +17,7 @@ from tutor.catalog.models import Misconception
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView, catalog
 from tutor.study.marking import Marking, mark_answer
 from tutor.study.models import LearnerMisconception, PracticeMode, PracticePool, ReviewLog
-from tutor.study.prepared import PreparedQuery
+from tutor.study.prepared import EpochMicroseconds, PreparedQuery, moment_of
 from tutor.study.services import StudyError, start_practice_test
 
 PRACTICE_SIZE = 10
@@ -177,28 +177,74 @@ def held_idea_slugs(*, learner_id: int) -> set[str]:
     return {slug for (slug,) in HELD_IDEAS.rows(learner_id=learner_id)}
 
 
+@dataclass(frozen=True)
+class IdeaGuide:
+    """What the catalog says of one idea: its words, the section that corrects it, and how many questions work
+    on it."""
+
+    label: str
+    section_title: str
+    section_url: str
+    question_count: int
+
+
+def idea_guides(snapshot: CatalogSnapshot) -> dict[str, IdeaGuide]:
+    """Every idea the catalog defines, by slug: worked out once per content revision (one query then), not for
+    each idea of each learner on every view of their progress page."""
+
+    def work() -> dict[str, IdeaGuide]:
+        counts: dict[str, int] = {}
+        for question in snapshot.counted_questions:
+            for slug in misconceptions_targeted(question):
+                counts[slug] = counts.get(slug, 0) + 1
+        module_urls: dict[int, str] = {}
+        guides = {}
+        for misconception in Misconception.objects.select_related("corrects__module"):
+            section = misconception.corrects
+            if section.module_id not in module_urls:
+                module_urls[section.module_id] = section.module.get_absolute_url()
+            guides[misconception.slug] = IdeaGuide(
+                label=misconception.label,
+                section_title=section.title,
+                section_url=f"{module_urls[section.module_id]}#{section.anchor}",
+                question_count=counts.get(misconception.slug, 0),
+            )
+        return guides
+
+    return snapshot.remembered(("idea_guides",), work)
+
+
+# Read on every view of the progress page: compiled once, the moment read as whole microseconds.
+LEARNER_IDEAS = PreparedQuery(
+    lambda learner_id: (
+        LearnerMisconception.objects.filter(learner_id=learner_id)
+        .annotate(last_chosen_us=EpochMicroseconds("last_chosen_at"))
+        .values_list("slug", "times_chosen", "last_chosen_us", "right_since")
+    ),
+    "learner_id",
+)
+
+
 def learner_misconceptions(*, learner: User, snapshot: CatalogSnapshot) -> list[MisconceptionStanding]:
-    """The learner's misconceptions, active ones first, then the most often chosen. Two queries."""
-    rows = list(LearnerMisconception.objects.filter(learner=learner))
+    """The learner's misconceptions, active ones first, then the most often chosen. One query (and, once per content
+    revision, one for the catalog's guide to every idea)."""
+    rows = LEARNER_IDEAS.rows(learner_id=learner.pk)
     if not rows:
         return []
-    defined = {
-        m.slug: m
-        for m in Misconception.objects.filter(slug__in=[r.slug for r in rows]).select_related("corrects__module")
-    }
+    guides = idea_guides(snapshot)
     standings = []
-    for row in rows:
-        misconception = defined.get(row.slug)
+    for slug, times_chosen, last_chosen_us, right_since in rows:
+        guide = guides.get(slug)
         standings.append(
             MisconceptionStanding(
-                slug=row.slug,
-                label=misconception.label if misconception else row.slug,
-                times_chosen=row.times_chosen,
-                last_chosen_at=row.last_chosen_at,
-                right_since=row.right_since,
-                section_title=misconception.corrects.title if misconception else "",
-                section_url=misconception.corrects.get_absolute_url() if misconception else "",
-                question_count=len(questions_targeting(snapshot, row.slug)),
+                slug=slug,
+                label=guide.label if guide else slug,
+                times_chosen=times_chosen,
+                last_chosen_at=moment_of(last_chosen_us),
+                right_since=right_since,
+                section_title=guide.section_title if guide else "",
+                section_url=guide.section_url if guide else "",
+                question_count=guide.question_count if guide else len(questions_targeting(snapshot, slug)),
             )
         )
     return sorted(standings, key=lambda s: (not s.is_active, -s.times_chosen, -s.last_chosen_at.timestamp()))
