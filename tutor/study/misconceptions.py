@@ -256,7 +256,7 @@ def learners_holding(*, learner_ids: list[int], slugs: list[str]) -> dict[str, l
     rows = (
         LearnerMisconception.objects.filter(learner_id__in=learner_ids, slug__in=slugs)
         .select_related("learner")
-        .order_by("slug", "right_since", "-times_chosen", "learner__username")
+        .order_by("slug", "right_since", "-times_chosen", "learner_id")
     )
     for row in rows:
         holding.setdefault(row.slug, []).append(row)
