@@ -72,7 +72,7 @@ def test_counts_last_seen_and_later_right_answers_on_a_hand_made_history(bank, d
     assert (mda.times_chosen, mda.last_chosen_at, mda.right_since, mda.last_right_at) == (1, t[2], 1, t[3])
     assert ban.is_active and not mda.is_active
 
-    standings = learner_misconceptions(learner=learner, snapshot=catalog())
+    standings = learner_misconceptions(learner=learner, snapshot=catalog()).shown
     assert [s.slug for s in standings][:2] == ["ban-for-harm", "other-idea"]  # active first, most chosen first
     assert standings[0].label == "The ban answered harm in patients"
     assert standings[0].section_title == "Scheduling" and standings[0].question_count == 2

@@ -103,11 +103,11 @@ def evidence_context(
         for card in selectors.updated_since_answered(cards)
         if card.question_id in snapshot.questions and not snapshot.questions[card.question_id].retired
     ]
-    ideas = learner_misconceptions(learner=learner, snapshot=snapshot)
+    ideas = learner_misconceptions(learner=learner, snapshot=snapshot, limit=None if all_ideas else IDEAS_SHOWN)
     return {
         "evidence_updates": updates,
-        "misconception_standings": ideas if all_ideas else ideas[:IDEAS_SHOWN],
-        "misconception_count": len(ideas),
+        "misconception_standings": ideas.shown,
+        "misconception_count": ideas.total,
         "ideas_limit": IDEAS_SHOWN,
         "showing_all_ideas": all_ideas,
         "items_under_review": sorted(

@@ -7,6 +7,7 @@ import datetime as dt
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
@@ -225,15 +226,23 @@ LEARNER_IDEAS = PreparedQuery(
 )
 
 
-def learner_misconceptions(*, learner: User, snapshot: CatalogSnapshot) -> list[MisconceptionStanding]:
-    """The learner's misconceptions, active ones first, then the most often chosen. One query (and, once per content
-    revision, one for the catalog's guide to every idea)."""
-    rows = LEARNER_IDEAS.rows(learner_id=learner.pk)
+class LearnerIdeas(NamedTuple):
+    """The learner's wrong ideas to show, in order, and how many they have in all."""
+
+    shown: list[MisconceptionStanding]
+    total: int
+
+
+def learner_misconceptions(*, learner: User, snapshot: CatalogSnapshot, limit: int | None = None) -> LearnerIdeas:
+    """The learner's misconceptions, active ones first, then the most often chosen, then the most recent: all of
+    them, or the first `limit` (the others are counted, not worded). One query (and, once per content revision, one
+    for the catalog's guide to every idea)."""
+    rows = sorted(LEARNER_IDEAS.rows(learner_id=learner.pk), key=lambda row: (row[3] != 0, -row[1], -row[2]))
     if not rows:
-        return []
+        return LearnerIdeas([], 0)
     guides = idea_guides(snapshot)
     standings = []
-    for slug, times_chosen, last_chosen_us, right_since in rows:
+    for slug, times_chosen, last_chosen_us, right_since in rows if limit is None else rows[:limit]:
         guide = guides.get(slug)
         standings.append(
             MisconceptionStanding(
@@ -247,7 +256,7 @@ def learner_misconceptions(*, learner: User, snapshot: CatalogSnapshot) -> list[
                 question_count=guide.question_count if guide else len(questions_targeting(snapshot, slug)),
             )
         )
-    return sorted(standings, key=lambda s: (not s.is_active, -s.times_chosen, -s.last_chosen_at.timestamp()))
+    return LearnerIdeas(standings, len(rows))
 
 
 def learners_holding(*, learner_ids: list[int], slugs: list[str]) -> dict[str, list[LearnerMisconception]]:
