@@ -130,6 +130,12 @@ class Standing(StatusFigures):
     completed_at: dt.datetime | None
 
 
+def status_counts(statuses: Iterable[StatusFigures]) -> dict[str, int]:
+    """How many of the statuses (of one assignment) are in each status, every status named."""
+    counts = Counter(status.status for status in statuses)
+    return {status.value: counts.get(status.value, 0) for status in AssignmentStatus}
+
+
 def answers_meet_target(*, seen: int, right: int, total: int, target_percent: int) -> bool:
     """Every question answered at least once, and the latest answers at least `target_percent` right.
 

@@ -198,16 +198,12 @@ def idea_guides(snapshot: CatalogSnapshot) -> dict[str, IdeaGuide]:
         for question in snapshot.counted_questions:
             for slug in misconceptions_targeted(question):
                 counts[slug] = counts.get(slug, 0) + 1
-        module_urls: dict[int, str] = {}
         guides = {}
         for misconception in Misconception.objects.select_related("corrects__module"):
-            section = misconception.corrects
-            if section.module_id not in module_urls:
-                module_urls[section.module_id] = section.module.get_absolute_url()
             guides[misconception.slug] = IdeaGuide(
                 label=misconception.label,
-                section_title=section.title,
-                section_url=f"{module_urls[section.module_id]}#{section.anchor}",
+                section_title=misconception.corrects.title,
+                section_url=misconception.corrects.get_absolute_url(),
                 question_count=counts.get(misconception.slug, 0),
             )
         return guides

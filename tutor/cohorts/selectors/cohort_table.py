@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from tutor.catalog.snapshot import CatalogSnapshot
-from tutor.cohorts.completion import AssignmentStatus, Standing, StatusFigures
+from tutor.cohorts.completion import AssignmentStatus, Standing, StatusFigures, status_counts
 from tutor.cohorts.models import Assignment, Cohort, Membership
 from tutor.cohorts.selectors.access import last_answer_at
 from tutor.cohorts.selectors.dashboard import LearnerName, LearnerRow, MemberLine
@@ -171,12 +171,6 @@ class CohortPage:
     table_rows: list[TableRow]
 
 
-def status_summary(assignment: Assignment, standings: Iterable[StatusFigures]) -> dict[str, int]:
-    """How many learners are in each status for one assignment."""
-    counts = Counter(s.status for s in standings if s.assignment.pk == assignment.pk)
-    return {status.value: counts.get(status.value, 0) for status in AssignmentStatus}
-
-
 def cohort_page(
     *,
     cohort: Cohort,
@@ -202,7 +196,7 @@ def cohort_page(
     read_last_active(cohort, page.object_list)
     return CohortPage(
         learner_count=len(lines),
-        summaries=[(a, status_summary(a, standings.values())) for a in assignments],
+        summaries=[(a, status_counts(standings[(a.pk, line.learner_id)] for line in lines)) for a in assignments],
         overdue_groups=overdue_groups(assignments, ordered, standings, cohort=cohort),
         page=page,
         table_rows=table_rows(page.object_list, cohort=cohort),

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import CatalogSnapshot
-from tutor.cohorts.completion import AssignmentStatus, LearnerStatus, StatusFigures
+from tutor.cohorts.completion import LearnerStatus, StatusFigures, status_counts
 from tutor.cohorts.models import Assignment, Cohort, Membership
 from tutor.cohorts.selectors.access import with_last_active
 from tutor.cohorts.selectors.statuses import assignment_statuses
 from tutor.progress.selectors import ModuleProgress, module_progress
-from tutor.study.prepared import microseconds_since_epoch, moment_of
+from tutor.study.prepared import moment_of
 from tutor.study.selectors import start_of_learner_day
 
 
@@ -34,12 +33,6 @@ class LearnerRow:
     @property
     def last_active(self) -> dt.datetime | None:
         return self.membership.last_active
-
-    @property
-    def last_active_order(self) -> int:
-        """The last answer's time as a number to sort by (never answered: before everything)."""
-        moment = self.last_active
-        return microseconds_since_epoch(moment) if moment is not None else -(2**63)
 
     @property
     def overdue(self) -> tuple[StatusFigures, ...]:
@@ -66,8 +59,7 @@ class CohortOverview:
 
     def summary(self, assignment: Assignment) -> dict[str, int]:
         """How many learners are in each status for one assignment."""
-        counts = Counter(self.statuses[(assignment.pk, m.learner_id)].status for m in self.memberships)
-        return {status.value: counts.get(status.value, 0) for status in AssignmentStatus}
+        return status_counts(self.statuses[(assignment.pk, m.learner_id)] for m in self.memberships)
 
 
 @dataclass(frozen=True, slots=True)

@@ -360,22 +360,22 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
     # The ideas the page shows, most chosen first; their holders are read for those alone.
     shown = sorted(times_by_tag.items(), key=lambda item: (-item[1], item[0]))[:MISCONCEPTIONS_SHOWN]
     holding = members_holding(cohort_id=assignment.cohort_id, slugs=[tag for tag, _ in shown])
-    nobody = IdeaHolders([], 0, 0)
-    misconceptions = [
-        MisconceptionRow(
-            tag,
-            times,
-            tuple(questions_by_tag[tag].values()),
-            label_by_tag[tag],
-            tuple(
-                MisconceptionLearner(holder.learner_id, holder.username, holder.times_chosen, holder.is_active)
-                for holder in holding.get(tag, nobody).named
-            ),
-            holding.get(tag, nobody).count,
-            holding.get(tag, nobody).active,
+    misconceptions = []
+    for tag, times in shown:
+        holders = holding.get(tag, IdeaHolders([], 0, 0))
+        misconceptions.append(
+            MisconceptionRow(
+                tag=tag,
+                times=times,
+                questions=tuple(questions_by_tag[tag].values()),
+                label=label_by_tag[tag],
+                learners=tuple(
+                    MisconceptionLearner(h.learner_id, h.username, h.times_chosen, h.is_active) for h in holders.named
+                ),
+                learner_count=holders.count,
+                active_count=holders.active,
+            )
         )
-        for tag, times in shown
-    ]
     return ItemAnalysis(
         assignment=assignment,
         kind=kind,
