@@ -321,3 +321,24 @@ class ItemDiscrimination(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment_id}:{self.question_id} discrimination {self.value:.2f}"
+
+
+class IdeaHolderTally(models.Model):
+    """How many of the cohort's members have chosen one wrong idea, and how many still hold it (no right answer to
+    a question targeting it since): the item analysis reads these instead of counting every member's ideas.
+
+    Kept by the database (`tutor.cohorts.idea_tallies`): a member's idea counts in when it is recorded, moves when it
+    becomes active or inactive, and a member who joins or leaves brings or takes their ideas.
+    """
+
+    # The unique constraint's index, led by the cohort, serves the foreign key too.
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="idea_tallies", db_index=False)
+    slug = models.SlugField(max_length=80, help_text="The catalog Misconception's slug.")
+    holders = models.IntegerField(default=0)
+    holding = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cohort", "slug"], name="one_idea_tally_per_cohort")]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id}: {self.slug} chosen by {self.holders}, held by {self.holding}"

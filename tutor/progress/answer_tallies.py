@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 
+from tutor.triggers import Triggers
+
 TALLY = "progress_moduleanswertally"
 
 POSTGRESQL_INSTALL = f"""
@@ -97,24 +99,9 @@ SQLITE_REMOVE = [
 ]
 
 
-def install_tally_triggers(schema_editor) -> None:
-    """Create the triggers (a migration's forward step)."""
-    for statement in _statements(schema_editor.connection.vendor, install=True):
-        schema_editor.execute(statement)
-
-
-def remove_tally_triggers(schema_editor) -> None:
-    """Drop the triggers (a migration's backward step)."""
-    for statement in _statements(schema_editor.connection.vendor, install=False):
-        schema_editor.execute(statement)
-
-
-def _statements(vendor: str, *, install: bool) -> list[str]:
-    if vendor == "postgresql":
-        return [POSTGRESQL_INSTALL if install else POSTGRESQL_REMOVE]
-    if vendor == "sqlite":
-        return SQLITE_INSTALL if install else SQLITE_REMOVE
-    raise NotImplementedError(f"Answer tallies have triggers for PostgreSQL and SQLite, not {vendor}.")
+TRIGGERS = Triggers("Answer tallies", POSTGRESQL_INSTALL, POSTGRESQL_REMOVE, SQLITE_INSTALL, SQLITE_REMOVE)
+install_tally_triggers = TRIGGERS.install
+remove_tally_triggers = TRIGGERS.remove
 
 
 def answers_by_learner_and_module(cards: QuerySet) -> QuerySet:

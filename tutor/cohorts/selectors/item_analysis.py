@@ -6,10 +6,11 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, TextChoices, When, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, TextChoices
 
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
+from tutor.cohorts.idea_tallies import IDEAS, MEMBERS, TALLY, USERS
 from tutor.cohorts.item_discrimination import CountedDiscrimination, counted_discrimination
 from tutor.cohorts.item_tallies import canonical_answer
 from tutor.cohorts.models import Assignment, ItemAnswerTally
@@ -28,7 +29,7 @@ from tutor.study.item_statistics import (  # noqa: F401  (re-exported: the cohor
 )
 from tutor.study.marking import mark_answer
 from tutor.study.misconceptions import MisconceptionHolder
-from tutor.study.models import LearnerMisconception, ReviewLog
+from tutor.study.models import ReviewLog
 from tutor.study.prepared import OneOf, PreparedQuery
 
 
@@ -276,44 +277,64 @@ class IdeaHolders:
     active: int
 
 
-# Read on every view of the item analysis page that names a misconception: compiled once (`PreparedQuery`). The
-# database numbers each idea's holders in the page's order and counts them, and only the first few rows leave it:
-# a 500-learner cohort holds some 60,000 (learner, idea) rows. Ties are broken by account (the oldest first), in the
-# index's order (`idea_holders_in_order`): sorting 5,000 rows by username took longer than finding them.
-MEMBERS_HOLDING = PreparedQuery(
-    lambda cohort_id, slugs: (
-        LearnerMisconception.objects.filter(learner_id__in=member_ids(cohort_id))
-        .filter(OneOf(F("slug"), slugs))
-        .annotate(
-            place=Window(
-                RowNumber(),
-                partition_by=F("slug"),
-                order_by=[F("right_since").asc(), F("times_chosen").desc(), F("learner_id").asc()],
-            ),
-            holders=Window(Count("learner_id"), partition_by=F("slug")),
-            holding=Window(Sum(Case(When(right_since=0, then=1), default=0)), partition_by=F("slug")),
-        )
-        .filter(place__lte=LEARNERS_NAMED)
-        .order_by("slug", "place")
-        .values_list("slug", "learner_id", "learner__username", "times_chosen", "right_since", "holders", "holding")
-    ),
-    "cohort_id",
-    "slugs",
-    text=("slugs",),
-    lists=("slugs",),
-)
+# The members behind the ideas the page shows, read on every view of it that names a misconception. How many have
+# chosen each idea and how many still hold it come from the cohort's tallies (`tutor.cohorts.idea_tallies`); only
+# the first `LEARNERS_NAMED` holders of each are read, in the page's order: those still holding it first, then the
+# most often chosen, then the oldest account (the order of the index `idea_holders_in_order`). On PostgreSQL each
+# idea's first holders are found by walking that index and stopping at the sixth member, however large the cohort;
+# SQLite, which has no LATERAL join, numbers the members' rows of the ideas shown and keeps the first.
+_HOLDERS_POSTGRESQL = f"""
+SELECT t.slug, t.holders, t.holding, h.learner_id, u.username, h.times_chosen, h.right_since
+  FROM {TALLY} AS t
+  LEFT JOIN LATERAL (
+        SELECT i.learner_id, i.times_chosen, i.right_since
+          FROM {IDEAS} AS i
+         WHERE i.slug = t.slug
+           AND EXISTS (SELECT 1 FROM {MEMBERS} AS m WHERE m.cohort_id = t.cohort_id AND m.learner_id = i.learner_id)
+         ORDER BY i.right_since, i.times_chosen DESC, i.learner_id
+         LIMIT %(named)s
+       ) AS h ON true
+  LEFT JOIN {USERS} AS u ON u.id = h.learner_id
+ WHERE t.cohort_id = %(cohort_id)s AND t.slug = ANY(%(slugs)s) AND t.holders > 0
+ ORDER BY t.slug, h.right_since, h.times_chosen DESC, h.learner_id
+"""
+_HOLDERS_SQLITE = f"""
+SELECT t.slug, t.holders, t.holding, h.learner_id, u.username, h.times_chosen, h.right_since
+  FROM {TALLY} AS t
+  LEFT JOIN (
+        SELECT i.slug, i.learner_id, i.times_chosen, i.right_since,
+               ROW_NUMBER() OVER (PARTITION BY i.slug
+                                  ORDER BY i.right_since, i.times_chosen DESC, i.learner_id) AS place
+          FROM {IDEAS} AS i
+          JOIN {MEMBERS} AS m ON m.learner_id = i.learner_id AND m.cohort_id = %(cohort_id)s
+         WHERE i.slug IN (SELECT value FROM json_each(%(slug_list)s))
+       ) AS h ON h.slug = t.slug AND h.place <= %(named)s
+  LEFT JOIN {USERS} AS u ON u.id = h.learner_id
+ WHERE t.cohort_id = %(cohort_id)s AND t.slug IN (SELECT value FROM json_each(%(slug_list)s)) AND t.holders > 0
+ ORDER BY t.slug, h.place
+"""
 
 
 def members_holding(*, cohort_id: int, slugs: list[str]) -> dict[str, IdeaHolders]:
     """The cohort's members who have chosen each idea: the first `LEARNERS_NAMED` named (those who still hold it
     first, then the most often chosen, then the oldest account, with whether each still holds it), and how many
-    have chosen it and still hold it. One query."""
+    have chosen it and still hold it. One query; none without ideas."""
+    if not slugs:
+        return {}
+    slugs = list(slugs)
+    if connection.vendor == "postgresql":
+        sql, params = _HOLDERS_POSTGRESQL, {"cohort_id": cohort_id, "slugs": slugs, "named": LEARNERS_NAMED}
+    else:
+        sql, params = _HOLDERS_SQLITE, {"cohort_id": cohort_id, "slug_list": json.dumps(slugs), "named": LEARNERS_NAMED}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     holding: dict[str, IdeaHolders] = {}
-    rows = MEMBERS_HOLDING.rows(cohort_id=cohort_id, slugs=slugs) if slugs else []
-    for slug, learner_id, username, times_chosen, right_since, holders, still in rows:
+    for slug, holders, still, learner_id, username, times_chosen, right_since in rows:
         if slug not in holding:
-            holding[slug] = IdeaHolders([], holders, int(still or 0))
-        holding[slug].named.append(MisconceptionHolder(learner_id, username, times_chosen, right_since == 0))
+            holding[slug] = IdeaHolders([], holders, still)
+        if learner_id is not None:
+            holding[slug].named.append(MisconceptionHolder(learner_id, username, times_chosen, right_since == 0))
     return holding
 
 
@@ -328,7 +349,8 @@ def item_analysis(*, assignment: Assignment, snapshot: CatalogSnapshot, kind: st
       2. and 3. for first attempts, the discrimination indices as last counted (`item_discrimination`) and when;
          for latest attempts, (learner, question, score) rows to work them out, since each needs every learner's
          total: at most learners times questions of the assignment;
-      4. the members who have chosen each misconception (their own running counts), when any was chosen.
+      4. the members who have chosen each misconception shown (their own running counts; how many, from the
+         cohort's tallies), when any was chosen.
     """
     questions = assignment_questions(assignment, snapshot)
     question_ids = [q.id for q in questions]
