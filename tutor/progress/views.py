@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -17,6 +18,7 @@ from tutor.accounts.models import User
 from tutor.catalog.snapshot import catalog
 from tutor.progress import charts, selectors
 from tutor.progress.exports import learner_data, review_rows
+from tutor.progress.idea_rows import idea_rows_html
 from tutor.study.deadlines import deadline_work
 from tutor.study.fitting import REFERENCE, optimal_retention, retention_outlook
 from tutor.study.misconceptions import learner_misconceptions, start_misconception_practice
@@ -83,6 +85,7 @@ def dashboard_context(request: HttpRequest) -> dict:
     context |= evidence_context(
         learner=learner, snapshot=snapshot, cards=cards, all_ideas=request.GET.get("ideas") == "all"
     )
+    context["idea_rows"] = idea_rows_html(context["misconception_standings"], csrf_token=get_token(request))
     return context
 
 
