@@ -11,6 +11,7 @@ from tests.factories import ModuleFactory, QuestionFactory, SectionFactory, User
 from tutor.catalog.snapshot import catalog
 from tutor.progress.selectors import (
     RECALL_BUCKETS,
+    CardMemory,
     card_memories,
     forecast_of_cards,
     module_answer_counts,
@@ -127,6 +128,31 @@ def test_progress_of_a_learners_cards_matches_the_grouped_query():
     assert (mine.question_total, mine.seen, mine.right_latest, mine.mastered) == (6, 4, 3, 2)
     assert (mine.due_today, mine.due_week, mine.leeches) == (2, 3, 1)
     assert in_python[empty.pk].seen == 0
+
+
+def test_card_memories_read_each_card_as_the_orm_reads_it_with_exact_moments_and_true_booleans():
+    learner, other = UserFactory(), UserFactory()
+    reviewed = card(learner, QuestionFactory(), stability=12.5, reviewed_days_ago=9.6, due_in_days=3, correct=False)
+    Card.objects.filter(pk=reviewed.pk).update(
+        updated_at=NOW - dt.timedelta(microseconds=7), update_note="The 2024 decision", is_leech=True
+    )
+    Card.objects.create(
+        learner=learner, question=QuestionFactory(), due=NOW + dt.timedelta(microseconds=1), created_at=NOW
+    )
+    card(other, QuestionFactory(), stability=3, reviewed_days_ago=1, due_in_days=1)
+
+    memories = sorted(card_memories(learner=learner))
+    from_orm = sorted(
+        CardMemory._make(row) for row in Card.objects.filter(learner=learner).values_list(*CardMemory._fields)
+    )
+
+    assert memories == from_orm and len(memories) == 2
+    fresh = next(m for m in memories if m.last_review is None)
+    assert (fresh.stability, fresh.last_answer_correct, fresh.updated_at) == (None, None, None)
+    assert fresh.due == NOW + dt.timedelta(microseconds=1)
+    old = next(m for m in memories if m.last_review is not None)
+    assert old.last_answer_correct is False and old.is_leech is True
+    assert old.updated_at == NOW - dt.timedelta(microseconds=7)
 
 
 def test_recall_now_is_the_schedulers_and_none_for_a_card_never_reviewed():

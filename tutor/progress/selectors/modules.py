@@ -18,7 +18,7 @@ from tutor.progress.answer_tallies import answers_by_learner_and_module
 from tutor.progress.models import ModuleAnswerTally
 from tutor.study.evidence_updates import is_updated_since_answered
 from tutor.study.models import Card
-from tutor.study.prepared import OneOf, PreparedQuery
+from tutor.study.prepared import EpochMicroseconds, OneOf, PreparedQuery, moment_of
 from tutor.study.scheduler import recall_after_days, recall_curve
 
 MASTERY_RECALL = 0.9
@@ -243,12 +243,60 @@ class CardMemory(NamedTuple):
     update_note: str
 
 
+# Read on every view of the progress page: compiled once, its moments read as whole microseconds (`prepared`).
+CARD_MEMORIES = PreparedQuery(
+    lambda learner_id: (
+        Card.objects.filter(learner_id=learner_id)
+        .annotate(
+            due_us=EpochMicroseconds("due"),
+            last_review_us=EpochMicroseconds("last_review"),
+            updated_us=EpochMicroseconds("updated_at"),
+        )
+        .values_list(
+            "question_id",
+            "stability",
+            "last_review_days",
+            "due_us",
+            "last_answer_correct",
+            "is_leech",
+            "last_review_us",
+            "updated_us",
+            "update_note",
+        )
+        .order_by()
+    ),
+    "learner_id",
+)
+
+
 def card_memories(*, learner) -> list[CardMemory]:
     """The learner's cards in one query, from which the module table, the forecast, the recall chart and the list
     of updated questions are worked out here (`progress_of_cards`, `forecast_of_cards`, `recall_buckets`,
     `updated_since_answered`) rather than by four queries."""
-    rows = Card.objects.filter(learner=learner).values_list(*CardMemory._fields).order_by()
-    return [CardMemory._make(row) for row in rows]
+    return [
+        CardMemory(
+            question_id,
+            stability,
+            last_review_days,
+            moment_of(due_us),
+            None if correct is None else bool(correct),
+            bool(is_leech),
+            None if last_review_us is None else moment_of(last_review_us),
+            None if updated_us is None else moment_of(updated_us),
+            update_note,
+        )
+        for (
+            question_id,
+            stability,
+            last_review_days,
+            due_us,
+            correct,
+            is_leech,
+            last_review_us,
+            updated_us,
+            update_note,
+        ) in CARD_MEMORIES.rows(learner_id=learner.pk)
+    ]
 
 
 def updated_since_answered(cards: Iterable[CardMemory]) -> list[CardMemory]:
