@@ -325,6 +325,17 @@ PEER_SHARES_SECONDS = 300
 CHOICE_TYPES = frozenset({"single", "multiple", "true_false"})
 
 
+def first_answer_counts(*, question_id: int) -> QuerySet:
+    """(first answer, how many learners gave it) for a question, grouped by the database. Counted as rows rather
+    than ids, so that the answers are read from the first-attempts index alone (`log_first_attempts`)."""
+    return (
+        ReviewLog.objects.filter(question_id=question_id, state_before=MemoryState.NEW)
+        .values_list("answer")
+        .annotate(learners=Count("*"))
+        .order_by()
+    )
+
+
 def peer_shares(question: QuestionView) -> PeerShares | None:
     """How learners first answered this choice question, once enough have: a cache read on the answer's path.
 
@@ -336,12 +347,7 @@ def peer_shares(question: QuestionView) -> PeerShares | None:
     key = f"peer-shares:{question.id}:{question.revision}"
     shares = cache.get(key)
     if shares is None:
-        answer_counts = (
-            ReviewLog.objects.filter(question_id=question.id, state_before=MemoryState.NEW)
-            .values_list("answer")
-            .annotate(learners=Count("id"))
-            .order_by()
-        )
+        answer_counts = first_answer_counts(question_id=question.id)
         shares = shares_of_first_answers(answer_counts, [option.key for option in question.options])
         cache.set(key, shares, PEER_SHARES_SECONDS)
     return shares if shares.enough_learners else None
