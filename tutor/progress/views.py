@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import catalog
 from tutor.progress import charts, selectors
+from tutor.progress.dashboard_rows import idea_rows_html, module_rows_html, retention_rows_html
 from tutor.progress.exports import learner_data, review_rows
-from tutor.progress.idea_rows import idea_rows_html
 from tutor.study.deadlines import deadline_work
 from tutor.study.fitting import REFERENCE, optimal_retention, retention_outlook
 from tutor.study.misconceptions import learner_misconceptions, start_misconception_practice
@@ -86,6 +86,8 @@ def dashboard_context(request: HttpRequest) -> dict:
         learner=learner, snapshot=snapshot, cards=cards, all_ideas=request.GET.get("ideas") == "all"
     )
     context["idea_rows"] = idea_rows_html(context["misconception_standings"], csrf_token=get_token(request))
+    context["module_rows"] = module_rows_html(modules)
+    context["retention_rows"] = retention_rows_html(context["retention"])
     return context
 
 
