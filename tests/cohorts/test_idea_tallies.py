@@ -176,3 +176,52 @@ def test_the_item_analysis_counts_the_holders_from_the_tallies(bank, answer):
     recount_idea_tallies()
     holders = members_holding(cohort_id=cohort.pk, slugs=["risks-error-b"])["risks-error-b"]
     assert (holders.count, holders.active) == (3, 3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_join_and_an_idea_recorded_at_the_same_moment_are_counted_once():
+    """PostgreSQL: the join's transaction is still open when the learner's idea is written in another. Each
+    trigger would read the other's row before it commits and neither would count the idea in the cohort; the
+    learner's lock makes the idea's trigger wait for the join, then see it."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions are tested on PostgreSQL (SQLite runs one writer at a time)")
+    cohort, learner = CohortFactory(), UserFactory()
+    joined, may_commit = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def join() -> None:
+        try:
+            with transaction.atomic():
+                Membership.objects.create(cohort=cohort, learner=learner, joined_at=NOW)
+                joined.set()
+                may_commit.wait(timeout=10)
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def record_idea() -> None:
+        try:
+            idea(learner, "risks-error-b")
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    joining = threading.Thread(target=join)
+    joining.start()
+    assert joined.wait(timeout=10)
+    recording = threading.Thread(target=record_idea)
+    recording.start()
+    recording.join(timeout=1)
+    assert recording.is_alive(), "the idea's trigger should wait for the learner's open join"
+    may_commit.set()
+    joining.join(timeout=10)
+    recording.join(timeout=10)
+
+    assert not errors
+    assert tallies() == counted() == {(cohort.pk, "risks-error-b"): (1, 1)}

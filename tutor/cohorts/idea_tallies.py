@@ -29,9 +29,23 @@ IDEAS = "study_learnermisconception"
 MEMBERS = "cohorts_membership"
 USERS = "accounts_user"
 
+# On PostgreSQL a join and an idea written for the same learner at the same moment must not miss each other: each
+# trigger would read the other's row before it commits, and neither would count the idea in the new cohort. Both
+# triggers therefore first take a lock on the learner (held to the end of the transaction), and read afterwards, in a
+# statement of its own that sees what the other committed meanwhile. Learners never wait for each other; two ids that
+# share a lock key only ever wait, never miscount. (SQLite runs one writing transaction at a time.)
+LEARNER_LOCK = 4170  # the advisory locks' namespace for these tallies
+_LOCK_LEARNER = f"""
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM pg_advisory_xact_lock({LEARNER_LOCK}, mod(OLD.learner_id, 2147483647)::integer);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        PERFORM pg_advisory_xact_lock({LEARNER_LOCK}, mod(NEW.learner_id, 2147483647)::integer);
+    END IF;"""
+
 POSTGRESQL_INSTALL = f"""
 CREATE OR REPLACE FUNCTION cohorts_tally_idea() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
+BEGIN{_LOCK_LEARNER}
     IF TG_OP = 'UPDATE' AND OLD.learner_id = NEW.learner_id AND OLD.slug = NEW.slug THEN
         UPDATE {TALLY} AS t
            SET holding = t.holding + (CASE WHEN NEW.right_since = 0 THEN 1 ELSE 0 END)
@@ -68,7 +82,7 @@ CREATE TRIGGER cohorts_tally_idea_changed
     EXECUTE FUNCTION cohorts_tally_idea();
 
 CREATE OR REPLACE FUNCTION cohorts_tally_member_ideas() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
+BEGIN{_LOCK_LEARNER}
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         UPDATE {TALLY} AS t
            SET holders = t.holders - 1,
