@@ -3,7 +3,11 @@ statement lists, installed and removed by a migration on whichever of the two da
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Model, QuerySet
 
 
 @dataclass(frozen=True)
@@ -32,3 +36,17 @@ class Triggers:
         if vendor == "sqlite":
             return self.sqlite_install if install else self.sqlite_remove
         raise NotImplementedError(f"{self.what} have triggers for PostgreSQL and SQLite, not {vendor}.")
+
+
+def replace_tally_rows(*, table: str, stale: QuerySet, fresh: Callable[[], list[Model]]) -> int:
+    """Replace a tally's `stale` rows with `fresh` ones counted from the data, in one transaction; returns the rows
+    written. On PostgreSQL the table is locked against writes first, so a write made meanwhile waits and is then
+    counted once, on top of the recount."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+        stale.delete()
+        rows = fresh()
+        stale.model.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

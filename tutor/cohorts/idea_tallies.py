@@ -19,10 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection, transaction
 from django.db.models import Count, Q
 
-from tutor.triggers import Triggers
+from tutor.triggers import Triggers, replace_tally_rows
 
 TALLY = "cohorts_ideaholdertally"
 IDEAS = "study_learnermisconception"
@@ -207,17 +206,12 @@ def recount_idea_tallies(*, cohort_ids: Iterable[int] | None = None, idea_model=
 
         tally_model = IdeaHolderTally
     cohorts = None if cohort_ids is None else list(cohort_ids)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {TALLY} IN EXCLUSIVE MODE")
-        tallies = tally_model.objects.all()
-        if cohorts is not None:
-            tallies = tallies.filter(cohort_id__in=cohorts)
-        tallies.delete()
-        rows = [
+    tallies = tally_model.objects.all() if cohorts is None else tally_model.objects.filter(cohort_id__in=cohorts)
+    return replace_tally_rows(
+        table=TALLY,
+        stale=tallies,
+        fresh=lambda: [
             tally_model(cohort_id=cohort_id, slug=slug, holders=holders, holding=holding)
             for cohort_id, slug, holders, holding in idea_holders_counted(cohort_ids=cohorts, idea_model=idea_model)
-        ]
-        tally_model.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+        ],
+    )

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 
-from tutor.triggers import Triggers
+from tutor.triggers import Triggers, replace_tally_rows
 
 TALLY = "progress_moduleanswertally"
 
@@ -126,20 +125,15 @@ def recount_answer_tallies(*, module_ids: Iterable[int] | None = None, card_mode
 
         card_model, tally_model = card_model or Card, tally_model or ModuleAnswerTally
     modules = None if module_ids is None else list(module_ids)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {TALLY} IN EXCLUSIVE MODE")
-        tallies = tally_model.objects.all()
-        cards = card_model.objects.all()
-        if modules is not None:
-            tallies = tallies.filter(module_id__in=modules)
-            cards = cards.filter(question__module_id__in=modules)
-        tallies.delete()
-        counted = answers_by_learner_and_module(cards)
-        rows = [
+    tallies, cards = tally_model.objects.all(), card_model.objects.all()
+    if modules is not None:
+        tallies = tallies.filter(module_id__in=modules)
+        cards = cards.filter(question__module_id__in=modules)
+    return replace_tally_rows(
+        table=TALLY,
+        stale=tallies,
+        fresh=lambda: [
             tally_model(learner_id=learner_id, module_id=module_id, answered=answered, right_latest=right)
-            for learner_id, module_id, answered, right in counted
-        ]
-        tally_model.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+            for learner_id, module_id, answered, right in answers_by_learner_and_module(cards)
+        ],
+    )

@@ -17,14 +17,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from tutor.progress.charts import day_label
 from tutor.progress.selectors import ModuleProgress, RetentionRow
 from tutor.study.misconceptions import MisconceptionStanding
-from tutor.web.html_rows import esc, html_join
+from tutor.web.html_rows import esc, html_join, url_around
 from tutor.web.number_formats import NOTHING_YET, percent_of
 
 
-def times(n: int) -> str:
-    return f"{n} time{'' if n == 1 else 's'}"
+def counted(n: int, noun: str) -> str:
+    """ "1 time", "2 times": a count and its noun, as the template's `pluralize` wrote it."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def idea_rows_html(
@@ -34,13 +36,13 @@ def idea_rows_html(
     corrects it and a form to practise it. Dates are in `zone` (the current time zone when none is given);
     `csrf_token` is the request's, as the template's tag writes it."""
     zone = zone or timezone.get_current_timezone()
-    slug_stand_in = "idea-slug"
-    before, after = reverse("progress:practise_misconception", args=[slug_stand_in]).split(slug_stand_in)
+    before, after = url_around("progress:practise_misconception")
     token = esc(csrf_token)
     drawn = []
     for idea in ideas:
         last = idea.last_chosen_at.astimezone(zone)
-        since = "Still active" if idea.is_active else f"Answered right {times(idea.right_since)}"
+        last_seen = f'<time datetime="{last.isoformat()}">{day_label(last.date(), weekday=False, year=True)}</time>'
+        since = "Still active" if idea.is_active else f"Answered right {counted(idea.right_since, 'time')}"
         read = (
             f'<a href="{esc(idea.section_url)}">{esc(idea.section_title)}</a>'
             if idea.section_url
@@ -48,10 +50,10 @@ def idea_rows_html(
         )
         count = idea.question_count
         practise = (
-            f'<form method="post" action="{esc(before)}{esc(idea.slug)}{esc(after)}">'
+            f'<form method="post" action="{before}{esc(idea.slug)}{after}">'
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
-            f'<button type="submit" class="button button-small">Practise this idea ({count} question'
-            f"{'' if count == 1 else 's'})</button></form>"
+            f'<button type="submit" class="button button-small">Practise this idea ({counted(count, "question")})'
+            "</button></form>"
             if count
             else '<span class="muted">No questions</span>'
         )
@@ -59,7 +61,7 @@ def idea_rows_html(
             f"<tr{' class="idea-active"' if idea.is_active else ''}>\n"
             f'<th scope="row">{esc(idea.label)}</th>\n'
             f'<td data-label="Times chosen">{idea.times_chosen}</td>\n'
-            f'<td data-label="Last seen"><time datetime="{last.isoformat()}">{last.day} {last:%b %Y}</time></td>\n'
+            f'<td data-label="Last seen">{last_seen}</td>\n'
             f'<td data-label="Since then">{since}</td>\n'
             f'<td data-label="Read">{read}</td>\n'
             f'<td data-label="Practise">{practise}</td>\n</tr>\n'
@@ -75,8 +77,7 @@ def meter_tenths(part: int, whole: int) -> int:
 def module_rows_html(modules: Iterable[ModuleProgress]) -> SafeString:
     """One row per module: questions seen, accuracy of the latest answers, mastery (with its meter), what is due
     and the hard ones, which link to the missed questions of the module."""
-    slug_stand_in = "module-slug"
-    before, after = reverse("catalog:module_detail", args=[slug_stand_in]).split(slug_stand_in)
+    before, after = url_around("catalog:module_detail")
     missed = reverse("study:missed")
     drawn = []
     for m in modules:
@@ -86,7 +87,7 @@ def module_rows_html(modules: Iterable[ModuleProgress]) -> SafeString:
         )
         hard = f'<a href="{esc(missed)}?module={slug}">{m.leeches}</a>' if m.leeches else "0"
         drawn.append(
-            f'<tr>\n<th scope="row"><a href="{esc(before)}{slug}{esc(after)}">{esc(m.module.title)}</a></th>\n'
+            f'<tr>\n<th scope="row"><a href="{before}{slug}{after}">{esc(m.module.title)}</a></th>\n'
             f'<td data-label="Seen">{m.seen} / {m.question_total}</td>\n'
             f'<td data-label="Accuracy">{accuracy}</td>\n'
             f'<td data-label="Mastery"><span class="meter" aria-hidden="true"><span class="meter-fill '

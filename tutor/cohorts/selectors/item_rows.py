@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from tutor.catalog.snapshot import QuestionView
 from tutor.cohorts.selectors.item_analysis import ItemAnalysis, ItemStats, MisconceptionRow
 from tutor.questions.base import OptionShare, plain_label
-from tutor.web.html_rows import esc, html_join
+from tutor.web.html_rows import esc, html_join, url_around
 from tutor.web.number_formats import percent
 
 
@@ -237,9 +237,7 @@ def misconception_rows_html(rows: Iterable[MisconceptionRow], *, assignment_id: 
     where it was chosen, the members behind it, and a form to assign them practice on it while any still holds it.
     Written here rather than by the template: a dozen rows, each with two lists and a form, cost the template engine
     more than the rest of the page (`csrf_token` is the request's, as the template's tag writes it)."""
-    slug_stand_in = "misconception-slug"
-    practice_url = reverse("cohorts:assign_misconception_practice", args=[assignment_id, slug_stand_in])
-    before, after = practice_url.split(slug_stand_in)
+    before, after = url_around("cohorts:assign_misconception_practice", assignment_id)
     token = esc(csrf_token)
     drawn = []
     for row in rows:
@@ -254,7 +252,7 @@ def misconception_rows_html(rows: Iterable[MisconceptionRow], *, assignment_id: 
         active = row.active_count
         if active:
             learners += (
-                f'<form method="post" action="{esc(before)}{esc(row.tag)}{esc(after)}" class="inline-form">'
+                f'<form method="post" action="{before}{esc(row.tag)}{after}" class="inline-form">'
                 f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
                 f'<button type="submit" class="button button-small">Assign practice on this idea ({active})</button>'
                 "</form>"
