@@ -11,13 +11,14 @@ from django.utils import timezone
 
 from tests.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory, bulk_answers
 from tests.factories import EducatorFactory, UserFactory
+from tutor.accounts.models import User
 from tutor.catalog.snapshot import catalog
 from tutor.cohorts.selectors.cohort_table import (
     StatusCell,
     TableRow,
     cohort_page,
 )
-from tutor.cohorts.selectors.dashboard import LearnerName, MemberLine
+from tutor.cohorts.selectors.dashboard import MemberLine
 
 pytestmark = pytest.mark.django_db
 ASSIGNMENTS = (
@@ -181,7 +182,7 @@ def test_the_table_reads_its_learners_as_plain_rows_and_draws_them_without_anoth
 @pytest.mark.parametrize(("first", "last"), [("Ada", "Lovelace"), ("", "Lovelace"), ("Ada", ""), ("", "")])
 def test_the_tables_plain_learner_names_read_as_the_users_do(first, last):
     user = UserFactory(first_name=first, last_name=last)
-    name = LearnerName(user.pk, user.username, first, last)
+    name = MemberLine(user.pk, user.username, first, last)
 
     assert (name.get_full_name(), name.get_username()) == (user.get_full_name(), user.get_username())
 
@@ -229,3 +230,51 @@ def test_a_learners_row_is_written_as_the_template_drew_it(row):
     assert parse_html(row.html) == parse_html(drawn)
     assert "<Lovelace>" not in row.html
     assert ("&lt;Lovelace&gt; &amp; co" in row.html) == ("Lovelace" in row.name)
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"), [("name", ["zed", "amy-b", "amy-c"]), ("-name", ["amy-c", "amy-b", "zed"])]
+)
+def test_learners_of_the_same_name_stay_in_username_order_from_page_to_page(
+    client, educator, bank, monkeypatch, sort, expected
+):
+    # The names are read in no order and sorted here: two "Amy Smith"s fall back to their usernames, so the order
+    # (and so who is on which page) is the same on every view whatever the database returns first.
+    monkeypatch.setattr("tutor.cohorts.selectors.cohort_table.LEARNERS_PER_PAGE", 1)
+    cohort = CohortFactory(owner=educator)
+    for username, first, last in [("amy-c", "Amy", "Smith"), ("zed", "Al", "Smith"), ("amy-b", "Amy", "Smith")]:
+        MembershipFactory(cohort=cohort, learner=UserFactory(username=username, first_name=first, last_name=last))
+    client.force_login(educator)
+    url = reverse("cohorts:cohort_dashboard", args=[cohort.pk])
+
+    pages = [client.get(url, {"sort": sort, "page": str(n)}) for n in (1, 2, 3)]
+
+    hrefs = [page.content.decode().split('<th scope="row"><a href="')[1].split('"')[0] for page in pages]
+    users = {u.pk: u.username for u in User.objects.filter(cohort_memberships__cohort=cohort)}
+    assert [users[int(href.rstrip("/").rsplit("/", 1)[1])] for href in hrefs] == expected
+
+
+def test_the_members_reads_go_to_their_tables_alone(educator, bank):
+    # The members' answer tallies are found by their memberships (a semi-join), not joined through the users' table,
+    # and rows read into dicts are not sorted first.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cohort, _ = cohort_with(educator, bank, 3)
+    with CaptureQueriesContext(connection) as captured:
+        cohort_page(
+            cohort=cohort,
+            snapshot=catalog(),
+            now=timezone.now(),
+            assignments=list(cohort.assignments.all()),
+            sort="",
+            page_number=1,
+        )
+    sql = [q["sql"] for q in captured.captured_queries]
+    tallies = next(s for s in sql if "progress_moduleanswertally" in s)
+    completions = next(s for s in sql if "cohorts_assignmentcompletion" in s)
+    last_answers = next(s for s in sql if "study_reviewlog" in s)
+    names = next(s for s in sql if "accounts_user" in s and "username" in s)
+    assert "accounts_user" not in tallies
+    assert all("ORDER BY" not in s for s in (completions, names))
+    assert "ORDER BY" not in last_answers.rsplit(")", 1)[1]  # only the subquery's, for each learner's last answer

@@ -13,6 +13,7 @@ from django.db.models import TextChoices
 
 from tutor.cohorts.models import Assignment
 from tutor.progress.selectors import ModuleProgress
+from tutor.study.prepared import moment_of
 from tutor.web.number_formats import whole_percent
 
 if TYPE_CHECKING:
@@ -127,7 +128,12 @@ class Standing(StatusFigures):
     answered: int
     right_latest: int
     question_total: int
-    completed_at: dt.datetime | None
+    # Microseconds since 1970, as read: most of 500 learners' dates are never shown, so none is made until asked.
+    completed_us: int | None
+
+    @property
+    def completed_at(self) -> dt.datetime | None:
+        return moment_of(self.completed_us) if self.completed_us is not None else None
 
 
 def status_counts(statuses: Iterable[StatusFigures]) -> dict[str, int]:

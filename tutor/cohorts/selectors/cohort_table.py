@@ -19,7 +19,7 @@ from tutor.catalog.snapshot import CatalogSnapshot
 from tutor.cohorts.completion import AssignmentStatus, Standing, StatusFigures, status_counts
 from tutor.cohorts.models import Assignment, Cohort, Membership
 from tutor.cohorts.selectors.access import last_answer_at
-from tutor.cohorts.selectors.dashboard import LearnerName, LearnerRow, MemberLine
+from tutor.cohorts.selectors.dashboard import LearnerRow, MemberLine
 from tutor.cohorts.selectors.statuses import cohort_standings
 from tutor.study.prepared import EpochMicroseconds, OneOf, PreparedQuery
 from tutor.web.html_rows import esc, html_join
@@ -33,7 +33,7 @@ NEVER = -(2**63)
 MEMBER_NAMES = PreparedQuery(
     lambda cohort_id: (
         Membership.objects.filter(cohort_id=cohort_id)
-        .order_by("learner__username")
+        .order_by()
         .values_list("learner_id", "learner__username", "learner__first_name", "learner__last_name")
     ),
     "cohort_id",
@@ -42,7 +42,7 @@ MEMBER_NAMES_AND_LAST_ANSWERS = PreparedQuery(
     lambda cohort_id: (
         Membership.objects.filter(cohort_id=cohort_id)
         .annotate(last_active_us=EpochMicroseconds(last_answer_at()))
-        .order_by("learner__username")
+        .order_by()
         .values_list("learner_id", "learner__username", "learner__first_name", "learner__last_name", "last_active_us")
     ),
     "cohort_id",
@@ -52,6 +52,7 @@ LAST_ANSWERS = PreparedQuery(
         Membership.objects.filter(OneOf(F("learner_id"), learner_ids), cohort_id=cohort_id)
         .annotate(last_active_us=EpochMicroseconds(last_answer_at()))
         .values_list("learner_id", "last_active_us")
+        .order_by()
     ),
     "cohort_id",
     "learner_ids",
@@ -60,19 +61,11 @@ LAST_ANSWERS = PreparedQuery(
 
 
 def member_lines(cohort: Cohort, *, last_active: bool = False) -> list[MemberLine]:
-    """The cohort's learners, by username, with their names, in one query compiled once (`PreparedQuery`); with
-    `last_active`, each one's last answer's time too (one index lookup per learner)."""
+    """The cohort's learners with their names, in no order (`sorted_learners` sorts them), in one query compiled once
+    (`PreparedQuery`); with `last_active`, each one's last answer's time too (one index lookup per learner)."""
     if last_active:
-        return [
-            MemberLine(learner_id, LearnerName(learner_id, username, first, last), last_active_us, True)
-            for learner_id, username, first, last, last_active_us in MEMBER_NAMES_AND_LAST_ANSWERS.rows(
-                cohort_id=cohort.pk
-            )
-        ]
-    return [
-        MemberLine(learner_id, LearnerName(learner_id, username, first, last))
-        for learner_id, username, first, last in MEMBER_NAMES.rows(cohort_id=cohort.pk)
-    ]
+        return [MemberLine(*row, True) for row in MEMBER_NAMES_AND_LAST_ANSWERS.rows(cohort_id=cohort.pk)]
+    return [MemberLine(*row) for row in MEMBER_NAMES.rows(cohort_id=cohort.pk)]
 
 
 def read_last_active(cohort: Cohort, rows: Iterable[LearnerRow]) -> None:
@@ -90,11 +83,11 @@ def read_last_active(cohort: Cohort, rows: Iterable[LearnerRow]) -> None:
 def sorted_learners(
     lines: list[MemberLine], standings: dict[tuple[int, int], StatusFigures], sort: str
 ) -> list[MemberLine]:
-    """The learners in the order of a validated sort key; ties fall back to the learner's name. Standings are by
-    (assignment id, learner id)."""
+    """The learners in the order of a validated sort key; ties fall back to the learner's name, then username.
+    Standings are by (assignment id, learner id)."""
     descending = sort.startswith("-")
     key = sort.lstrip("-") or "name"
-    by_name = sorted(lines, key=lambda line: display_name(line.learner).lower())
+    by_name = sorted(lines, key=lambda line: (display_name(line).lower(), line.username))
     if key == "name":
         return list(reversed(by_name)) if descending else by_name
     if key == "last_active":
@@ -110,7 +103,7 @@ def sorted_learners(
     return sorted(by_name, key=lambda line: standings[(assignment_id, line.learner_id)].sort_key, reverse=descending)
 
 
-def display_name(learner: LearnerName) -> str:
+def display_name(learner: MemberLine) -> str:
     return learner.get_full_name() or learner.get_username()
 
 

@@ -23,7 +23,7 @@ class LearnerRow:
     statuses: tuple[StatusFigures, ...]
 
     @property
-    def learner(self) -> User | LearnerName:
+    def learner(self) -> User | MemberLine:
         return self.membership.learner
 
     @property
@@ -62,34 +62,34 @@ class CohortOverview:
         return status_counts(self.statuses[(assignment.pk, m.learner_id)] for m in self.memberships)
 
 
-@dataclass(frozen=True, slots=True)
-class LearnerName:
-    """What the dashboard's table shows of a learner: their id and names (the rest of the user row stays in the
-    database)."""
+@dataclass(slots=True)
+class MemberLine:
+    """A member as the dashboard's table reads them: a plain row, not model instances, since a cohort of 500 learners
+    would otherwise build 1,000 of them (membership and user) on every view of the page. It stands for the learner
+    too (`learner` is itself: their id and names, the rest of the user row staying in the database). The last
+    answer's time (microseconds since 1970) is read for every learner only to sort by it; otherwise only for the rows
+    a page shows (`read_last_active`)."""
 
-    pk: int
+    learner_id: int
     username: str
     first_name: str
     last_name: str
+    last_active_us: int | None = None
+    last_active_read: bool = False
+
+    @property
+    def learner(self) -> MemberLine:
+        return self
+
+    @property
+    def pk(self) -> int:
+        return self.learner_id
 
     def get_username(self) -> str:
         return self.username
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
-
-
-@dataclass(slots=True)
-class MemberLine:
-    """A membership as the dashboard's table reads it: a plain row, not a model instance, since a cohort of 500
-    learners would otherwise build 1,000 of them (membership and user) on every view of the page. The last answer's
-    time (microseconds since 1970) is read for every learner only to sort by it; otherwise only for the rows a page
-    shows (`read_last_active`)."""
-
-    learner_id: int
-    learner: LearnerName
-    last_active_us: int | None = None
-    last_active_read: bool = False
 
     @property
     def last_active(self) -> dt.datetime | None:

@@ -25,7 +25,7 @@ from tutor.cohorts.models import Assignment, AssignmentCompletion
 from tutor.progress.selectors import AnswerCounts, ModuleProgress, answer_counts
 from tutor.study.deadlines import new_question_pace
 from tutor.study.models import PracticeMode, PracticeTest
-from tutor.study.prepared import EpochMicroseconds, OneOf, PreparedQuery, moment_of
+from tutor.study.prepared import EpochMicroseconds, OneOf, PreparedQuery, microseconds_since_epoch, moment_of
 
 
 def assignment_modules(assignment: Assignment, snapshot: CatalogSnapshot) -> list[ModuleView]:
@@ -77,6 +77,7 @@ COMPLETIONS = PreparedQuery(
         )
         .annotate(completed_us=EpochMicroseconds("completed_at"))
         .values_list("assignment_id", "learner_id", "completed_us")
+        .order_by()
     ),
     "learner_ids",
     "assignment_ids",
@@ -89,6 +90,7 @@ ASSIGNMENTS_COMPLETIONS = PreparedQuery(
         AssignmentCompletion.objects.filter(OneOf(F("assignment_id"), assignment_ids))
         .annotate(completed_us=EpochMicroseconds("completed_at"))
         .values_list("assignment_id", "learner_id", "completed_us")
+        .order_by()  # read into a dict: the model's ordering would only sort them for nothing
     ),
     "assignment_ids",
     lists=("assignment_ids",),
@@ -125,30 +127,36 @@ def assignment_terms(assignment: Assignment, snapshot: CatalogSnapshot, totals: 
 @dataclass(frozen=True)
 class StatusReads:
     """What the statuses of some learners on some assignments are worked out from, read in three queries at most:
-    their answer counts by module, the completions stored, and their exams when an assignment asks for one."""
+    their answer counts by module, the completions stored (as microseconds since 1970, turned into dates only where
+    one is shown), and their exams when an assignment asks for one."""
 
     counts: AnswerCounts
-    completed: dict[tuple[int, int], dt.datetime]
+    completed_us: dict[tuple[int, int], int]
     exams: dict[int, list[ExamResult]]
 
     def standing(self, terms: AssignmentTerms, learner_id: int):
-        """(status, each module's (seen, right, total), best exam score, exam passed at, completed at)."""
-        assignment = terms.assignment
+        """(status, each module's (seen, right, total), best exam score, exam passed at, completed at in
+        microseconds). Run for every member of a cohort on every view of its dashboard, so kept to plain loops."""
         counts = self.counts.counts
         module_counts = []
+        started = False
         for module_id, total in terms.module_totals:
-            seen, right = counts.get((learner_id, module_id)) or (0, 0)
-            module_counts.append((seen, right, total))
+            found = counts.get((learner_id, module_id))
+            if found is None:
+                module_counts.append((0, 0, total))
+            else:
+                module_counts.append((found[0], found[1], total))
+                started = started or found[0] > 0
         exam_best = exam_passed_at = None
         if terms.requires_exam:
             exam_best, exam_passed_at = exam_outcome(
-                self.exams.get(learner_id, ()), assignment, min_items=terms.exam_min
+                self.exams.get(learner_id, ()), terms.assignment, min_items=terms.exam_min
             )
-        completed_at = self.completed.get((assignment.id, learner_id))
+        completed_us = self.completed_us.get((terms.assignment.id, learner_id))
         status = status_of(
-            completed=completed_at is not None,
+            completed=completed_us is not None,
             # A stored completion settles it; the rule is read only for the others.
-            rule_met=completed_at is None
+            rule_met=completed_us is None
             and rule_met(
                 module_counts,
                 target_percent=terms.target_percent,
@@ -156,9 +164,9 @@ class StatusReads:
                 exam_passed=exam_passed_at is not None,
             ),
             past_due=terms.past_due,
-            started=any(seen for seen, _, _ in module_counts) or exam_best is not None,
+            started=started or exam_best is not None,
         )
-        return status, module_counts, exam_best, exam_passed_at, completed_at
+        return status, module_counts, exam_best, exam_passed_at, completed_us
 
 
 def status_reads(
@@ -185,7 +193,9 @@ def status_reads(
             if cohort_id is not None
             else COMPLETIONS.rows(learner_ids=learner_ids, assignment_ids=[a.pk for a in assignments])
         )
-        completed = {(a_id, l_id): moment_of(us) for a_id, l_id, us in rows}
+        completed_us = {(a_id, l_id): us for a_id, l_id, us in rows}
+    else:
+        completed_us = {key: microseconds_since_epoch(moment) for key, moment in completed.items()}
     exam_assignments = [a for a in assignments if a.requires_exam]
     exams = (
         finished_exams(
@@ -197,7 +207,7 @@ def status_reads(
         if exam_assignments
         else {}
     )
-    return StatusReads(counts, completed, exams)
+    return StatusReads(counts, completed_us, exams)
 
 
 def assignment_statuses(
@@ -226,7 +236,7 @@ def assignment_statuses(
         terms = assignment_terms(assignment, snapshot, reads.counts.totals, now)
         modules = terms.modules
         for learner_id in learner_ids:
-            status, module_counts, exam_best, exam_passed_at, completed_at = reads.standing(terms, learner_id)
+            status, module_counts, exam_best, exam_passed_at, completed_us = reads.standing(terms, learner_id)
             figures = []
             for module, (seen, right, total) in zip(modules, module_counts, strict=True):
                 key = (module.id, seen, right, total)
@@ -240,7 +250,7 @@ def assignment_statuses(
                 modules=tuple(figures),
                 exam_best=exam_best,
                 exam_passed_at=exam_passed_at,
-                completed_at=completed_at,
+                completed_at=moment_of(completed_us) if completed_us is not None else None,
             )
     return statuses
 
@@ -264,14 +274,14 @@ def cohort_standings(
     for assignment in assignments:
         terms = assignment_terms(assignment, snapshot, reads.counts.totals, now)
         for learner_id in learner_ids:
-            status, module_counts, _, _, completed_at = reads.standing(terms, learner_id)
+            status, module_counts, _, _, completed_us = reads.standing(terms, learner_id)
             answered = right = total = 0
             for seen, module_right, module_total in module_counts:
                 answered += seen
                 right += module_right
                 total += module_total
             standings[(assignment.id, learner_id)] = Standing(
-                assignment, learner_id, status, answered, right, total, completed_at
+                assignment, learner_id, status, answered, right, total, completed_us
             )
     return standings
 

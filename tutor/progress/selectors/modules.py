@@ -10,9 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Count, F, FloatField, Q, Value
+from django.db.models import Count, F, FloatField, Q, QuerySet, Value
 from django.db.models.functions import Greatest, Power
 
+from tutor.accounts.models import User
 from tutor.catalog.snapshot import CatalogSnapshot, ModuleView
 from tutor.progress.answer_tallies import answers_by_learner_and_module
 from tutor.progress.models import ModuleAnswerTally
@@ -128,9 +129,17 @@ ANSWER_TALLIES = PreparedQuery(
 )
 
 
+def members_of(cohort_id: int) -> QuerySet:
+    """The ids of a cohort's members, from its memberships alone (not joined to the users' table): for a filter
+    `learner_id__in=`, which the database runs as a semi-join. The membership model is reached through the user's
+    relation, as `learner__cohort_memberships` would, so progress does not import the cohorts app above it."""
+    membership = User._meta.get_field("cohort_memberships").related_model
+    return membership.objects.filter(cohort_id=cohort_id).values("learner_id")
+
+
 MEMBERS_ANSWER_TALLIES = PreparedQuery(
     lambda cohort_id, module_ids: ModuleAnswerTally.objects.filter(
-        OneOf(F("module_id"), module_ids), learner__cohort_memberships__cohort_id=cohort_id
+        OneOf(F("module_id"), module_ids), learner_id__in=members_of(cohort_id)
     ).values_list("learner_id", "module_id", "answered", "right_latest"),
     "cohort_id",
     "module_ids",
@@ -187,7 +196,7 @@ def answer_counts(
     counts = {(learner_id, module_id): [answered, right] for learner_id, module_id, answered, right in rows}
     if left_out and counts:
         cards = (
-            Card.objects.filter(learner__cohort_memberships__cohort_id=cohort_id)
+            Card.objects.filter(learner_id__in=members_of(cohort_id))
             if cohort_id is not None
             else Card.objects.filter(OneOf(F("learner_id"), learner_ids))
         )
