@@ -237,3 +237,47 @@ def test_only_a_wrong_option_makes_a_question_target_an_idea():
     assert not targets_any(question(option(True, "held")), {"held"})
     assert not targets_any(question(option(False, "other")), {"held"})
     assert not targets_any(question(option(False, "")), set())
+
+
+@pytest.mark.parametrize("holds", [False, True])
+def test_a_right_answer_writes_against_the_questions_ideas_only_when_the_learner_has_one(
+    bank, django_capture_on_commit_callbacks, django_assert_num_queries, holds
+):
+    # The card's locked read says whether the learner has a row for any idea the question targets: without one, a
+    # right answer's receiver has nothing to count and sends no statement. With one, it counts as before.
+    learner = UserFactory()
+    if holds:
+        answer(learner, bank["q3"], "b", NOW, django_capture_on_commit_callbacks)  # mda-same, which q1 targets
+    answer(learner, bank["q1"], "a", NOW + dt.timedelta(hours=1), django_capture_on_commit_callbacks)  # first attempt
+    view = catalog().questions[bank["q1"].pk]
+    at = NOW + dt.timedelta(hours=2)
+
+    # savepoint; the locked card; the log; the study day; the card; release; then, only when it can count, the
+    # learner's rows for the question's ideas
+    with django_assert_num_queries(7 if holds else 6), django_capture_on_commit_callbacks(execute=True):
+        recorded = record_answer(learner=learner, question=view, answer={"choice": "a"}, attempt="again",
+                                 clock=fixed_clock(at))  # fmt: skip
+
+    assert recorded.card.held_targeted is holds
+    rows = {row.slug: row for row in LearnerMisconception.objects.filter(learner=learner)}
+    if holds:
+        assert (rows["mda-same"].right_since, rows["mda-same"].last_right_at) == (2, at)
+    else:
+        assert rows == {}
+
+
+def test_the_card_read_finds_the_learners_rows_for_the_questions_ideas_only(bank, django_capture_on_commit_callbacks):
+    from tutor.study.locked_cards import locked_card
+    from tutor.study.marking import misconceptions_targeted
+
+    no_ideas = single(bank["q1"].section, {"b": "", "c": ""})
+    learner, other = UserFactory(), UserFactory()
+    answer(other, bank["q3"], "b", NOW, django_capture_on_commit_callbacks)  # someone else's mda-same
+    answer(learner, bank["q4"], "b", NOW, django_capture_on_commit_callbacks)  # an idea q1 does not target
+    q1, no_ideas = catalog().questions[bank["q1"].pk], catalog().questions[no_ideas.pk]
+
+    assert locked_card(learner=learner, question=q1, clock=lambda: NOW).held_targeted is False
+    answer(learner, bank["q2"], "b", NOW + dt.timedelta(hours=1), django_capture_on_commit_callbacks)  # ban-for-harm
+    assert locked_card(learner=learner, question=q1, clock=lambda: NOW).held_targeted is True
+    assert misconceptions_targeted(no_ideas) == set()
+    assert locked_card(learner=learner, question=no_ideas, clock=lambda: NOW).held_targeted is False

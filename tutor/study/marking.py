@@ -9,9 +9,14 @@ from __future__ import annotations
 from tutor.catalog.snapshot import QuestionView
 from tutor.questions.base import Marking, PartResult
 
-__all__ = ["Marking", "PartResult", "mark_answer"]
+__all__ = ["Marking", "PartResult", "mark_answer", "misconceptions_targeted"]
 
 
 def mark_answer(question: QuestionView, answer: dict) -> Marking:
     """Mark an answer already validated by the answer form (keys belong to the question)."""
     return question.type_spec.mark(question, answer)
+
+
+def misconceptions_targeted(question: QuestionView) -> set[str]:
+    """The wrong ideas a question can catch: the misconceptions of its wrong options and common errors."""
+    return {option.misconception for option in question.options if option.misconception and not option.is_correct}

@@ -16,17 +16,12 @@ from django.db.models.functions import Greatest
 from tutor.accounts.models import User
 from tutor.catalog.models import Misconception
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView, catalog
-from tutor.study.marking import Marking, mark_answer
+from tutor.study.marking import Marking, mark_answer, misconceptions_targeted
 from tutor.study.models import LearnerMisconception, PracticeMode, PracticePool, ReviewLog
 from tutor.study.prepared import EpochMicroseconds, PreparedQuery, moment_of
 from tutor.study.services import StudyError, start_practice_test
 
 PRACTICE_SIZE = 10
-
-
-def misconceptions_targeted(question: QuestionView) -> set[str]:
-    """The wrong ideas a question can catch: the misconceptions of its wrong options and common errors."""
-    return {option.misconception for option in question.options if option.misconception and not option.is_correct}
 
 
 def misconceptions_chosen(question: QuestionView, marking: Marking) -> set[str]:
@@ -52,12 +47,15 @@ def record_misconceptions_of_answer(
     answered_at: dt.datetime,
     log_id: int | None = None,
     logged: tuple[int, dict] | None = None,
+    held_targeted: bool | None = None,
 ) -> None:
     """Count the misconceptions an answer shows, and a right answer against those its question targets.
 
     Dated by the answer, so that a late receiver never moves "last seen" past what happened. A question that
     targets no misconception costs no query; `logged` (the question revision and answer as logged, when the
-    caller has them) saves reading the log again.
+    caller has them) saves reading the log again. `held_targeted` is whether the learner had a row for any of the
+    question's ideas when the answer was recorded (read with its card): when they had none, a right answer has
+    nothing to count against (None: not known, so the count runs).
     """
     question = catalog().questions.get(question_id)
     if question is None:
@@ -81,16 +79,24 @@ def record_misconceptions_of_answer(
         answered_right=marking.correct,
         targeted=targeted,
         at=answered_at,
+        held_targeted=held_targeted,
     )
 
 
 def record_misconceptions(
-    *, learner_id: int, chosen: set[str], answered_right: bool, targeted: set[str], at: dt.datetime
+    *,
+    learner_id: int,
+    chosen: set[str],
+    answered_right: bool,
+    targeted: set[str],
+    at: dt.datetime,
+    held_targeted: bool | None = None,
 ) -> None:
     """Count the ideas an answer chose and, for a right answer, one more right answer against those its question
-    targets. A right answer chooses none: its one statement needs no transaction of its own."""
+    targets. A right answer chooses none: its one statement needs no transaction of its own, and none at all when
+    the learner is known to have no row for any idea the question targets (`held_targeted` False)."""
     if not chosen:
-        if answered_right:
+        if answered_right and held_targeted is not False:
             _count_right_answer(learner_id=learner_id, targeted=targeted, at=at)
         return
     with transaction.atomic():

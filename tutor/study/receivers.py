@@ -31,6 +31,7 @@ def misconceptions_after_answer(
     log_id: int | None = None,
     question_revision: int | None = None,
     answer: dict | None = None,
+    held_targeted: bool | None = None,
     **_: object,
 ) -> None:
     # Runs after the answer has committed: a failure here must not turn a saved answer into an error page.
@@ -41,6 +42,7 @@ def misconceptions_after_answer(
             answered_at=answered_at,
             log_id=log_id,
             logged=(question_revision, answer) if answer is not None else None,
+            held_targeted=held_targeted,
         )
     except Exception:
         log.exception("could not record misconceptions for learner %s", learner_id)

@@ -117,6 +117,7 @@ def record_answer(
                     log=log,
                     question_revision=log.question_revision,
                     answer=log.answer,
+                    held_targeted=card.held_targeted,
                 )
             )
     except (IntegrityError, TestEnded):

@@ -9,8 +9,9 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 # Sent on commit of every newly recorded answer (not of a replay): learner_id, learner (the User, as loaded by the
-# request), question_id, answered_at, test_id, log_id, log (the ReviewLog row) and the answer as logged
-# (question_revision, answer), so that listeners need not read the log again.
+# request), question_id, answered_at, test_id, log_id, log (the ReviewLog row), the answer as logged
+# (question_revision, answer), so that listeners need not read the log again, and held_targeted (whether the
+# learner had a row for any wrong idea the question targets, read with the card).
 answer_recorded = Signal()
 
 # Sent inside the answer's transaction, right after its log row is written: log, zone (the learner's). For rollups
