@@ -17,6 +17,7 @@ from tutor.cohorts.selectors.cohort_table import (
     StatusCell,
     TableRow,
     cohort_page,
+    status_cell,
 )
 from tutor.cohorts.selectors.dashboard import MemberLine
 
@@ -278,3 +279,26 @@ def test_the_members_reads_go_to_their_tables_alone(educator, bank):
     assert "accounts_user" not in tallies
     assert all("ORDER BY" not in s for s in (completions, names))
     assert "ORDER BY" not in last_answers.rsplit(")", 1)[1]  # only the subquery's, for each learner's last answer
+
+
+@pytest.mark.parametrize(
+    ("completed", "late", "label"),
+    [
+        (None, False, ""),
+        (dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC), False, "4 Dec"),  # during the due day
+        (dt.datetime(2026, 12, 5, 9, 0, tzinfo=dt.UTC), True, "5 Dec"),  # the day after
+    ],
+)
+def test_a_cell_says_late_as_the_status_does_with_its_date_read_once(completed, late, label):
+    from tutor.cohorts.completion import Standing
+    from tutor.study.prepared import microseconds_since_epoch
+
+    assignment = AssignmentFactory.build(due_on=dt.date(2026, 12, 4))
+    us = microseconds_since_epoch(completed) if completed else None
+    standing = Standing(assignment, 1, "complete" if completed else "in_progress", 3, 2, 4, us)
+
+    cells = [status_cell(standing, dt.UTC), status_cell(standing, dt.UTC, assignment.due_at)]
+
+    assert standing.completed_at == completed and standing.is_late is late
+    assert all(cell.late is late and cell.completed_label == label for cell in cells)
+    assert cells[0].label == ("Complete" if completed else "In progress")

@@ -16,7 +16,7 @@ from tutor.study.prepared import moment_of
 from tutor.study.selectors import start_of_learner_day
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LearnerRow:
     membership: Membership | MemberLine
     # Full statuses (an assignment's results) or standings in totals only (the cohort dashboard's table).
