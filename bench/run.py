@@ -71,6 +71,13 @@ class Result:
     app_cpu_ms: float = 0.0
     database_cpu_ms: float = 0.0
     load: float = 0.0
+    # The bare view's requests/s measured just before and just after this endpoint: the machine's speed drifts
+    # during a run (by a quarter on a shared machine), so each share is taken against the mean of its neighbours.
+    bare_around: tuple[float, ...] = ()
+
+    @property
+    def bare_rate(self) -> float:
+        return sum(self.bare_around) / len(self.bare_around) if self.bare_around else 0.0
 
     @property
     def rate(self) -> float:
@@ -121,7 +128,7 @@ def main() -> int:
         endpoints = prepare_endpoints(port, args)
         load_before = os.getloadavg()[0]
         print(f"Measuring (load average {load_before:.1f}):", flush=True)
-        results = [measure(wrk, port, endpoint, args, workdir, server) for endpoint in endpoints]
+        results = measure_between_bare_views(wrk, port, endpoints, args, workdir, server)
         print_table(results, args, load_before)
     finally:
         for process in (server, worker):
@@ -672,8 +679,31 @@ def measure(
     return result
 
 
+def measure_between_bare_views(
+    wrk: str, port: int, endpoints: list[Endpoint], args: argparse.Namespace, workdir: Path, server: subprocess.Popen
+) -> list[Result]:
+    """The bare view (the first endpoint), then each other endpoint followed by the bare view again: every endpoint
+    is measured between two bare views, and its share is of their mean. The bare view's row gives the median of all
+    its measurements and their range."""
+    bare, *others = endpoints
+    bare_results = [measure(wrk, port, bare, args, workdir, server)]
+    results = []
+    for endpoint in others:
+        result = measure(wrk, port, endpoint, args, workdir, server)
+        if result.figures is not None:
+            bare_results.append(measure(wrk, port, bare, args, workdir, server))
+            result.bare_around = (bare_results[-2].rate, bare_results[-1].rate)
+        results.append(result)
+    rates = sorted(r.rate for r in bare_results)
+    summary = sorted(bare_results, key=lambda r: r.rate)[len(bare_results) // 2]
+    summary.bare_around = (summary.rate,)
+    summary.note = (
+        f"median of {len(rates)} measurements, one before and after each endpoint: {rates[0]:,.0f} to {rates[-1]:,.0f}"
+    )
+    return [summary, *results]
+
+
 def print_table(results: list[Result], args: argparse.Namespace, load_before: float) -> None:
-    bare_rate = results[0].rate
     print()
     print(
         f"{args.duration} s per endpoint after {args.warm_up} s of warm-up; wrk -t{args.threads} -c{args.connections}; "
@@ -701,7 +731,7 @@ def print_table(results: list[Result], args: argparse.Namespace, load_before: fl
             print(f"{endpoint.label:<24} {request:<20} {'—':>7}{'':>72}  {result.note}")
             continue
         errors = sum(value for name, value in figures.items() if name.startswith("errors_"))
-        share = f"{result.rate / bare_rate:.0%}" if bare_rate else ""
+        share = f"{result.rate / result.bare_rate:.1%}" if result.bare_rate else ""
         goal = f"{endpoint.goal:.0%}" if endpoint.goal else ""
         print(
             f"{endpoint.label:<24} {request:<20} {result.rate:>7,.0f} {share:>6} {goal:>5} "
@@ -711,7 +741,8 @@ def print_table(results: list[Result], args: argparse.Namespace, load_before: fl
         )
     print()
     print(
-        "goal: the share of the bare view's requests/s each endpoint should reach.\n"
+        "% bare: the endpoint's requests/s as a share of the bare view's measured just before and just after it (their "
+        "mean).\ngoal: the share of the bare view's requests/s each endpoint should reach.\n"
         "errors: socket errors and HTTP statuses of 400 and above, counted by wrk. status, queries: one request made "
         "with Django's test client in this process.\napp CPU, db CPU: milliseconds of CPU per request used by "
         "gunicorn and by its PostgreSQL backends; they depend less than req/s on what else the machine is doing.\n"
