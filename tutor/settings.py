@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tutor.web.context_processors.site_urls",
+                "tutor.web.csrf.csrf_once",
             ],
             "builtins": ["tutor.web.number_formats"],
         },

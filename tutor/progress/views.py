@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -27,6 +26,7 @@ from tutor.study.scheduler_fits import parameters_in_force, use_desired_retentio
 from tutor.study.scheduler_report import report_card
 from tutor.study.selectors import start_of_learner_day
 from tutor.study.services import StudyError
+from tutor.web.csrf import response_csrf_token
 from tutor.web.csv_export import csv_response
 
 
@@ -85,7 +85,7 @@ def dashboard_context(request: HttpRequest) -> dict:
     context |= evidence_context(
         learner=learner, snapshot=snapshot, cards=cards, all_ideas=request.GET.get("ideas") == "all"
     )
-    context["idea_rows"] = idea_rows_html(context["misconception_standings"], csrf_token=get_token(request))
+    context["idea_rows"] = idea_rows_html(context["misconception_standings"], csrf_token=response_csrf_token(request))
     context["module_rows"] = module_rows_html(modules)
     context["retention_rows"] = retention_rows_html(context["retention"])
     return context

@@ -8,12 +8,12 @@ with the catalog snapshot (so a content load replaces it); each request fills in
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
 from tutor.study.forms import AnswerForm
+from tutor.web.csrf import response_csrf_token
 
 # Letters and digits only, so that no escaping changes them on the way through the template.
 CSRF_SLOT = "csrfslot0a8d2f6e4c1b9e7d"
@@ -32,4 +32,4 @@ def question_form_html(
 
     html = snapshot.rendered(("question_form", question.id, question.revision, answer_url), render)
     # The tokens are URL-safe (letters, digits, "-", "_", ":"), so they need no escaping inside an attribute.
-    return mark_safe(html.replace(CSRF_SLOT, get_token(request)).replace(ATTEMPT_SLOT, attempt))
+    return mark_safe(html.replace(CSRF_SLOT, response_csrf_token(request)).replace(ATTEMPT_SLOT, attempt))

@@ -8,7 +8,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,6 +22,7 @@ from tutor.cohorts.models import Assignment
 from tutor.cohorts.selectors import AttemptKind
 from tutor.cohorts.views.common import assignment_or_404, cohort_or_404, site_today
 from tutor.study.services import StudyError
+from tutor.web.csrf import response_csrf_token
 
 
 @login_required
@@ -165,7 +165,7 @@ def item_analysis(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "analysis": analysis,
             "items": selectors.drawn_items(analysis),
             "misconception_rows": selectors.misconception_rows_html(
-                analysis.misconceptions, assignment_id=assignment.pk, csrf_token=get_token(request)
+                analysis.misconceptions, assignment_id=assignment.pk, csrf_token=response_csrf_token(request)
             ),
             "form": form,
             "kind": kind or AttemptKind.FIRST,
