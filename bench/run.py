@@ -694,11 +694,12 @@ def measure_between_bare_views(
             bare_results.append(measure(wrk, port, bare, args, workdir, server))
             result.bare_around = (bare_results[-2].rate, bare_results[-1].rate)
         results.append(result)
-    rates = sorted(r.rate for r in bare_results)
-    summary = sorted(bare_results, key=lambda r: r.rate)[len(bare_results) // 2]
+    by_rate = sorted(bare_results, key=lambda r: r.rate)
+    summary = by_rate[len(by_rate) // 2]
     summary.bare_around = (summary.rate,)
     summary.note = (
-        f"median of {len(rates)} measurements, one before and after each endpoint: {rates[0]:,.0f} to {rates[-1]:,.0f}"
+        f"median of {len(by_rate)} measurements, one before and after each endpoint: "
+        f"{by_rate[0].rate:,.0f} to {by_rate[-1].rate:,.0f}"
     )
     return [summary, *results]
 

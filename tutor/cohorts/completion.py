@@ -27,6 +27,8 @@ class AssignmentStatus(TextChoices):
     OVERDUE = "overdue", "Overdue"
 
 
+STATUS_LABELS = {status.value: status.label for status in AssignmentStatus}
+
 # Sort order for "who needs attention": overdue first, complete last.
 STATUS_RANK = {
     AssignmentStatus.OVERDUE: 0,
@@ -51,7 +53,7 @@ class StatusFigures:
 
     @property
     def label(self) -> str:
-        return AssignmentStatus(self.status).label
+        return STATUS_LABELS[self.status]
 
     @property
     def answered_share(self) -> float:
@@ -77,7 +79,7 @@ class StatusFigures:
 
     @property
     def is_late(self) -> bool:
-        return self.completed_at is not None and self.completed_at > self.assignment.due_at
+        return completed_late(self.completed_at, self.assignment.due_at)
 
     @property
     def awaits_recording(self) -> bool:
@@ -134,6 +136,11 @@ class Standing(StatusFigures):
     @property
     def completed_at(self) -> dt.datetime | None:
         return moment_of(self.completed_us) if self.completed_us is not None else None
+
+
+def completed_late(completed_at: dt.datetime | None, due_at: dt.datetime) -> bool:
+    """Completed after the due moment (the end of the due day)."""
+    return completed_at is not None and completed_at > due_at
 
 
 def status_counts(statuses: Iterable[StatusFigures]) -> dict[str, int]:

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from tutor.accounts.models import User
 from tutor.cohorts.models import Assignment, Cohort, EducatorInvite, Membership
+from tutor.progress.selectors.modules import members_of
 from tutor.study.models import ReviewLog
 from tutor.study.prepared import PreparedQuery
 
@@ -107,8 +108,9 @@ def learner_memberships(learner: User) -> list[Membership]:
 
 
 def member_ids(cohort_id: int) -> QuerySet:
-    """The cohort's learner ids as a subquery, so that no list of ids travels to the database and back."""
-    return Membership.objects.filter(cohort_id=cohort_id).values("learner_id")
+    """The cohort's learner ids as a subquery, so that no list of ids travels to the database and back (the one
+    definition is progress's `members_of`, which the answer tallies' read uses below this app)."""
+    return members_of(cohort_id)
 
 
 def last_answer_at() -> Subquery:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from tutor.catalog.snapshot import CatalogSnapshot
-from tutor.cohorts.completion import AssignmentStatus, Standing, StatusFigures, status_counts
+from tutor.cohorts.completion import AssignmentStatus, Standing, StatusFigures, completed_late, status_counts
 from tutor.cohorts.models import Assignment, Cohort, Membership
 from tutor.cohorts.selectors.access import last_answer_at
 from tutor.cohorts.selectors.dashboard import LearnerRow, MemberLine
@@ -228,9 +228,6 @@ class StatusCell:
         )
 
 
-STATUS_LABELS = {status.value: status.label for status in AssignmentStatus}
-
-
 def status_cell(status: StatusFigures, zone: dt.tzinfo | None = None, due_at: dt.datetime | None = None) -> StatusCell:
     """The cell of a status, its completion date in `zone` (the current time zone when none is given). `due_at` is
     the assignment's due moment, when the caller has worked it out once for many cells."""
@@ -244,13 +241,12 @@ def status_cell(status: StatusFigures, zone: dt.tzinfo | None = None, due_at: dt
     completed = completed_at.astimezone(zone or timezone.get_current_timezone()) if completed_at else None
     return StatusCell(
         column=status.assignment.title,
-        label=STATUS_LABELS[status.status],
+        label=status.label,
         tag_class=f"status-{status.status} {tag}".strip(),
         figures=figures,
         completed_iso=completed.isoformat() if completed else "",
         completed_label=f"{completed.day} {completed:%b}" if completed else "",
-        # As `StatusFigures.is_late`, with the dates made once.
-        late=completed_at is not None and completed_at > (due_at or status.assignment.due_at),
+        late=completed_late(completed_at, due_at or status.assignment.due_at),
     )
 
 
