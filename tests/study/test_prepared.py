@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from tests.factories import UserFactory
 from tests.study.conftest import NOW
@@ -31,6 +32,9 @@ pytestmark = pytest.mark.django_db
         NOW + dt.timedelta(microseconds=999_999),
         dt.datetime(1999, 12, 31, 23, 59, 59, 123456, tzinfo=dt.UTC),
         dt.datetime(2038, 1, 19, 3, 14, 8, 500000, tzinfo=dt.UTC),
+        dt.datetime(2038, 1, 19, 3, 14, 7, 999999, tzinfo=dt.UTC),
+        dt.datetime(1901, 12, 13, 20, 45, 52, 1, tzinfo=dt.UTC),
+        dt.datetime(2106, 2, 7, 6, 28, 14, 999999, tzinfo=dt.UTC),
     ],
 )
 def test_a_stored_moment_reads_back_as_the_exact_microseconds(learner, make_question, moment):
@@ -41,6 +45,22 @@ def test_a_stored_moment_reads_back_as_the_exact_microseconds(learner, make_ques
 
     assert read == microseconds_since_epoch(moment)
     assert moment_of(read) == moment
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the double-precision read is PostgreSQL's")
+def test_every_microsecond_of_the_years_cards_are_due_in_reads_back_exactly():
+    """A million moments spread from 1834 to 2106, each compared with EXTRACT's exact numeric."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT count(*) FILTER (WHERE (date_part('epoch', t) * 1000000)::bigint
+                                          <> (EXTRACT(EPOCH FROM t) * 1000000)::bigint)
+            FROM (SELECT to_timestamp(0) + (n::float8 * 8589.9345 - 4294967295) * interval '1 second'
+                         + (n % 1000000) * interval '1 microsecond' AS t
+                  FROM generate_series(0, 999999) AS n) AS moments
+            """
+        )
+        assert cursor.fetchone() == (0,)
 
 
 def test_a_missing_moment_reads_as_none(learner, make_question):

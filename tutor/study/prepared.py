@@ -36,7 +36,8 @@ def moment_of(microseconds: int) -> dt.datetime:
 
 
 class EpochMicroseconds(Func):
-    """A date-and-time column as whole microseconds since 1970, exact on PostgreSQL and SQLite (NULL stays NULL)."""
+    """A date-and-time column as whole microseconds since 1970, exact on PostgreSQL (for the years 1834 to 2106) and
+    SQLite (NULL stays NULL)."""
 
     output_field = BigIntegerField()
 
@@ -44,8 +45,11 @@ class EpochMicroseconds(Func):
         raise NotSupportedError(f"EpochMicroseconds is written for PostgreSQL and SQLite, not {connection.vendor}.")
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        # EXTRACT returns an exact numeric, so the microseconds survive the multiplication.
-        template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+        # date_part gives the seconds as a double: the stored microseconds divided by a million, rounded once; times a
+        # million and rounded to the nearest whole number, that is the stored count exactly for every moment from
+        # 1834 to 2106 (both roundings together stay under half a microsecond there; after 2106 it may be one
+        # microsecond out). It costs half what EXTRACT's exact numeric does: a card read converts four per card.
+        template = "(date_part('epoch', %(expressions)s) * 1000000)::bigint"
         return super().as_sql(compiler, connection, template=template, **extra_context)
 
     def as_sqlite(self, compiler, connection, **extra_context):
