@@ -3,7 +3,9 @@ however many learners the cohort has."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.urls import reverse
@@ -302,3 +304,21 @@ def test_a_cell_says_late_as_the_status_does_with_its_date_read_once(completed, 
     assert standing.completed_at == completed and standing.is_late is late
     assert all(cell.late is late and cell.completed_label == label for cell in cells)
     assert cells[0].label == ("Complete" if completed else "In progress")
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_a_short_date_names_each_month_as_the_calendar_does(month):
+    from tutor.cohorts.selectors.cohort_table import _short_date
+
+    moment = dt.datetime(2026, month, 3, 12, 0, tzinfo=dt.UTC)
+
+    assert _short_date(moment, dt.UTC) == f"3 {calendar.month_abbr[month]} 2026"
+
+
+def test_a_short_date_is_the_day_in_the_time_zone_shown():
+    from tutor.cohorts.selectors.cohort_table import _short_date
+
+    new_year_in_paris = dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)
+
+    assert _short_date(new_year_in_paris, zoneinfo.ZoneInfo("Europe/Paris")) == "1 Jan 2027"
+    assert _short_date(new_year_in_paris, dt.UTC) == "31 Dec 2026"

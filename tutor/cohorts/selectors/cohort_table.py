@@ -163,6 +163,11 @@ class CohortPage:
     page: Page
     table_rows: list[TableRow]
 
+    @property
+    def table_body(self) -> SafeString:
+        """The page's rows of the table, each escaped by `TableRow.html`: one value for the template to place."""
+        return html_join(f"{row.html}\n" for row in self.table_rows)
+
 
 def cohort_page(
     *,
@@ -196,9 +201,14 @@ def cohort_page(
     )
 
 
+# The months as the table names them ("3 Nov 2026"): read from a table, since formatting a date with strftime costs
+# more than the rest of a cell, and the page is in English whatever the server's locale.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _short_date(moment: dt.datetime, zone: dt.tzinfo) -> str:
     local = moment.astimezone(zone)
-    return f"{local.day} {local:%b %Y}"
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year}"
 
 
 @dataclass(slots=True)  # made 50 times a page: plain slots rather than frozen, whose __init__ is slower
@@ -245,7 +255,7 @@ def status_cell(status: StatusFigures, zone: dt.tzinfo | None = None, due_at: dt
         tag_class=f"status-{status.status} {tag}".strip(),
         figures=figures,
         completed_iso=completed.isoformat() if completed else "",
-        completed_label=f"{completed.day} {completed:%b}" if completed else "",
+        completed_label=f"{completed.day} {MONTHS[completed.month - 1]}" if completed else "",
         late=completed_late(completed_at, due_at or status.assignment.due_at),
     )
 
