@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from tests.cohorts.conftest import NOW
 from tests.cohorts.factories import AssignmentFactory, MembershipFactory
-from tests.factories import fixed_clock
+from tests.factories import UserFactory, fixed_clock
 from tutor.catalog.snapshot import catalog
 from tutor.cohorts import services
 from tutor.cohorts.models import AssignmentCompletion
@@ -163,3 +163,31 @@ def test_looking_for_a_completion_after_an_answer_costs_two_queries(bank, member
 
     with django_assert_num_queries(2):
         record_learner_completions(learner_id=membership.learner_id, at=NOW)
+
+
+def test_the_open_assignments_are_those_of_the_learners_cohorts_not_yet_completed(bank, membership):
+    """The prepared read gives what the ORM's query gives: each cohort's assignments, less those completed, each
+    with its cohort loaded (no query to name it)."""
+    from tutor.cohorts.completion_records import OPEN_ASSIGNMENTS
+    from tutor.cohorts.models import Assignment
+
+    learner = membership.learner
+    other = MembershipFactory(learner=learner)
+    done = AssignmentFactory(cohort=membership.cohort, module_slugs=["risks"])
+    open_here = AssignmentFactory(cohort=membership.cohort, module_slugs=["history"])
+    open_there = AssignmentFactory(cohort=other.cohort, module_slugs=["risks"])
+    AssignmentFactory(module_slugs=["risks"])  # a cohort the learner is not in
+    AssignmentCompletion.objects.create(assignment=done, learner=learner, completed_at=NOW, recorded_at=NOW)
+
+    found = OPEN_ASSIGNMENTS.instances(learner_id=learner.pk)
+    expected = (
+        Assignment.objects.filter(cohort__memberships__learner=learner)
+        .exclude(completions__learner=learner)
+        .select_related("cohort")
+    )
+
+    assert found == list(expected) == sorted([open_here, open_there], key=lambda a: (a.due_on, a.pk))
+    with CaptureQueriesContext(connection) as naming:
+        assert {a.cohort.name for a in found} == {membership.cohort.name, other.cohort.name}
+    assert not naming.captured_queries
+    assert OPEN_ASSIGNMENTS.instances(learner_id=UserFactory().pk) == []  # in no cohort

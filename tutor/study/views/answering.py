@@ -55,6 +55,8 @@ def feedback_for(request: HtmxHttpRequest, log, question: QuestionView, *, flagg
 
 def study_focus(request: HtmxHttpRequest) -> list[str] | None:
     """The module slugs a study session is focused on (empty: the whole daily study); None when one is unknown."""
+    if "module" not in request.GET:
+        return []  # the daily study, as the form would say, without building it on every page and answer
     form = StudyFocusForm(request.GET, module_choices=catalog().module_choices())
     return form.cleaned_data["module"] if form.is_valid() else None
 
