@@ -281,3 +281,38 @@ def test_the_card_read_finds_the_learners_rows_for_the_questions_ideas_only(bank
     assert locked_card(learner=learner, question=q1, clock=lambda: NOW).held_targeted is True
     assert misconceptions_targeted(no_ideas) == set()
     assert locked_card(learner=learner, question=no_ideas, clock=lambda: NOW).held_targeted is False
+
+
+def test_the_ideas_an_answer_chose_are_counted_in_one_statement(django_assert_num_queries):
+    from tutor.study.misconceptions import count_ideas_chosen
+
+    learner = UserFactory()
+    later, earlier = NOW + dt.timedelta(hours=2), NOW + dt.timedelta(hours=1)
+    count_ideas_chosen(learner_id=learner.pk, slugs={"mda-same"}, at=later)
+    LearnerMisconception.objects.filter(learner=learner).update(right_since=3)  # right answers since
+
+    with django_assert_num_queries(1):
+        count_ideas_chosen(learner_id=learner.pk, slugs={"mda-same", "ban-for-harm"}, at=earlier)  # recorded late
+
+    rows = {row.slug: row for row in LearnerMisconception.objects.filter(learner=learner)}
+    mda, ban = rows["mda-same"], rows["ban-for-harm"]
+    assert (mda.times_chosen, mda.first_chosen_at, mda.last_chosen_at, mda.right_since) == (2, later, later, 0)
+    assert (ban.times_chosen, ban.first_chosen_at, ban.last_chosen_at, ban.right_since) == (1, earlier, earlier, 0)
+    assert ban.last_right_at is None and ban.is_active and mda.is_active
+
+
+def test_a_wrong_answer_costs_one_statement_after_it_is_recorded(
+    bank, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    learner = UserFactory()
+    answer(learner, bank["q3"], "b", NOW, django_capture_on_commit_callbacks)  # mda-same, a row to count on
+    answer(learner, bank["q1"], "a", NOW, django_capture_on_commit_callbacks)  # q1's first attempt
+    view = catalog().questions[bank["q1"].pk]
+
+    # savepoint; the locked card; the log; the study day; the card; release; then the ideas chosen, in one upsert
+    with django_assert_num_queries(7), django_capture_on_commit_callbacks(execute=True):
+        record_answer(learner=learner, question=view, answer={"choice": "c"}, attempt="wrong",
+                      clock=fixed_clock(NOW + dt.timedelta(hours=1)))  # fmt: skip
+
+    row = LearnerMisconception.objects.get(learner=learner, slug="mda-same")
+    assert (row.times_chosen, row.right_since) == (2, 0)

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Greatest
+from django.db import connection, transaction
+from django.db.models import F
 
 from tutor.accounts.models import User
 from tutor.catalog.models import Misconception
@@ -93,26 +93,39 @@ def record_misconceptions(
     held_targeted: bool | None = None,
 ) -> None:
     """Count the ideas an answer chose and, for a right answer, one more right answer against those its question
-    targets. A right answer chooses none: its one statement needs no transaction of its own, and none at all when
-    the learner is known to have no row for any idea the question targets (`held_targeted` False)."""
+    targets. Each is one statement, which needs no transaction of its own: the ideas chosen are written by one
+    upsert (`count_ideas_chosen`); a right answer's count is none at all when the learner is known to have no row
+    for any idea the question targets (`held_targeted` False). A right answer chooses no wrong idea, so the two
+    never meet in practice; if they did, they would share a transaction."""
     if not chosen:
         if answered_right and held_targeted is not False:
             _count_right_answer(learner_id=learner_id, targeted=targeted, at=at)
         return
-    with transaction.atomic():
-        for slug in sorted(chosen):
-            rows = LearnerMisconception.objects.filter(learner_id=learner_id, slug=slug)
-            bump = {"times_chosen": F("times_chosen") + 1, "last_chosen_at": Greatest(F("last_chosen_at"), Value(at))}
-            if not rows.update(right_since=0, **bump):
-                try:
-                    with transaction.atomic():
-                        LearnerMisconception.objects.create(
-                            learner_id=learner_id, slug=slug, times_chosen=1, first_chosen_at=at, last_chosen_at=at
-                        )
-                except IntegrityError:  # another answer created it a moment ago
-                    rows.update(right_since=0, **bump)
+    with transaction.atomic() if answered_right else nullcontext():
+        count_ideas_chosen(learner_id=learner_id, slugs=chosen, at=at)
         if answered_right:
             _count_right_answer(learner_id=learner_id, targeted=targeted, at=at)
+
+
+def count_ideas_chosen(*, learner_id: int, slugs: Iterable[str], at: dt.datetime) -> None:
+    """One more time chosen for each idea, in one statement: a new row for an idea chosen for the first time, and
+    for one chosen before, the count up, active again (no right answer since) and last chosen at the later of the
+    two moments (an answer recorded late never moves it back). Two answers at once cannot both insert: the database
+    turns the second into the update. The rows are written in the order of their slugs, as every writer does."""
+    table = connection.ops.quote_name(LearnerMisconception._meta.db_table)
+    later = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    moment = connection.ops.adapt_datetimefield_value(at)
+    slugs = sorted(slugs)
+    values = ", ".join(["(%s, %s, 1, %s, %s, 0)"] * len(slugs))
+    params = [value for slug in slugs for value in (learner_id, slug, moment, moment)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (learner_id, slug, times_chosen, first_chosen_at, last_chosen_at, right_since) "
+            f"VALUES {values} ON CONFLICT (learner_id, slug) DO UPDATE SET "
+            f"times_chosen = {table}.times_chosen + 1, right_since = 0, "
+            f"last_chosen_at = {later}({table}.last_chosen_at, excluded.last_chosen_at)",
+            params,
+        )
 
 
 def _count_right_answer(*, learner_id: int, targeted: set[str], at: dt.datetime) -> None:
