@@ -6,7 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from tutor.catalog.snapshot import OptionView, QuestionView
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils.safestring import SafeString, mark_safe
+
+from tutor.catalog.snapshot import OptionView, QuestionView, catalog
 from tutor.study.marking import Marking, PartResult, mark_answer
 from tutor.study.models import Card, Rating, ReviewLog
 from tutor.study.peer_shares import PeerShares
@@ -34,6 +38,14 @@ class TutorFeedback:
     @property
     def verdict(self) -> str:
         return self.marking.verdict
+
+    @property
+    def explanation_html(self) -> SafeString:
+        return question_reading(self.question, "explanation")
+
+    @property
+    def sources_html(self) -> SafeString:
+        return question_reading(self.question, "sources")
 
     @property
     def headline(self) -> str:
@@ -160,3 +172,12 @@ def _marking_of(question: QuestionView, log: ReviewLog) -> Marking:
         return mark_answer(question, log.answer)
     except (KeyError, AttributeError, TypeError, ValueError):
         return Marking(correct=log.correct, score=log.score)
+
+
+def question_reading(question: QuestionView, part: str) -> SafeString:
+    """A part of the feedback that is the same for every answer to this version of the question ("explanation":
+    what it teaches and where; "sources": what backs it), rendered once per content revision and address prefix
+    rather than on every answer (the sources' links alone are a reversal each)."""
+    key = ("feedback_reading", part, question.id, question.revision, get_script_prefix())
+    html = catalog().rendered(key, lambda: render_to_string(f"study/_feedback_reading.html#{part}", {"q": question}))
+    return mark_safe(html)  # rendered by the template engine, which escaped it
