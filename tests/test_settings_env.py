@@ -109,3 +109,31 @@ def test_a_port_that_is_not_a_number_is_refused_in_words():
 
     assert result.returncode != 0
     assert "SMTP_PORT must be a port number." in result.stderr
+
+
+def postgresql_options(**env: str) -> str:
+    result = run_manage(
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
+        "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
+        "print(o['server_side_binding'], o['prepare_threshold'])",
+        DATABASE_URL="postgres://someone@127.0.0.1:5432/whatever",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_binds_on_the_server_and_prepares_what_runs_twice_unless_told_not_to():
+    assert postgresql_options() == "True 2"
+    assert postgresql_options(DATABASE_PREPARE_AFTER="5") == "True 5"
+    assert postgresql_options(DATABASE_PREPARE_AFTER="off") == "True None"
+
+
+def test_a_prepare_count_that_is_not_a_number_is_refused_in_words():
+    result = run_manage("check", DATABASE_URL="postgres://someone@127.0.0.1:5432/x", DATABASE_PREPARE_AFTER="0")
+
+    assert result.returncode != 0
+    assert 'DATABASE_PREPARE_AFTER must be a number of runs (1 or more) or "off".' in result.stderr

@@ -3,9 +3,11 @@ statement lists, installed and removed by a migration on whichever of the two da
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+import pgtrigger
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 
@@ -50,3 +52,27 @@ def replace_tally_rows(*, table: str, stale: QuerySet, fresh: Callable[[], list[
         rows = fresh()
         stale.model.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+@contextmanager
+def triggers_ignored(*triggers: str) -> Iterator[None]:
+    """Within the block, the named row triggers (`app.Model:name`) let rows through: `pgtrigger.ignore`, which
+    prefixes each statement with a setting of its own, so that the statement sent is two. PostgreSQL runs two
+    statements in one call only over the simple protocol: here the connection sends its parameters in the text
+    (client-side binding) rather than bound on the server, as it does everywhere else so that its statements can be
+    prepared (see settings)."""
+    if connection.vendor != "postgresql":
+        with pgtrigger.ignore(*triggers):
+            yield
+        return
+    from django.db.backends.postgresql.base import Cursor  # client-side binding; psycopg is there on PostgreSQL
+
+    connection.ensure_connection()
+    driver = connection.connection
+    previous = driver.cursor_factory
+    driver.cursor_factory = Cursor
+    try:
+        with pgtrigger.ignore(*triggers):
+            yield
+    finally:
+        driver.cursor_factory = previous

@@ -8,12 +8,13 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from tests.factories import fixed_clock
+from tests.factories import UserFactory, fixed_clock
 from tests.study.conftest import NOW
 from tutor.accounts.services import delete_account
 from tutor.catalog.snapshot import catalog
 from tutor.study import services
-from tutor.study.models import Card, Rating, RatingChange, ReviewLog
+from tutor.study.models import LEDGER_DELETE_TRIGGERS, Card, Rating, RatingChange, ReviewLog
+from tutor.triggers import triggers_ignored
 
 pytestmark = pytest.mark.django_db
 MINUTE = dt.timedelta(minutes=1)
@@ -101,3 +102,34 @@ def test_the_database_refuses_to_rewrite_or_delete_review_logs(learner, make_que
 
     delete_account(user=learner)  # the one way history goes
     assert not ReviewLog.objects.exists() and not Card.objects.exists()
+
+
+@pytest.mark.postgres
+def test_deleting_an_account_lets_the_ledger_go_and_leaves_statements_bound_and_prepared(learner, make_question):
+    """Statements are bound on the server and prepared when run again; the ledger's triggers are set aside for an
+    account's deletion over text-bound statements (the way `pgtrigger.ignore` works), and binding is restored."""
+    if connection.vendor != "postgresql":
+        pytest.skip("server-side binding and prepared statements are PostgreSQL's")
+    from django.db.backends.postgresql.base import Cursor, ServerBindingCursor
+
+    from tutor.accounts.models import User
+
+    connection.ensure_connection()
+    assert connection.connection.cursor_factory is ServerBindingCursor
+    marker = UserFactory(username="prepared-marker")
+    for _ in range(3):
+        assert User.objects.filter(username="prepared-marker").exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ["%accounts_user%"])
+        assert any('"accounts_user"."username" = $' in row[0] for row in cursor.fetchall())
+
+    question = make_question("single")
+    answer(learner, question, "b", NOW, "one")
+    answer(marker, question, "b", NOW, "two")
+    with triggers_ignored(*LEDGER_DELETE_TRIGGERS):
+        assert connection.connection.cursor_factory is Cursor
+        ReviewLog.objects.filter(learner=learner).delete()
+    assert connection.connection.cursor_factory is ServerBindingCursor
+    assert not ReviewLog.objects.filter(learner=learner).exists()
+    with pytest.raises(DatabaseError, match="Cannot delete"), transaction.atomic():
+        ReviewLog.objects.filter(learner=marker).delete()  # the triggers are back

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pgtrigger
 from django.db import transaction
 
 from tutor.accounts.models import Role, User
+from tutor.triggers import triggers_ignored
 
 
 @transaction.atomic
@@ -34,5 +34,5 @@ LEDGER_DELETE_TRIGGERS = ("study.ReviewLog:review_log_no_delete", "study.RatingC
 def delete_account(*, user: User) -> None:
     """Delete the person and, through the database's cascades, everything that is theirs (their review history
     included: the one deletion the study ledger allows)."""
-    with pgtrigger.ignore(*LEDGER_DELETE_TRIGGERS):
+    with triggers_ignored(*LEDGER_DELETE_TRIGGERS):
         user.delete()

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import pgtrigger
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -49,6 +48,7 @@ from tutor.study.simulation import (
     heavy_habits,
     simulate_learner,
 )
+from tutor.triggers import triggers_ignored
 
 DEFAULT_PASSWORD = "demo-learner-pass"
 HEAVY_USERNAME = "heavy"
@@ -80,7 +80,7 @@ def delete_demo_learners() -> int:
     if not learner_ids:
         return 0
     # Deleting a learner's history is what account deletion does; the ledger's triggers allow it only so.
-    with transaction.atomic(), pgtrigger.ignore(*LEDGER_DELETE_TRIGGERS):
+    with transaction.atomic(), triggers_ignored(*LEDGER_DELETE_TRIGGERS):
         PracticeItem.objects.filter(test__learner_id__in=learner_ids).delete()
         PracticeTest.objects.filter(learner_id__in=learner_ids).delete()
         changes = RatingChange.objects.filter(log__learner_id__in=learner_ids)
