@@ -80,18 +80,19 @@ def test_database_url_selects_the_database():
     assert result.stdout.strip() == "django.db.backends.postgresql", result.stderr
 
 
+def printed_by(code: str, **env: str) -> str:
+    """What a line of Python prints in `manage.py shell` with these environment variables."""
+    result = run_manage("shell", "--verbosity", "0", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
 def mailer_in(**env: str) -> str:
-    result = run_manage(
-        "shell",
-        "--verbosity",
-        "0",
-        "-c",
+    return printed_by(
         "from django.core.mail import mailers; m = mailers.default; "
         "print(type(m).__module__, getattr(m, 'host', ''), getattr(m, 'port', ''), getattr(m, 'use_tls', ''))",
         **env,
     )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
 
 
 def test_without_a_mail_server_invitations_are_written_to_the_console():
@@ -112,18 +113,12 @@ def test_a_port_that_is_not_a_number_is_refused_in_words():
 
 
 def postgresql_options(**env: str) -> str:
-    result = run_manage(
-        "shell",
-        "--verbosity",
-        "0",
-        "-c",
+    return printed_by(
         "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
         "print(o['server_side_binding'], o['prepare_threshold'])",
         DATABASE_URL="postgres://someone@127.0.0.1:5432/whatever",
         **env,
     )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
 
 
 def test_postgresql_binds_on_the_server_and_prepares_what_runs_twice_unless_told_not_to():
