@@ -8,6 +8,8 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -144,14 +146,14 @@ def test_dashboard_queries_do_not_grow_with_the_cohort(client, educator, bank, d
     url = reverse("cohorts:cohort_dashboard", args=[cohort.pk])
     client.get(url)  # warm the catalog; completions are recorded on answers, not here
 
-    # session user; cohort; assignments; learners' names; module progress; completions; the page's learners'
-    # last answers; co-teachers
+    # session user; cohort (with its co-teachers' names); assignments; learners' names; module progress;
+    # completions; the page's learners' last answers
     sort = f"-assignment-{cohort.assignments.get(title='Risks').pk}"
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(url, {"sort": sort, "page": "1"})
     assert response.status_code == 200
     # sorted by last answer: every learner's last answer comes with their names, none for the page afterwards
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url, {"sort": "-last_active", "page": "1"})
     assert response.status_code == 200
 
@@ -322,3 +324,25 @@ def test_a_short_date_is_the_day_in_the_time_zone_shown():
 
     assert _short_date(new_year_in_paris, zoneinfo.ZoneInfo("Europe/Paris")) == "1 Jan 2027"
     assert _short_date(new_year_in_paris, dt.UTC) == "31 Dec 2026"
+
+
+def test_the_dashboard_names_the_co_teachers_in_order_with_no_query_of_their_own(client, educator, bank):
+    from bs4 import BeautifulSoup
+
+    from tutor.cohorts.selectors import co_teachers, taught_cohort
+
+    cohort, _ = cohort_with(educator, bank, 2)
+    cohort.co_teachers.add(EducatorFactory(username="zed-teacher"), EducatorFactory(username="ana-teacher"))
+    client.force_login(educator)
+
+    page = BeautifulSoup(client.get(reverse("cohorts:cohort_dashboard", args=[cohort.pk])).content, "html.parser")
+    header = page.select_one(".cohort-head p.muted").get_text(" ", strip=True)
+    assert " ".join(header.split()) == "Owner dr-okafor · co-teachers ana-teacher, zed-teacher · 2 learners"
+
+    found = taught_cohort(educator=educator, cohort_id=cohort.pk)
+    with CaptureQueriesContext(connection) as naming:
+        assert co_teachers(found) == ["ana-teacher", "zed-teacher"]
+    assert not naming.captured_queries
+    alone = CohortFactory(owner=EducatorFactory())
+    assert co_teachers(taught_cohort(educator=alone.owner, cohort_id=alone.pk)) == []
+    assert co_teachers(cohort) == ["ana-teacher", "zed-teacher"]  # a cohort read elsewhere: one query

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, StringAgg, Subquery, Value
 
 from tutor.accounts.models import User
 from tutor.cohorts.models import Assignment, Cohort, EducatorInvite, Membership
@@ -29,9 +29,20 @@ def teaches(educator: User, cohort: Cohort) -> bool:
     return cohort.owner_id == educator.pk or cohort.co_teachers.filter(pk=educator.pk).exists()
 
 
+def co_teacher_usernames() -> Subquery:
+    """The co-teachers' usernames of the cohort in the outer query, in one text, a line each (a username has no line
+    break), for the cohort's own read: no second query to name them."""
+    through = Cohort.co_teachers.through.objects.filter(cohort_id=OuterRef("pk"))
+    names = through.order_by().values("cohort_id").annotate(names=StringAgg("user__username", Value("\n")))
+    return Subquery(names.values("names"))
+
+
 # Every educator's page starts by finding its cohort or assignment: compiled once (`PreparedQuery`).
 COHORT_WITH_OWNER = PreparedQuery(
-    lambda cohort_id: Cohort.objects.select_related("owner").filter(pk=cohort_id), "cohort_id"
+    lambda cohort_id: (
+        Cohort.objects.select_related("owner").annotate(co_teacher_names=co_teacher_usernames()).filter(pk=cohort_id)
+    ),
+    "cohort_id",
 )
 ASSIGNMENT_WITH_COHORT = PreparedQuery(
     lambda assignment_id: Assignment.objects.select_related("cohort").filter(pk=assignment_id), "assignment_id"
@@ -60,9 +71,13 @@ def cohort_assignments(cohort: Cohort) -> list[Assignment]:
     return COHORT_ASSIGNMENTS.instances(cohort_id=cohort.pk)
 
 
-def co_teachers(cohort: Cohort) -> list[User]:
-    """The cohort's co-teachers, by username."""
-    return CO_TEACHERS.instances(cohort_id=cohort.pk)
+def co_teachers(cohort: Cohort) -> list[str]:
+    """The usernames of the cohort's co-teachers, in order: read with the cohort when it was found by
+    `taught_cohort`, otherwise with a query of their own."""
+    names = getattr(cohort, "co_teacher_names", None)
+    if names is None and not hasattr(cohort, "co_teacher_names"):
+        return [user.get_username() for user in CO_TEACHERS.instances(cohort_id=cohort.pk)]
+    return sorted(names.split("\n")) if names else []
 
 
 def cohort_member(*, cohort: Cohort, learner_id: int) -> Membership | None:
