@@ -112,7 +112,7 @@ def test_study_works_without_javascript(live_server, bank, browser, trainee_logg
     assert "/study/answers/" in page.url
     assert "Not quite" in page.locator(".verdict").inner_text()
     page.get_by_role("link", name=re.compile("Next question")).click()
-    assert page.locator("[data-question-form]").is_visible()
+    page.locator("[data-question-form]").wait_for(state="visible")  # the next page's load, not an instant
     context.close()
 
 
