@@ -74,10 +74,9 @@ def cohort_assignments(cohort: Cohort) -> list[Assignment]:
 def co_teachers(cohort: Cohort) -> list[str]:
     """The usernames of the cohort's co-teachers, in order: read with the cohort when it was found by
     `taught_cohort`, otherwise with a query of their own."""
-    names = getattr(cohort, "co_teacher_names", None)
-    if names is None and not hasattr(cohort, "co_teacher_names"):
+    if not hasattr(cohort, "co_teacher_names"):
         return [user.get_username() for user in CO_TEACHERS.instances(cohort_id=cohort.pk)]
-    return sorted(names.split("\n")) if names else []
+    return sorted(cohort.co_teacher_names.split("\n")) if cohort.co_teacher_names else []
 
 
 def cohort_member(*, cohort: Cohort, learner_id: int) -> Membership | None:
