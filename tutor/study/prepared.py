@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from django.db import NotSupportedError, connections
+from django.db import DatabaseError, NotSupportedError, connections
 from django.db.models import BigIntegerField, Func, Lookup, Model, QuerySet
 from django.db.models.fetch_modes import FETCH_ONE
 from django.db.models.query import ModelIterable, get_related_populators
@@ -229,3 +229,68 @@ class OneOf(Lookup):
             return "{" + ",".join(quoted) + "}"
         ids = ",".join(str(int(value)) for value in values)
         return f"{{{ids}}}" if vendor == "postgresql" else f"[{ids}]"
+
+
+class PreparedInsert:
+    """One row of a model written by an INSERT whose SQL is written once per database, the model's own conversion of
+    each field kept: what `save(force_insert=True)` sends, without building and compiling a query for every answer
+    (half of what such a save costs). Like `bulk_create`, it sends no `pre_save` or `post_save` signal: use it only for
+    a model no receiver listens to (`tests/study/test_prepared.py` checks the ones used here)."""
+
+    def __init__(self, model: type[Model]) -> None:
+        self.model = model
+        self.fields = [field for field in model._meta.local_concrete_fields if not field.primary_key]
+        self._sql: dict[str, str] = {}
+
+    def sql(self, using: str = "default") -> str:
+        found = self._sql.get(using)
+        if found is None:
+            connection = connections[using]
+            quote = connection.ops.quote_name
+            columns = ", ".join(quote(field.column) for field in self.fields)
+            places = ", ".join(["%s"] * len(self.fields))
+            found = f"INSERT INTO {quote(self.model._meta.db_table)} ({columns}) VALUES ({places})"
+            if connection.features.can_return_columns_from_insert:
+                found += f" RETURNING {quote(self.model._meta.pk.column)}"
+            self._sql[using] = found
+        return found
+
+    def insert(self, instance: Model, *, using: str = "default") -> Model:
+        """Write the new instance and give it its id, as saving it would."""
+        connection = connections[using]
+        params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in self.fields]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql(using), params)
+            instance.pk = (
+                cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
+            )
+        instance._state.adding, instance._state.db = False, using
+        return instance
+
+
+class PreparedUpdate:
+    """Some fields of one row written by an UPDATE whose SQL is written once per database: what
+    `save(update_fields=…)` sends, with the same conversion of each field, without building a query each time. It
+    sends no signal (see `PreparedInsert`) and, as that save does, refuses to pass silently over a missing row."""
+
+    def __init__(self, model: type[Model], field_names: list[str]) -> None:
+        self.model = model
+        self.fields = [model._meta.get_field(name) for name in field_names]
+        self._sql: dict[str, str] = {}
+
+    def sql(self, using: str = "default") -> str:
+        found = self._sql.get(using)
+        if found is None:
+            quote = connections[using].ops.quote_name
+            assignments = ", ".join(f"{quote(field.column)} = %s" for field in self.fields)
+            table, key = quote(self.model._meta.db_table), quote(self.model._meta.pk.column)
+            found = self._sql[using] = f"UPDATE {table} SET {assignments} WHERE {key} = %s"
+        return found
+
+    def update(self, instance: Model, *, using: str = "default") -> None:
+        connection = connections[using]
+        params = [field.get_db_prep_save(field.pre_save(instance, False), connection) for field in self.fields]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql(using), [*params, instance.pk])
+            if cursor.rowcount != 1:
+                raise DatabaseError(f"{self.model.__name__} {instance.pk} was not there to update.")
