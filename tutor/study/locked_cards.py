@@ -1,11 +1,12 @@
 """The card an answer moves on, read and locked in one statement with everything else the answer needs to know
 about the learner and the question: the scheduler parameters in force, the flag, and the deadline of an assigned
-module. The statement is compiled once (see `prepared`): an answer runs it without building it."""
+module. The statement is compiled once (see `prepared`): an answer runs it without building it, and its rows are
+read through the compiler kept from then, which converts each column as the ORM does (JSON decoded, booleans as
+booleans on SQLite too)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 
 from django.db.models import Exists, F, JSONField, Subquery
@@ -58,7 +59,7 @@ def locked_card(*, learner: User, question: QuestionView, clock: Callable[[], dt
         "module_slug": question.module_slug,
         "idea_slugs": sorted(misconceptions_targeted(question)),
     }
-    found = LOCKED_CARD.objects(**values)
+    found = LOCKED_CARD.instances(**values)
     if not found:
         # Another tab may be creating the same card: whichever insert loses is ignored, then both lock the one row.
         now = clock()
@@ -66,13 +67,8 @@ def locked_card(*, learner: User, question: QuestionView, clock: Callable[[], dt
             [Card(learner=learner, question_id=question.id, state=MemoryState.LEARNING, due=now, created_at=now)],
             ignore_conflicts=True,
         )
-        found = LOCKED_CARD.objects(**values)
+        found = LOCKED_CARD.instances(**values)
     (card,) = found
-    # Columns beyond the model's fields come as the driver gives them: JSON as text, booleans as 0/1 on SQLite.
-    if isinstance(card.parameters_in_force, str):
-        card.parameters_in_force = json.loads(card.parameters_in_force)
-    card.flagged = bool(card.flagged)
-    card.held_targeted = bool(card.held_targeted)
     # Deadlines come with assigned modules, which are the learner's required modules; any other row is ignored.
     assigned = question.module_slug in (learner.modules_required or ())
     card.deadline = moment_of(card.deadline) if assigned and card.deadline is not None else None
