@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import connection, transaction
+from django.db.models import BigIntegerField, FloatField, IntegerField, QuerySet, Value
 
 from tutor.accounts.models import User
 from tutor.catalog.models import Misconception
@@ -192,16 +193,23 @@ class MisconceptionStanding:
         return self.right_since == 0
 
 
-# Read on every study page with due cards: compiled once (see `prepared`).
-HELD_IDEAS = PreparedQuery(
-    lambda learner_id: LearnerMisconception.objects.filter(learner_id=learner_id, right_since=0).values_list("slug"),
-    "learner_id",
-)
-
-
-def held_idea_slugs(*, learner_id: int) -> set[str]:
-    """The slugs of the ideas the learner currently holds (chosen and not answered right since)."""
-    return {slug for (slug,) in HELD_IDEAS.rows(learner_id=learner_id)}
+def held_ideas_as_card_rows(learner_id: int) -> QuerySet:
+    """The ideas the learner currently holds (chosen and not answered right since), shaped as the study queue's card
+    rows so both are read in one statement: no question, no moments, the idea's slug in the last column."""
+    nothing = Value(None, output_field=BigIntegerField())
+    return (
+        LearnerMisconception.objects.filter(learner_id=learner_id, right_since=0)
+        .order_by()
+        .annotate(
+            question=Value(None, output_field=IntegerField()),
+            due_us=nothing,
+            created_us=nothing,
+            last_us=nothing,
+            stability=Value(None, output_field=FloatField()),
+            updated_us=nothing,
+        )
+        .values_list("question", "due_us", "created_us", "last_us", "stability", "updated_us", "slug")
+    )
 
 
 @dataclass(frozen=True)

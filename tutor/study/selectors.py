@@ -20,7 +20,7 @@ from django.db.models import (
 
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import CatalogSnapshot, QuestionView
-from tutor.study.misconceptions import held_idea_slugs, misconceptions_targeted
+from tutor.study.misconceptions import held_ideas_as_card_rows, misconceptions_targeted
 from tutor.study.models import (
     Card,
     Flag,
@@ -103,8 +103,10 @@ URGENCY_BAND = 0.05
 BACK_SOON = dt.timedelta(hours=1)
 
 
-# What the queue reads of each card, moments as microseconds since 1970 (see `prepared`).
-STUDY_CARDS = PreparedQuery(
+# What the queue reads: each card, moments as microseconds since 1970 (see `prepared`), and after them in the same
+# statement the ideas the learner holds (a row with no question, the idea's slug in the last column). Read together,
+# the study page asks the database once, not a second time for the ideas whenever some card is due.
+STUDY_CARDS_AND_HELD_IDEAS = PreparedQuery(
     lambda learner_id: (
         Card.objects.filter(learner_id=learner_id)
         .order_by()
@@ -117,6 +119,7 @@ STUDY_CARDS = PreparedQuery(
             EpochMicroseconds("updated_at"),
             "update_note",
         )
+        .union(held_ideas_as_card_rows(learner_id), all=True)
     ),
     "learner_id",
 )
@@ -129,9 +132,9 @@ def study_queue(
     the learner keeps getting wrong); then new questions up to the daily limit, interleaved across modules, leaving
     out items under editors' review. `focus`: ids of the modules to study now instead of the whole daily study.
 
-    One plain query over the learner's cards (at most the bank's size), compiled once and read as numbers, and the
-    rest in Python: building a query with computed columns costs more than comparing a few hundred moments here. A
-    second, small query (the ideas the learner keeps getting wrong) runs only when some card is due.
+    One plain query over the learner's cards (at most the bank's size) and the ideas they keep getting wrong,
+    compiled once and read as numbers, and the rest in Python: building a query with computed columns costs more than
+    comparing a few hundred moments here.
     """
     in_scope = set(focus) if focus else modules_in_daily_study(learner, snapshot)
     # Moments as whole microseconds since 1970, as the card read gives them (see `prepared`).
@@ -144,16 +147,19 @@ def study_queue(
     introduced_today = done_today = back_soon = 0
     next_due_us = None
     curve = recall_curve()
-    for question_id, due_us, created_us, last_us, stability, updated_us, update_note in STUDY_CARDS.rows(
-        learner_id=learner.pk
-    ):
+    held: set[str] = set()
+    rows = STUDY_CARDS_AND_HELD_IDEAS.rows(learner_id=learner.pk)
+    for question_id, due_us, created_us, last_us, stability, updated_us, note_or_idea in rows:
+        if question_id is None:
+            held.add(note_or_idea)
+            continue
         seen.add(question_id)
         introduced_today += created_us >= day_start_us
         question = snapshot.questions.get(question_id)
         if question is None or question.retired or question.module_id not in in_scope:
             continue
         if updated_us is not None and (last_us is None or last_us < updated_us):
-            notes.append((question_id, update_note))
+            notes.append((question_id, note_or_idea))
         if due_us <= now_us:
             recall = recall_after(last_review_us=last_us, stability=stability, at_us=now_us, curve=curve)
             due_now.append((recall, due_us, question))
@@ -163,9 +169,8 @@ def study_queue(
         if next_due_us is None or due_us < next_due_us:
             next_due_us = due_us
     next_due_at = moment_of(next_due_us) if next_due_us is not None else None
-    active = held_idea_slugs(learner_id=learner.pk) if due_now else set()
     due = [
-        (int(recall // URGENCY_BAND), not targets_any(question, active), recall, due_at, question.id)
+        (int(recall // URGENCY_BAND), not targets_any(question, held), recall, due_at, question.id)
         for recall, due_at, question in due_now
     ]
     due.sort()
