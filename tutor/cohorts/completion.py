@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -158,19 +158,16 @@ def answers_meet_target(*, seen: int, right: int, total: int, target_percent: in
 
 
 def rule_met(
-    module_counts: Iterable[tuple[int, int, int]], *, target_percent: int, requires_exam: bool, exam_passed: bool
+    module_counts: Sequence[tuple[int, int, int]], *, target_percent: int, requires_exam: bool, exam_passed: bool
 ) -> bool:
     """The assignment's rule, met now: in every module (questions seen, latest answers right, questions counted),
     every question answered and the target reached; and the exam passed, when one is required."""
-    module_counts = list(module_counts)
-    return (
-        bool(module_counts)
-        and all(
-            answers_meet_target(seen=seen, right=right, total=total, target_percent=target_percent)
-            for seen, right, total in module_counts
-        )
-        and (exam_passed or not requires_exam)
-    )
+    if not module_counts or (requires_exam and not exam_passed):
+        return False
+    for seen, right, total in module_counts:
+        if not answers_meet_target(seen=seen, right=right, total=total, target_percent=target_percent):
+            return False
+    return True
 
 
 def status_of(*, completed: bool, rule_met: bool, past_due: bool, started: bool) -> AssignmentStatus:

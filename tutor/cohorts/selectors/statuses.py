@@ -135,18 +135,21 @@ class StatusReads:
     exams: dict[int, list[ExamResult]]
 
     def standing(self, terms: AssignmentTerms, learner_id: int):
-        """(status, each module's (seen, right, total), best exam score, exam passed at, completed at in
-        microseconds). Run for every member of a cohort on every view of its dashboard, so kept to plain loops."""
+        """(status, each module's (seen, right, total), questions answered and latest answers right over all the
+        modules, best exam score, exam passed at, completed at in microseconds). Run for every member of a cohort
+        on every view of its dashboard, so kept to plain loops."""
         counts = self.counts.counts
         module_counts = []
-        started = False
+        answered = right = 0
         for module_id, total in terms.module_totals:
             found = counts.get((learner_id, module_id))
             if found is None:
                 module_counts.append((0, 0, total))
             else:
-                module_counts.append((found[0], found[1], total))
-                started = started or found[0] > 0
+                seen, module_right = found
+                module_counts.append((seen, module_right, total))
+                answered += seen
+                right += module_right
         exam_best = exam_passed_at = None
         if terms.requires_exam:
             exam_best, exam_passed_at = exam_outcome(
@@ -164,9 +167,9 @@ class StatusReads:
                 exam_passed=exam_passed_at is not None,
             ),
             past_due=terms.past_due,
-            started=started or exam_best is not None,
+            started=answered > 0 or exam_best is not None,
         )
-        return status, module_counts, exam_best, exam_passed_at, completed_us
+        return status, module_counts, answered, right, exam_best, exam_passed_at, completed_us
 
 
 def status_reads(
@@ -236,7 +239,7 @@ def assignment_statuses(
         terms = assignment_terms(assignment, snapshot, reads.counts.totals, now)
         modules = terms.modules
         for learner_id in learner_ids:
-            status, module_counts, exam_best, exam_passed_at, completed_us = reads.standing(terms, learner_id)
+            status, module_counts, _, _, exam_best, exam_passed_at, completed_us = reads.standing(terms, learner_id)
             figures = []
             for module, (seen, right, total) in zip(modules, module_counts, strict=True):
                 key = (module.id, seen, right, total)
@@ -271,16 +274,14 @@ def cohort_standings(
         assignments=assignments, learner_ids=learner_ids, snapshot=snapshot, now=now, cohort_id=cohort_id
     )
     standings: dict[tuple[int, int], Standing] = {}
+    standing = reads.standing
     for assignment in assignments:
         terms = assignment_terms(assignment, snapshot, reads.counts.totals, now)
+        total = sum(module_total for _, module_total in terms.module_totals)
+        assignment_id = assignment.id
         for learner_id in learner_ids:
-            status, module_counts, _, _, completed_us = reads.standing(terms, learner_id)
-            answered = right = total = 0
-            for seen, module_right, module_total in module_counts:
-                answered += seen
-                right += module_right
-                total += module_total
-            standings[(assignment.id, learner_id)] = Standing(
+            status, _, answered, right, _, _, completed_us = standing(terms, learner_id)
+            standings[(assignment_id, learner_id)] = Standing(
                 assignment, learner_id, status, answered, right, total, completed_us
             )
     return standings
