@@ -185,7 +185,8 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "tutor.web.redis_cache.SharedClientRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tutor"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Django's cached_db sessions, each read together with its user when the process knows whose it is.
+SESSION_ENGINE = "tutor.accounts.sessions"
 # How long a request's user may be read from the cache instead of the database (saves one query per request). Only
 # with a cache every app server shares: the copy is dropped whenever the user is saved (tutor/accounts/backends.py).
 USER_CACHE_SECONDS = int(os.environ.get("USER_CACHE_SECONDS", "300")) if REDIS_URL else 0

@@ -9,9 +9,12 @@ server. Changes that bypass `save()` (a queryset `update()`) must call `forget_u
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
+from django.core.signals import request_finished
 
 
 def user_cache_key(user_id: object) -> str:
@@ -28,13 +31,41 @@ def forget_users(user_ids: list[object]) -> None:
     cache.delete_many([user_cache_key(user_id) for user_id in user_ids])
 
 
+# The user's cached copy read in one round trip with this request's session (`sessions.SessionStore`), as
+# (user id, user); taken once, and dropped when the request ends.
+_read_with_session: ContextVar[tuple[str, object] | None] = ContextVar("read_with_session", default=None)
+
+
+def keep_user_read_with_session(user_id: object | None, user: object | None = None) -> None:
+    _read_with_session.set((str(user_id), user) if user_id is not None and user is not None else None)
+
+
+def user_read_with_session(user_id: object) -> object | None:
+    """The cached copy of the user read together with this request's session, if it is this user's; once."""
+    found = _read_with_session.get()
+    if found is None or found[0] != str(user_id):
+        return None
+    _read_with_session.set(None)
+    return found[1]
+
+
+def _forget_user_read_with_session(**kwargs) -> None:
+    _read_with_session.set(None)
+
+
+request_finished.connect(_forget_user_read_with_session, dispatch_uid="forget_user_read_with_session")
+
+
 class CachedUserBackend(ModelBackend):
     def get_user(self, user_id):
         seconds = settings.USER_CACHE_SECONDS
         if not seconds:
             return super().get_user(user_id)
         key = user_cache_key(user_id)
-        user = cache.get(key)
+        # Read with the request's session when this process knew whose it was (`sessions`): no round trip of its own.
+        user = user_read_with_session(user_id)
+        if user is None:
+            user = cache.get(key)
         if user is None:
             user = super().get_user(user_id)
             if user is not None:
