@@ -73,11 +73,11 @@ def test_database_url_selects_the_database():
         "--verbosity",
         "0",
         "-c",
-        "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
+        "from django.db import connection; print(connection.vendor, connection.settings_dict['NAME'])",
         DATABASE_URL="postgres://someone@127.0.0.1:5432/whatever",
     )
 
-    assert result.stdout.strip() == "django.db.backends.postgresql", result.stderr
+    assert result.stdout.strip() == "postgresql whatever", result.stderr
 
 
 def printed_by(code: str, **env: str) -> str:

@@ -148,6 +148,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A covering index's extra columns (INCLUDE) are PostgreSQL's; SQLite builds the same index without them.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, its health check of a kept connection made without a round trip when the server has said
+    # nothing since (tutor/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "tutor.postgresql"
     # Parameters bound by the server rather than written into the SQL text by the driver (in Python, on every
     # query), and the statements a connection runs again prepared once: a page's queries are then neither parsed
     # nor planned again. A third of the database's time on the study page and the cohort dashboard (`make bench`).
