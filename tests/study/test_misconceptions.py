@@ -223,11 +223,11 @@ def test_the_progress_page_lists_the_first_ideas_and_links_to_every_one(client):
 
 
 def test_only_a_wrong_option_makes_a_question_target_an_idea():
-    from tutor.catalog.snapshot import OptionView
+    from tutor.catalog.snapshot import OptionView, ideas_of_wrong_options
     from tutor.study.selectors import targets_any
 
     def question(*options):
-        return type("Question", (), {"options": options})()
+        return type("Question", (), {"options": options, "ideas_targeted": ideas_of_wrong_options(options)})()
 
     def option(is_correct: bool, misconception: str) -> OptionView:
         return OptionView(key="a", text="", is_correct=is_correct, rationale="", misconception=misconception,
@@ -316,3 +316,16 @@ def test_a_wrong_answer_costs_one_statement_after_it_is_recorded(
 
     row = LearnerMisconception.objects.get(learner=learner, slug="mda-same")
     assert (row.times_chosen, row.right_since) == (2, 0)
+
+
+def test_the_ideas_a_question_targets_are_those_of_its_wrong_options_and_follow_them(bank):
+    import dataclasses
+
+    from tutor.study.marking import misconceptions_targeted
+
+    q1 = catalog().questions[bank["q1"].pk]
+    assert misconceptions_targeted(q1) == {"ban-for-harm", "mda-same"}
+
+    only_right = dataclasses.replace(q1, options=tuple(o for o in q1.options if o.is_correct))
+    assert misconceptions_targeted(only_right) == set()
+    assert misconceptions_targeted(q1) == {"ban-for-harm", "mda-same"}

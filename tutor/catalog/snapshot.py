@@ -81,6 +81,12 @@ class OptionView:
         return render_inline(self.rationale)
 
 
+def ideas_of_wrong_options(options: tuple[OptionView, ...]) -> frozenset[str]:
+    """The wrong ideas a question can catch: the misconceptions its wrong options embody (a right option's, if one
+    is set, catches nothing)."""
+    return frozenset(option.misconception for option in options if option.misconception and not option.is_correct)
+
+
 @dataclass(frozen=True)
 class QuestionView:
     id: int
@@ -111,6 +117,12 @@ class QuestionView:
     # Set while the item is in the editors' queue (an open ItemReview): why, in words. Such an item counts against
     # no learner and is not scheduled as new.
     under_review: str = ""
+    # The wrong ideas the question can catch: the misconceptions of its wrong options. Worked out once here (from
+    # `options`, so a copy made with other options has its own), not for each due card on every study page.
+    ideas_targeted: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ideas_targeted", ideas_of_wrong_options(self.options))
 
     @property
     def type_spec(self) -> QuestionTypeSpec:

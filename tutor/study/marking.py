@@ -17,6 +17,7 @@ def mark_answer(question: QuestionView, answer: dict) -> Marking:
     return question.type_spec.mark(question, answer)
 
 
-def misconceptions_targeted(question: QuestionView) -> set[str]:
-    """The wrong ideas a question can catch: the misconceptions of its wrong options and common errors."""
-    return {option.misconception for option in question.options if option.misconception and not option.is_correct}
+def misconceptions_targeted(question: QuestionView) -> frozenset[str]:
+    """The wrong ideas a question can catch: the misconceptions of its wrong options and common errors (worked out
+    with the catalog, `QuestionView.ideas_targeted`)."""
+    return question.ideas_targeted

@@ -170,7 +170,7 @@ def study_queue(
             next_due_us = due_us
     next_due_at = moment_of(next_due_us) if next_due_us is not None else None
     due = [
-        (int(recall // URGENCY_BAND), not targets_any(question, held), recall, due_at, question.id)
+        (int(recall // URGENCY_BAND), not (held and targets_any(question, held)), recall, due_at, question.id)
         for recall, due_at, question in due_now
     ]
     due.sort()
