@@ -36,8 +36,8 @@ def forget_users(user_ids: list[object]) -> None:
 _read_with_session: ContextVar[tuple[str, object] | None] = ContextVar("read_with_session", default=None)
 
 
-def keep_user_read_with_session(user_id: object | None, user: object | None = None) -> None:
-    _read_with_session.set((str(user_id), user) if user_id is not None and user is not None else None)
+def keep_user_read_with_session(user_id: object, user: object | None) -> None:
+    _read_with_session.set((str(user_id), user) if user is not None else None)
 
 
 def user_read_with_session(user_id: object) -> object | None:
@@ -49,11 +49,11 @@ def user_read_with_session(user_id: object) -> object | None:
     return found[1]
 
 
-def _forget_user_read_with_session(**kwargs) -> None:
+def forget_user_read_with_session(**kwargs) -> None:
     _read_with_session.set(None)
 
 
-request_finished.connect(_forget_user_read_with_session, dispatch_uid="forget_user_read_with_session")
+request_finished.connect(forget_user_read_with_session, dispatch_uid="forget_user_read_with_session")
 
 
 class CachedUserBackend(ModelBackend):

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDbStore
 
-from tutor.accounts.backends import keep_user_read_with_session, user_cache_key
+from tutor.accounts.backends import forget_user_read_with_session, keep_user_read_with_session, user_cache_key
 
 # Which user each session read by this process belonged to, by a hash of the session key (the key itself, a secret,
 # is not kept). Only a hint: a wrong or stale entry costs one cache read for nothing, never the wrong user.
@@ -25,7 +25,7 @@ SESSIONS_REMEMBERED = 50_000
 
 class SessionStore(CachedDbStore):
     def load(self):
-        keep_user_read_with_session(None)
+        forget_user_read_with_session()
         if not settings.USER_CACHE_SECONDS or self.session_key is None:
             return self._remember_user(super().load())
         hinted = SESSION_USERS.get(hash(self.session_key))
