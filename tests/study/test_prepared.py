@@ -11,15 +11,16 @@ from django.db import connection
 from tests.factories import UserFactory
 from tests.study.conftest import NOW
 from tests.study.test_queue import make_card
+from tutor.catalog.models import Question
 from tutor.catalog.snapshot import catalog
-from tutor.study.models import Card
+from tutor.study.models import Card, LearnerMisconception
 from tutor.study.prepared import (
     EpochMicroseconds,
     PreparedQuery,
     microseconds_since_epoch,
     moment_of,
 )
-from tutor.study.selectors import study_queue
+from tutor.study.selectors import STUDY_CARDS_AND_HELD_IDEAS, study_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -233,3 +234,57 @@ def test_a_list_of_ids_is_one_value_of_a_prepared_query(make_question):
     assert found([]) == set()
     _sql, params, _, _ = cards_of.compiled()
     assert len(params) == 2
+
+
+def test_the_study_read_gives_every_number_note_and_idea_exactly_as_stored(learner, make_question):
+    """The card read as the study page runs it (in PostgreSQL's binary format there): stabilities to the last bit,
+    missing values as None, moments to the microsecond, a note with any characters, and the ideas held."""
+    stored = {
+        make_question().pk: 1 / 3,
+        make_question().pk: 123456.78901234567,
+        make_question().pk: None,
+    }
+    for question_id, stability in stored.items():
+        card = make_card(learner, Question.objects.get(pk=question_id), due=NOW, stability=stability or 5.0)
+        if stability is None:
+            Card.objects.filter(pk=card.pk).update(stability=None, last_review=None)
+    noted = Card.objects.get(question_id=next(iter(stored)))
+    Card.objects.filter(pk=noted.pk).update(update_note="Dose: 80 to 120 mg → « revised »", updated_at=NOW)
+    LearnerMisconception.objects.create(
+        learner=learner, slug="mdma-is-an-ssri", times_chosen=2, first_chosen_at=NOW, last_chosen_at=NOW
+    )
+
+    rows = STUDY_CARDS_AND_HELD_IDEAS.rows(learner_id=learner.pk)
+
+    def us(moment):
+        return microseconds_since_epoch(moment) if moment is not None else None
+
+    cards = sorted(row for row in rows if row[0] is not None)
+    assert cards == sorted(
+        (
+            card.question_id,
+            *(us(card.due), us(card.created_at), us(card.last_review)),
+            *(card.stability, us(card.updated_at), card.update_note),
+        )
+        for card in Card.objects.filter(learner=learner)
+    )
+    assert {row[4] for row in cards} == {1 / 3, 123456.78901234567, None}
+    assert [row[-1] for row in rows if row[0] is None] == ["mdma-is-an-ssri"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the binary format is PostgreSQL's")
+def test_prepared_rows_are_read_in_postgresqls_binary_format(learner, make_question):
+    make_card(learner, make_question(), due=NOW)
+    formats = []
+
+    def note_format(execute, sql, params, many, context):
+        formats.append(context["cursor"].cursor.format)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note_format):
+        rows = STUDY_CARDS_AND_HELD_IDEAS.rows(learner_id=learner.pk)
+
+    from psycopg.pq import Format
+
+    assert formats == [Format.BINARY]
+    assert len(rows) == 1
