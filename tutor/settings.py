@@ -115,7 +115,9 @@ WSGI_APPLICATION = "tutor.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's engine, each page's context emptied once rendered (see the module).
+        "BACKEND": "tutor.web.template_backend.DjangoTemplates",
+        "NAME": "django",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
