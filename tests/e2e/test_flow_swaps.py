@@ -153,7 +153,11 @@ def test_practise_these_then_results_load_as_one_page(
     screenshot(page, "flow-practise-these-results")
     page.go_back()  # the answered item, as its own page
     page.wait_for_url(re.compile(r"/practice/\d+/questions/1/$"))
+    # The results page shows feedback too: wait until it has gone and the item's page has loaded, so that no request
+    # is still on its way when the test ends.
+    page.locator(".score-line").wait_for(state="detached")
     page.locator(".feedback").wait_for()
+    page.wait_for_load_state("networkidle")
     assert_one_page(page)
 
 
