@@ -153,8 +153,9 @@ class PreparedQuery:
             sql, params, _ = self._parameters(using, values)
         except MatchesNothing:
             return []
-        with connections[using].cursor() as cursor:
-            if connections[using].vendor == "postgresql":
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
                 read_in_binary(cursor)
             cursor.execute(sql, params)
             return cursor.fetchall()
