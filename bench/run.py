@@ -118,7 +118,7 @@ def main() -> int:
         print(f"Database {database} ready in {time.perf_counter() - started:.0f} s.", flush=True)
 
         port = free_port()
-        server = start_gunicorn(env, port, workdir)
+        server = start_gunicorn(env, port, workdir, args.workers)
         worker = start_worker(env, workdir)
         wait_until_serving(port, server, workdir)
 
@@ -185,6 +185,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=10, help="Seconds of load per endpoint (default 10).")
     parser.add_argument("--warm-up", type=int, default=2, help="Seconds of load before each measurement (default 2).")
     parser.add_argument("--connections", type=int, default=8, help="Open connections wrk keeps (default 8).")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2).")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1: the machine has 2 cores).")
     parser.add_argument("--learners", type=int, default=50, help="Demo learners seeded (default 50).")
     parser.add_argument("--days", type=int, default=120, help="Days of seeded history (default 120).")
@@ -309,13 +310,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(env: dict[str, str], port: int, workdir: Path) -> subprocess.Popen:
+def start_gunicorn(env: dict[str, str], port: int, workdir: Path, workers: int = 2) -> subprocess.Popen:
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [
         str(gunicorn),
         "tutor.wsgi:application",
         "--workers",
-        "2",
+        str(workers),
         "--bind",
         f"{HOST}:{port}",
         "--chdir",
@@ -325,7 +326,7 @@ def start_gunicorn(env: dict[str, str], port: int, workdir: Path) -> subprocess.
         "--error-logfile",
         str(workdir / "gunicorn.log"),
     ]
-    print(f"gunicorn: 2 sync workers on http://{HOST}:{port}, DEBUG off, PostgreSQL.", flush=True)
+    print(f"gunicorn: {workers} sync workers on http://{HOST}:{port}, DEBUG off, PostgreSQL.", flush=True)
     # A session of its own, so that stopping it reaches the master and its workers and nothing else.
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
 
@@ -708,7 +709,7 @@ def print_table(results: list[Result], args: argparse.Namespace, load_before: fl
     print()
     print(
         f"{args.duration} s per endpoint after {args.warm_up} s of warm-up; wrk -t{args.threads} -c{args.connections}; "
-        f"gunicorn 2 sync workers, DEBUG off; PostgreSQL; "
+        f"gunicorn {args.workers} sync workers, DEBUG off; PostgreSQL; "
         f"{'Redis' if os.environ.get('REDIS_URL') else 'no Redis (per-worker memory)'} for the cache and sessions; "
         f"all on {os.cpu_count()} shared CPUs."
     )
