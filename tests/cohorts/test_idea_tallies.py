@@ -12,6 +12,7 @@ from django.core.management import call_command
 from tests.cohorts.conftest import NOW
 from tests.cohorts.factories import CohortFactory, MembershipFactory
 from tests.factories import UserFactory
+from tests.transactions import second_waits_for_first
 from tutor.accounts.services import delete_account
 from tutor.cohorts.idea_tallies import idea_holders_counted, recount_idea_tallies
 from tutor.cohorts.models import IdeaHolderTally, Membership
@@ -183,45 +184,15 @@ def test_a_join_and_an_idea_recorded_at_the_same_moment_are_counted_once():
     """PostgreSQL: the join's transaction is still open when the learner's idea is written in another. Each
     trigger would read the other's row before it commits and neither would count the idea in the cohort; the
     learner's lock makes the idea's trigger wait for the join, then see it."""
-    import threading
-
-    from django.db import connection, connections, transaction
+    from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("concurrent transactions are tested on PostgreSQL (SQLite runs one writer at a time)")
     cohort, learner = CohortFactory(), UserFactory()
-    joined, may_commit = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
 
-    def join() -> None:
-        try:
-            with transaction.atomic():
-                Membership.objects.create(cohort=cohort, learner=learner, joined_at=NOW)
-                joined.set()
-                may_commit.wait(timeout=10)
-        except BaseException as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
+    second_waits_for_first(
+        lambda: Membership.objects.create(cohort=cohort, learner=learner, joined_at=NOW),
+        lambda: idea(learner, "risks-error-b"),
+    )
 
-    def record_idea() -> None:
-        try:
-            idea(learner, "risks-error-b")
-        except BaseException as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    joining = threading.Thread(target=join)
-    joining.start()
-    assert joined.wait(timeout=10)
-    recording = threading.Thread(target=record_idea)
-    recording.start()
-    recording.join(timeout=1)
-    assert recording.is_alive(), "the idea's trigger should wait for the learner's open join"
-    may_commit.set()
-    joining.join(timeout=10)
-    recording.join(timeout=10)
-
-    assert not errors
     assert tallies() == counted() == {(cohort.pk, "risks-error-b"): (1, 1)}

@@ -10,11 +10,13 @@ import pytest
 
 from tests.cohorts.conftest import NOW
 from tests.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory
-from tests.factories import ModuleFactory, OptionFactory, QuestionFactory, SectionFactory, UserFactory
+from tests.factories import ModuleFactory, OptionFactory, QuestionFactory, SectionFactory, UserFactory, fixed_clock
+from tests.transactions import second_waits_for_first
 from tutor.catalog.snapshot import catalog, forget_catalog
 from tutor.cohorts.item_tallies import rebuild_item_tallies
-from tutor.cohorts.models import ItemAnswerTally
+from tutor.cohorts.models import ItemAnswerTally, Membership
 from tutor.cohorts.selectors import item_analysis
+from tutor.study.services import record_answer
 
 pytestmark = pytest.mark.django_db
 # The module itself (the package re-exports its function under the same name).
@@ -55,6 +57,58 @@ def test_the_tallies_kept_by_answers_equal_a_rebuild_from_the_ledger(bank, answe
 
     assert tallies(cohort) == kept
     assert sum(attempts for attempts, _, _ in kept.values()) == 15
+
+
+def test_a_first_attempt_is_counted_in_the_answers_own_transaction(bank, django_capture_on_commit_callbacks):
+    """The count is written with the answer, before anything runs on commit: the two commit together or not at
+    all, and a join committing meanwhile cannot see the one and miss (or double) the other."""
+    cohort = CohortFactory()
+    learner = MembershipFactory(cohort=cohort).learner
+    question = bank.risk_questions[0]
+
+    with django_capture_on_commit_callbacks(execute=False):
+        record_answer(
+            learner=learner,
+            question=catalog().questions[question.pk],
+            answer={"choice": "b"},
+            attempt="tally-in-transaction",
+            clock=fixed_clock(NOW),
+        )
+
+        assert tallies(cohort) == {(question.pk, '{"choice":"b"}'): (1, 0, 0.0)}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("joined_first", [True, False], ids=["join-then-answer", "answer-then-join"])
+def test_a_join_and_a_first_attempt_committing_together_count_the_attempt_once(bank, joined_first):
+    """PostgreSQL, two transactions open at once: a learner joins a cohort in one while their first attempt is
+    recorded in the other. Counted after the answer's commit, the attempt was missed when each read before the other
+    committed (or counted twice when the join read it first). Both take the learner's lock, so whichever comes
+    second waits, then sees what the first committed."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions are tested on PostgreSQL (SQLite runs one writer at a time)")
+    cohort, learner = CohortFactory(), UserFactory()
+    question = catalog().questions[bank.risk_questions[0].pk]
+
+    def join():
+        return Membership.objects.create(cohort=cohort, learner=learner, joined_at=NOW)
+
+    def first_attempt():
+        return record_answer(
+            learner=learner, question=question, answer={"choice": "a"}, attempt="race", clock=fixed_clock(NOW)
+        )
+
+    if joined_first:
+        second_waits_for_first(join, first_attempt)
+    else:
+        second_waits_for_first(first_attempt, join)
+
+    counted_once = {(question.id, '{"choice":"a"}'): (1, 1, 1.0)}
+    assert tallies(cohort) == counted_once
+    rebuild_item_tallies(cohort_ids=[cohort.pk])
+    assert tallies(cohort) == counted_once
 
 
 def test_joining_brings_earlier_first_attempts_and_leaving_takes_them_away(bank, answer):

@@ -1,11 +1,18 @@
 """Keeping `ItemAnswerTally` in step with the members' first attempts.
 
-A first attempt adds itself to the tally of each of the learner's cohorts in one statement, after the answer has
-committed. A learner who joins adds their first attempts to the cohort's rows, and one who leaves takes theirs
-away: a few dozen rows, however large the cohort (rebuilding the cohort's rows from every member's attempts on each
-join made filling a 500-learner cohort cost in proportion to the square of its size). Changes of many members at
-once (an import, an account deletion) rebuild the cohort's rows, as `manage.py rebuild_item_tallies` does to mend
-them. The item analysis page only reads.
+A first attempt adds itself to the tally of each of the learner's cohorts in one statement, inside the answer's own
+transaction, so the answer and its count commit together or not at all. A learner who joins adds their first
+attempts to the cohort's rows, and one who leaves takes theirs away: a few dozen rows, however large the cohort
+(rebuilding the cohort's rows from every member's attempts on each join made filling a 500-learner cohort cost in
+proportion to the square of its size). Changes of many members at once (an import, an account deletion) rebuild the
+cohort's rows, as `manage.py rebuild_item_tallies` does to mend them. The item analysis page only reads.
+
+A join and a first attempt committing at the same moment must be counted once, not twice and not never. Counted after
+the answer's commit, the attempt could be added by the join (which read it) and again by the answer (which saw the
+new membership), or by neither (each reading before the other committed). On PostgreSQL both therefore take the
+learner's lock first, the lock the idea tallies' triggers take (`LEARNER_LOCK`): the membership's trigger when the
+row is written, the attempt in `cohorts_count_first_attempt` before its upsert, which then reads the memberships in a
+statement of its own and so sees a join committed while it waited. SQLite runs one writing transaction at a time.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import Count, F, Q, Sum
 
+from tutor.cohorts.idea_tallies import LEARNER_LOCK
 from tutor.cohorts.models import ItemAnswerTally, Membership
 from tutor.study.models import MemoryState, ReviewLog
 
@@ -26,26 +34,64 @@ def canonical_answer(answer) -> str:
     return json.dumps(answer, sort_keys=True, separators=(",", ":"))
 
 
-def _upsert_sql() -> str:
-    table = connection.ops.quote_name(ItemAnswerTally._meta.db_table)
-    members = connection.ops.quote_name(Membership._meta.db_table)
-    return (
-        f"INSERT INTO {table} (cohort_id, question_id, answer, attempts, correct, score_sum) "
-        f"SELECT m.cohort_id, %s, %s, 1, %s, %s FROM {members} m WHERE m.learner_id = %s "
-        f"ON CONFLICT (cohort_id, question_id, answer) DO UPDATE SET attempts = {table}.attempts + 1, "
-        f"correct = {table}.correct + excluded.correct, score_sum = {table}.score_sum + excluded.score_sum"
-    )
+TALLY = "cohorts_itemanswertally"
+MEMBERS = "cohorts_membership"
+
+# The learner's cohorts in the order of their ids, so that two first attempts at the same answer lock the rows they
+# share in the same order and cannot deadlock.
+_UPSERT = (
+    f"INSERT INTO {TALLY} (cohort_id, question_id, answer, attempts, correct, score_sum) "
+    f"SELECT m.cohort_id, {{question}}, {{answer}}, 1, {{correct}}, {{score}} FROM {MEMBERS} m "
+    f"WHERE m.learner_id = {{learner}} ORDER BY m.cohort_id "
+    f"ON CONFLICT (cohort_id, question_id, answer) DO UPDATE SET attempts = {TALLY}.attempts + 1, "
+    f"correct = {TALLY}.correct + excluded.correct, score_sum = {TALLY}.score_sum + excluded.score_sum"
+)
+
+_FUNCTION_UPSERT = _UPSERT.format(
+    question="p_question", answer="p_answer", correct="p_correct", score="p_score", learner="p_learner"
+)
+POSTGRESQL_INSTALL = f"""
+CREATE OR REPLACE FUNCTION cohorts_count_first_attempt(
+    p_learner bigint, p_question bigint, p_answer text, p_correct integer, p_score double precision
+) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock({LEARNER_LOCK}, mod(p_learner, 2147483647)::integer);
+    {_FUNCTION_UPSERT};
+END
+$$;
+"""
+POSTGRESQL_REMOVE = (
+    "DROP FUNCTION IF EXISTS cohorts_count_first_attempt(bigint, bigint, text, integer, double precision);"
+)
+
+_COUNT = {
+    "postgresql": "SELECT cohorts_count_first_attempt(%s::bigint, %s::bigint, %s::text, %s::integer, %s::float8)",
+    "sqlite": _UPSERT.format(question="%s", answer="%s", correct="%s", score="%s", learner="%s"),
+}
+
+
+def install_count_function(schema_editor) -> None:
+    """Create `cohorts_count_first_attempt` (PostgreSQL; SQLite sends the upsert as it is)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(POSTGRESQL_INSTALL)
+
+
+def remove_count_function(schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(POSTGRESQL_REMOVE)
 
 
 def count_first_attempt(*, log: ReviewLog) -> None:
-    """Add a first attempt to the tallies of the learner's cohorts: one statement, none for a later answer."""
+    """Add a first attempt to the tallies of the learner's cohorts, in the answer's transaction: one statement,
+    none for a later answer."""
     if log.state_before != MemoryState.NEW:
         return
+    if connection.vendor == "postgresql":
+        params = [log.learner_id, log.question_id, canonical_answer(log.answer), int(log.correct), float(log.score)]
+    else:
+        params = [log.question_id, canonical_answer(log.answer), int(log.correct), float(log.score), log.learner_id]
     with connection.cursor() as cursor:
-        cursor.execute(
-            _upsert_sql(),
-            [log.question_id, canonical_answer(log.answer), int(log.correct), float(log.score), log.learner_id],
-        )
+        cursor.execute(_COUNT[connection.vendor], params)
 
 
 def member_first_attempts(learner_id: int) -> dict[tuple[int, str], list]:
@@ -86,7 +132,7 @@ def _member_moves(*, cohort_id: int, learner_id: int, joined: bool) -> int:
             f"attempts = {table}.attempts + excluded.attempts, correct = {table}.correct + excluded.correct, "
             f"score_sum = {table}.score_sum + excluded.score_sum"
         )
-        params = [(cohort_id, q, answer, n, right, score) for (q, answer), (n, right, score) in grouped.items()]
+        params = [(cohort_id, q, answer, n, right, score) for (q, answer), (n, right, score) in sorted(grouped.items())]
     else:
         # Never below zero, should the tallies ever have drifted.
         sql = (
@@ -94,7 +140,7 @@ def _member_moves(*, cohort_id: int, learner_id: int, joined: bool) -> int:
             "correct = CASE WHEN correct > %s THEN correct - %s ELSE 0 END, score_sum = score_sum - %s "
             "WHERE cohort_id = %s AND question_id = %s AND answer = %s"
         )
-        params = [(n, n, r, r, score, cohort_id, q, answer) for (q, answer), (n, r, score) in grouped.items()]
+        params = [(n, n, r, r, score, cohort_id, q, answer) for (q, answer), (n, r, score) in sorted(grouped.items())]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
     if not joined:

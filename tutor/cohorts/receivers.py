@@ -24,7 +24,7 @@ from tutor.cohorts.item_tallies import (
 )
 from tutor.cohorts.models import Assignment, Cohort, Membership
 from tutor.study.models import MemoryState, ReviewLog
-from tutor.study.signals import answer_recorded, practice_test_finished
+from tutor.study.signals import answer_logged, answer_recorded, practice_test_finished
 
 logger = logging.getLogger(__name__)
 
@@ -38,17 +38,16 @@ def completions_after_answer(
     _record_safely(learner_id, answered_at)
 
 
-@receiver(answer_recorded, dispatch_uid="cohorts.item_tallies_after_answer")
-def item_tallies_after_answer(*, log: ReviewLog | None = None, learner: User | None = None, **_: object) -> None:
-    if log is None:
+@receiver(answer_logged, dispatch_uid="cohorts.item_tallies_after_answer")
+def item_tallies_after_answer(*, log: ReviewLog, **_: object) -> None:
+    # In the answer's transaction: the attempt and its count commit together (see `tutor.cohorts.item_tallies`).
+    count_first_attempt(log=log)
+
+
+@receiver(answer_recorded, dispatch_uid="cohorts.discrimination_after_answer")
+def discrimination_after_answer(*, log: ReviewLog | None = None, learner: User | None = None, **_: object) -> None:
+    if log is None or log.state_before != MemoryState.NEW:
         return
-    if log.state_before != MemoryState.NEW:
-        return
-    try:
-        count_first_attempt(log=log)
-    except Exception:
-        # `manage.py rebuild_item_tallies` mends the cohorts' tallies from the ledger.
-        logger.exception("could not count a first attempt for learner %s", log.learner_id)
     if learner is not None and not may_complete_an_assignment(learner=learner, question_id=log.question_id):
         return  # in no module assigned to the learner: no assignment's discrimination changes
     try:
