@@ -346,3 +346,46 @@ def test_the_dashboard_names_the_co_teachers_in_order_with_no_query_of_their_own
     alone = CohortFactory(owner=EducatorFactory())
     assert co_teachers(taught_cohort(educator=alone.owner, cohort_id=alone.pk)) == []
     assert co_teachers(cohort) == ["ana-teacher", "zed-teacher"]  # a cohort read elsewhere: one query
+
+
+# The links to the pages of learners as the dashboard's template drew them before they were written in Python.
+PAGE_LINKS_AS_THE_TEMPLATE_DREW_THEM = """{% if page.paginator.num_pages > 1 %}
+<nav class="pagination" aria-label="Pages of learners">
+<p>Learners {{ page.start_index }}\u2013{{ page.end_index }} of {{ learner_count }}</p>
+<ul>
+{% if page.has_previous %}<li><a href="?sort={{ sort }}&amp;page={{ page.previous_page_number }}" rel="prev">Previous<span class="visually-hidden"> page</span></a></li>{% endif %}
+{% for number in page.paginator.page_range %}<li>{% if number == page.number %}<a aria-current="page" href="?sort={{ sort }}&amp;page={{ number }}"><span class="visually-hidden">Page </span>{{ number }}</a>{% else %}<a href="?sort={{ sort }}&amp;page={{ number }}"><span class="visually-hidden">Page </span>{{ number }}</a>{% endif %}</li>{% endfor %}
+{% if page.has_next %}<li><a href="?sort={{ sort }}&amp;page={{ page.next_page_number }}" rel="next">Next<span class="visually-hidden"> page</span></a></li>{% endif %}
+</ul>
+</nav>
+{% endif %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize(
+    ("learners", "number", "sort"),
+    [
+        (500, 1, "name"),
+        (500, 5, "-assignment-12"),
+        (500, 10, "-name"),
+        (51, 2, "overdue"),
+        (50, 1, "name"),
+        (0, 1, "name"),
+    ],
+)
+def test_the_links_to_pages_of_learners_are_written_as_the_template_drew_them(learners, number, sort):
+    from django.core.paginator import Paginator
+    from django.template import engines
+    from django.test.html import parse_html
+
+    from tutor.cohorts.selectors.cohort_table import LEARNERS_PER_PAGE, page_links
+
+    page = Paginator(list(range(learners)), LEARNERS_PER_PAGE).get_page(number)
+    drawn = engines["django"].from_string(PAGE_LINKS_AS_THE_TEMPLATE_DREW_THEM)
+    context = {"page": page, "sort": sort, "learner_count": learners}
+
+    written = page_links(page, sort)
+
+    assert parse_html(written) == parse_html(drawn.render(context))
+    assert (written == "") == (learners <= LEARNERS_PER_PAGE)
+    if learners > LEARNERS_PER_PAGE:
+        assert f'aria-current="page" href="?sort={sort}&amp;page={number}"' in written

@@ -32,6 +32,7 @@ from tutor.cohorts.selectors.cohort_table import (  # noqa: F401
     CohortPage,
     OverdueGroup,
     cohort_page,
+    page_links,
     sorted_learners,
     table_rows,
 )

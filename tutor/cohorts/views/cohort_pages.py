@@ -103,6 +103,7 @@ def _dashboard(
             "co_teachers": selectors.co_teachers(cohort),
             "table": table,
             "page": table.page,
+            "page_links": selectors.page_links(table.page, sort or "name"),
             "table_rows": table.table_rows,
             "learner_count": table.learner_count,
             "headers": selectors.sort_headers(assignments, sort),
