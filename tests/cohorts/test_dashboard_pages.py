@@ -6,6 +6,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import zoneinfo
+from contextlib import nullcontext
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -16,7 +18,8 @@ from django.utils import timezone
 from tests.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory, bulk_answers
 from tests.factories import EducatorFactory, UserFactory
 from tutor.accounts.models import User
-from tutor.catalog.snapshot import catalog
+from tutor.catalog.snapshot import catalog, forget_catalog
+from tutor.cohorts.selectors import cohort_table
 from tutor.cohorts.selectors.cohort_table import (
     StatusCell,
     TableRow,
@@ -24,6 +27,7 @@ from tutor.cohorts.selectors.cohort_table import (
     status_cell,
 )
 from tutor.cohorts.selectors.dashboard import MemberLine
+from tutor.cohorts.views import cohort_pages as cohort_table_views
 
 pytestmark = pytest.mark.django_db
 ASSIGNMENTS = (
@@ -389,3 +393,116 @@ def test_the_links_to_pages_of_learners_are_written_as_the_template_drew_them(le
     assert (written == "") == (learners <= LEARNERS_PER_PAGE)
     if learners > LEARNERS_PER_PAGE:
         assert f'aria-current="page" href="?sort={sort}&amp;page={number}"' in written
+
+
+def dashboard_seen(response) -> tuple:
+    """What the dashboard shows of the whole cohort and its page: the summaries, the overdue panel and the rows."""
+    context = response.context
+    return (
+        [(a.title, counts) for a, counts in context["assignment_summaries"]],
+        [(g.assignment.title, g.count, [(n.name, n.percent) for n in g.named]) for g in context["overdue_groups"]],
+        [row.html for row in context["table_rows"]],
+        context["learner_count"],
+    )
+
+
+def test_another_look_at_an_unchanged_cohort_reuses_what_was_worked_out_for_all_its_learners(
+    client, educator, bank, monkeypatch
+):
+    monkeypatch.setattr("tutor.cohorts.selectors.cohort_table.LEARNERS_PER_PAGE", 2)
+    cohort, _ = cohort_with(educator, bank, 5)
+    client.force_login(educator)
+    url = reverse("cohorts:cohort_dashboard", args=[cohort.pk])
+    worked_out = mock.patch.object(cohort_table, "standings_from", wraps=cohort_table.standings_from)
+
+    with worked_out as standings_from:
+        first = client.get(url)
+        again = client.get(url)
+        second_page = client.get(url, {"page": "2"})
+        by_name_descending = client.get(url, {"sort": "-name"})
+
+    assert standings_from.call_count == 2  # once for the table by name, once sorted the other way
+    assert dashboard_seen(again) == dashboard_seen(first)
+    assert names_in_table(second_page) == ["learner-002", "learner-003"]
+    assert names_in_table(by_name_descending) == ["learner-004", "learner-003"]
+
+
+def change_an_answer(cohort, users, bank, answer):
+    answer(users[1], bank.risk_questions[2], "a", timezone.now())
+
+
+def change_a_name(cohort, users, bank, answer):
+    User.objects.filter(pk=users[4].pk).update(first_name="Aaron")
+
+
+def change_a_completion(cohort, users, bank, answer):
+    from tutor.cohorts.models import AssignmentCompletion
+
+    risks = cohort.assignments.get(title="Risks")
+    AssignmentCompletion.objects.create(
+        assignment=risks, learner=users[0], completed_at=timezone.now(), recorded_at=timezone.now()
+    )
+
+
+def change_the_members(cohort, users, bank, answer):
+    MembershipFactory(cohort=cohort, learner=UserFactory(username="learner-new"))
+    cohort.memberships.filter(learner=users[3]).delete()
+
+
+def change_an_assignment(cohort, users, bank, answer):
+    cohort.assignments.filter(title="Risks").update(title="Risks and safety", target_accuracy=50)
+
+
+def change_the_time_past_a_due_date(cohort, users, bank, answer):
+    cohort.assignments.filter(title="Risks").update(due_on=timezone.now().date())
+    timezone_now = timezone.now
+    due = cohort.assignments.get(title="Risks").due_at
+    return mock.patch.object(
+        cohort_table_views.timezone, "now", lambda: max(timezone_now(), due + dt.timedelta(minutes=1))
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        change_an_answer,
+        change_a_name,
+        change_a_completion,
+        change_the_members,
+        change_an_assignment,
+        change_the_time_past_a_due_date,
+    ],
+)
+def test_any_change_to_what_the_dashboard_reads_shows_at_once(client, educator, bank, answer, change):
+    cohort, users = cohort_with(educator, bank, 5)
+    client.force_login(educator)
+    url = reverse("cohorts:cohort_dashboard", args=[cohort.pk])
+    if change is change_the_time_past_a_due_date:
+        cohort.assignments.filter(title="Risks").update(due_on=timezone.now().date())
+    before = dashboard_seen(client.get(url))
+
+    later = change(cohort, users, bank, answer) or nullcontext()
+    with later:
+        after = dashboard_seen(client.get(url))
+        forget_catalog()  # a new catalog: nothing kept, everything worked out again
+        worked_out_afresh = dashboard_seen(client.get(url))
+
+    assert after == worked_out_afresh
+    assert after != before
+
+
+def test_a_pages_last_answers_are_read_for_each_look(client, educator, bank, answer):
+    cohort, users = cohort_with(educator, bank, 3)
+    client.force_login(educator)
+    url = reverse("cohorts:cohort_dashboard", args=[cohort.pk])
+    client.get(url)
+    answered_again = timezone.now()
+    # The same answer, right again: the learner's tallies, and so what is kept for the whole cohort, are unchanged.
+    answer(users[0], bank.risk_questions[0], "a", answered_again)
+
+    with mock.patch.object(cohort_table, "standings_from", wraps=cohort_table.standings_from) as standings_from:
+        rows = client.get(url).context["table_rows"]
+
+    assert standings_from.call_count == 0
+    (row,) = [r for r in rows if r.name == users[0].username]
+    assert row.last_active_iso == answered_again.isoformat()

@@ -4,6 +4,7 @@ drawn, and only they have their last answer read (unless the table is sorted by 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
@@ -20,7 +21,7 @@ from tutor.cohorts.completion import AssignmentStatus, Standing, StatusFigures, 
 from tutor.cohorts.models import Assignment, Cohort, Membership
 from tutor.cohorts.selectors.access import last_answer_at
 from tutor.cohorts.selectors.dashboard import LearnerRow, MemberLine
-from tutor.cohorts.selectors.statuses import cohort_standings
+from tutor.cohorts.selectors.statuses import StatusReads, assignment_fingerprint, standings_from, status_reads
 from tutor.study.prepared import EpochMicroseconds, OneOf, PreparedQuery
 from tutor.web.html_rows import esc, html_join
 from tutor.web.number_formats import percent
@@ -58,14 +59,6 @@ LAST_ANSWERS = PreparedQuery(
     "learner_ids",
     lists=("learner_ids",),
 )
-
-
-def member_lines(cohort: Cohort, *, last_active: bool = False) -> list[MemberLine]:
-    """The cohort's learners with their names, in no order (`sorted_learners` sorts them), in one query compiled once
-    (`PreparedQuery`); with `last_active`, each one's last answer's time too (one index lookup per learner)."""
-    if last_active:
-        return [MemberLine(*row, True) for row in MEMBER_NAMES_AND_LAST_ANSWERS.rows(cohort_id=cohort.pk)]
-    return [MemberLine(*row) for row in MEMBER_NAMES.rows(cohort_id=cohort.pk)]
 
 
 def read_last_active(cohort: Cohort, rows: Iterable[LearnerRow]) -> None:
@@ -169,6 +162,45 @@ class CohortPage:
         return html_join(f"{row.html}\n" for row in self.table_rows)
 
 
+@dataclass(frozen=True)
+class WholeCohort:
+    """What the dashboard works out for every learner of the cohort from what it read: their standings, the
+    learners in the table's order, and by assignment id the count of each status and the overdue group."""
+
+    ordered: list[MemberLine]
+    standings: dict[tuple[int, int], Standing]
+    counts: dict[int, dict[str, int]]
+    overdue: dict[int, OverdueGroup]
+
+
+def whole_cohort(
+    *,
+    cohort: Cohort,
+    snapshot: CatalogSnapshot,
+    now: dt.datetime,
+    assignments: list[Assignment],
+    sort: str,
+    member_rows: list[tuple],
+    reads: StatusReads | None,
+) -> WholeCohort:
+    lines = [MemberLine(*row, True) if len(row) == 5 else MemberLine(*row) for row in member_rows]
+    learner_ids = [line.learner_id for line in lines]
+    standings = (
+        standings_from(reads, assignments=assignments, learner_ids=learner_ids, snapshot=snapshot, now=now)
+        if reads is not None
+        else {}
+    )
+    ordered = sorted_learners(lines, standings, sort)
+    return WholeCohort(
+        ordered=ordered,
+        standings=standings,
+        counts={a.id: status_counts(standings[(a.id, line.learner_id)] for line in lines) for a in assignments},
+        overdue={
+            group.assignment.id: group for group in overdue_groups(assignments, ordered, standings, cohort=cohort)
+        },
+    )
+
+
 def cohort_page(
     *,
     cohort: Cohort,
@@ -180,22 +212,63 @@ def cohort_page(
 ) -> CohortPage:
     """The cohort's learners against its assignments, sorted and cut into pages, in six queries at most: names (with
     every last answer, only to sort by it), answer counts, completions, exams (only if an assignment asks for one),
-    and the page's last answers."""
-    lines = member_lines(cohort, last_active=sort.lstrip("-") == "last_active")
-    learner_ids = [line.learner_id for line in lines]
-    standings = cohort_standings(
-        cohort_id=cohort.pk, assignments=assignments, learner_ids=learner_ids, snapshot=snapshot, now=now
+    and the page's last answers.
+
+    What is worked out for the whole cohort from those reads (`whole_cohort`) is kept with the catalog under a key
+    made of everything read, the assignments and the sort (`CatalogSnapshot.recent`): another page, or another look
+    at a cohort where nothing changed, skips the work; any change read (an answer that moves a tally, a completion,
+    a name, a member who joins or leaves, an edited assignment, a due date passing) is a new key, never a stale
+    page."""
+    member_rows = (MEMBER_NAMES_AND_LAST_ANSWERS if sort.lstrip("-") == "last_active" else MEMBER_NAMES).rows(
+        cohort_id=cohort.pk
     )
-    ordered = sorted_learners(lines, standings, sort)
-    page = Paginator(ordered, LEARNERS_PER_PAGE).get_page(page_number)
+    reads = (
+        status_reads(
+            assignments=assignments,
+            learner_ids=[row[0] for row in member_rows],
+            snapshot=snapshot,
+            now=now,
+            cohort_id=cohort.pk,
+        )
+        if assignments and member_rows
+        else None
+    )
+    key = (
+        "cohort dashboard",
+        cohort.pk,
+        sort,
+        tuple(assignment_fingerprint(a, now) for a in assignments),
+        tuple(member_rows),
+        reads.fingerprint if reads is not None else None,
+    )
+    whole = snapshot.recent(
+        key,
+        lambda: whole_cohort(
+            cohort=cohort,
+            snapshot=snapshot,
+            now=now,
+            assignments=assignments,
+            sort=sort,
+            member_rows=member_rows,
+            reads=reads,
+        ),
+    )
+    standings = whole.standings
+    page = Paginator(whole.ordered, LEARNERS_PER_PAGE).get_page(page_number)
+    # The page's own copies of its lines: their last answers are read for this view, not kept with the rest.
     page.object_list = [
-        LearnerRow(line, tuple(standings[(a.id, line.learner_id)] for a in assignments)) for line in page.object_list
+        LearnerRow(copy.copy(line), tuple(standings[(a.id, line.learner_id)] for a in assignments))
+        for line in page.object_list
     ]
     read_last_active(cohort, page.object_list)
     return CohortPage(
-        learner_count=len(lines),
-        summaries=[(a, status_counts(standings[(a.id, line.learner_id)] for line in lines)) for a in assignments],
-        overdue_groups=overdue_groups(assignments, ordered, standings, cohort=cohort),
+        learner_count=len(whole.ordered),
+        summaries=[(a, whole.counts[a.id]) for a in assignments],
+        overdue_groups=[
+            OverdueGroup(a, whole.overdue[a.id].count, whole.overdue[a.id].named)
+            for a in assignments
+            if a.id in whole.overdue
+        ],
         page=page,
         table_rows=table_rows(page.object_list, cohort=cohort),
     )

@@ -171,6 +171,23 @@ class StatusReads:
         )
         return status, module_counts, answered, right, exam_best, exam_passed_at, completed_us
 
+    @property
+    def fingerprint(self) -> tuple:
+        """Everything read, as one value to compare: equal reads give equal standings, for the same catalog,
+        assignments and moment (`assignment_fingerprint`)."""
+        return (
+            tuple((key, seen, right) for key, (seen, right) in self.counts.counts.items()),
+            tuple(self.completed_us.items()),
+            tuple((learner_id, tuple(results)) for learner_id, results in self.exams.items()),
+        )
+
+
+def assignment_fingerprint(assignment: Assignment, now: dt.datetime) -> tuple:
+    """Every stored field of the assignment (its modules, target, exam, dates, title) and whether it is past due at
+    `now`: with the reads' fingerprint, all that its learners' standings depend on besides the catalog."""
+    values = (getattr(assignment, f.attname) for f in assignment._meta.concrete_fields)
+    return (*(tuple(v) if isinstance(v, list) else v for v in values), now >= assignment.due_at)
+
 
 def status_reads(
     *,
@@ -273,6 +290,18 @@ def cohort_standings(
     reads = status_reads(
         assignments=assignments, learner_ids=learner_ids, snapshot=snapshot, now=now, cohort_id=cohort_id
     )
+    return standings_from(reads, assignments=assignments, learner_ids=learner_ids, snapshot=snapshot, now=now)
+
+
+def standings_from(
+    reads: StatusReads,
+    *,
+    assignments: list[Assignment],
+    learner_ids: list[int],
+    snapshot: CatalogSnapshot,
+    now: dt.datetime,
+) -> dict[tuple[int, int], Standing]:
+    """`cohort_standings` worked out from reads already made."""
     standings: dict[tuple[int, int], Standing] = {}
     standing = reads.standing
     for assignment in assignments:
