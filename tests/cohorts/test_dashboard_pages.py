@@ -415,13 +415,16 @@ def test_another_look_at_an_unchanged_cohort_reuses_what_was_worked_out_for_all_
     url = reverse("cohorts:cohort_dashboard", args=[cohort.pk])
     worked_out = mock.patch.object(cohort_table, "standings_from", wraps=cohort_table.standings_from)
 
-    with worked_out as standings_from:
+    cells = mock.patch.object(cohort_table, "status_cell", wraps=cohort_table.status_cell)
+
+    with worked_out as standings_from, cells as drawn:
         first = client.get(url)
         again = client.get(url)
         second_page = client.get(url, {"page": "2"})
         by_name_descending = client.get(url, {"sort": "-name"})
 
     assert standings_from.call_count == 2  # once for the table by name, once sorted the other way
+    assert drawn.call_count == 2 * 2 * 3  # each cell of two assignments, for the two learners of pages 1, 2 and 5
     assert dashboard_seen(again) == dashboard_seen(first)
     assert names_in_table(second_page) == ["learner-002", "learner-003"]
     assert names_in_table(by_name_descending) == ["learner-004", "learner-003"]
@@ -506,3 +509,28 @@ def test_a_pages_last_answers_are_read_for_each_look(client, educator, bank, ans
     assert standings_from.call_count == 0
     (row,) = [r for r in rows if r.name == users[0].username]
     assert row.last_active_iso == answered_again.isoformat()
+
+
+def test_kept_cells_are_drawn_again_in_another_time_zone(client, educator, bank):
+    from tutor.cohorts.models import AssignmentCompletion
+
+    cohort, users = cohort_with(educator, bank, 2)
+    risks = cohort.assignments.get(title="Risks")
+    completed = dt.datetime(2026, 11, 30, 22, 30, tzinfo=dt.UTC)
+    AssignmentCompletion.objects.create(
+        assignment=risks, learner=users[0], completed_at=completed, recorded_at=completed
+    )
+    client.force_login(educator)
+    url = reverse("cohorts:cohort_dashboard", args=[cohort.pk])
+
+    def completion_shown():
+        (row,) = [r for r in client.get(url).context["table_rows"] if r.name == users[0].username]
+        (cell,) = [c for c in row.cells if c.completed_iso]
+        return cell.completed_iso, cell.completed_label
+
+    in_utc = completion_shown()
+    with timezone.override(zoneinfo.ZoneInfo("Pacific/Auckland")):
+        in_auckland = completion_shown()
+
+    assert in_utc == ("2026-11-30T22:30:00+00:00", "30 Nov")
+    assert in_auckland == ("2026-12-01T11:30:00+13:00", "1 Dec")

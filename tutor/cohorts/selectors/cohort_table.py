@@ -8,7 +8,7 @@ import copy
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import F
@@ -171,6 +171,8 @@ class WholeCohort:
     standings: dict[tuple[int, int], Standing]
     counts: dict[int, dict[str, int]]
     overdue: dict[int, OverdueGroup]
+    # The table's status cells drawn so far, by assignment, learner, time zone and due moment (`table_rows`).
+    cells: dict[tuple, StatusCell] = field(default_factory=dict)
 
 
 def whole_cohort(
@@ -270,7 +272,7 @@ def cohort_page(
             if a.id in whole.overdue
         ],
         page=page,
-        table_rows=table_rows(page.object_list, cohort=cohort),
+        table_rows=table_rows(page.object_list, cohort=cohort, kept=whole.cells),
     )
 
 
@@ -295,10 +297,17 @@ class StatusCell:
     completed_iso: str = ""
     completed_label: str = ""
     late: bool = False
+    # The cell as drawn, once: a cell kept for the whole cohort (`WholeCohort.cells`) is drawn on its first page only.
+    drawn: str = field(default="", compare=False, repr=False)
 
     @property
     def html(self) -> str:
         """The cell, escaped (see `TableRow.html`)."""
+        if not self.drawn:
+            self.drawn = self._draw()
+        return self.drawn
+
+    def _draw(self) -> str:
         completed = (
             f' <time datetime="{esc(self.completed_iso)}">{esc(self.completed_label)}</time>'
             if self.completed_iso
@@ -400,8 +409,11 @@ def learner_url_prefix(cohort: Cohort) -> str:
     return reverse("cohorts:cohort_learner", kwargs={"cohort_id": cohort.pk, "learner_id": 1}).removesuffix("1/")
 
 
-def table_rows(rows: Iterable[LearnerRow], *, cohort: Cohort) -> list[TableRow]:
-    """The table's rows for one page, dates in the current time zone."""
+def table_rows(
+    rows: Iterable[LearnerRow], *, cohort: Cohort, kept: dict[tuple, StatusCell] | None = None
+) -> list[TableRow]:
+    """The table's rows for one page, dates in the current time zone. With `kept` (`WholeCohort.cells`), each status's
+    cell is made and drawn once while the whole cohort's standings are kept, and found there by every later look."""
     prefix = learner_url_prefix(cohort)
     zone = timezone.get_current_timezone()
     due: dict[int, dt.datetime] = {}  # each assignment's due moment, worked out once for the page
@@ -410,7 +422,13 @@ def table_rows(rows: Iterable[LearnerRow], *, cohort: Cohort) -> list[TableRow]:
         due_at = due.get(status.assignment.id)
         if due_at is None:
             due_at = due[status.assignment.id] = status.assignment.due_at
-        return status_cell(status, zone, due_at)
+        if kept is None:
+            return status_cell(status, zone, due_at)
+        key = (status.assignment.id, status.learner_id, zone, due_at)
+        found = kept.get(key)
+        if found is None:
+            found = kept[key] = status_cell(status, zone, due_at)
+        return found
 
     drawn = []
     for row in rows:
