@@ -1,6 +1,7 @@
 """The cohort dashboard's page of learners: every learner's standing on every assignment is worked out (in totals,
-`cohort_standings`) to count each status, sort the learners and list the overdue, but only the page's 50 rows are
-drawn, and only they have their last answer read (unless the table is sorted by it)."""
+`whole_cohort`, kept while nothing it read changes) to count each status, sort the learners and list the overdue,
+but only the page's 50 rows are drawn, and only they have their last answer read (unless the table is sorted by
+it)."""
 
 from __future__ import annotations
 

@@ -301,7 +301,8 @@ def standings_from(
     snapshot: CatalogSnapshot,
     now: dt.datetime,
 ) -> dict[tuple[int, int], Standing]:
-    """`cohort_standings` worked out from reads already made."""
+    """`cohort_standings` worked out from reads already made (the cohort dashboard reads first, to key what it keeps
+    by what it read)."""
     standings: dict[tuple[int, int], Standing] = {}
     standing = reads.standing
     for assignment in assignments:
