@@ -19,13 +19,9 @@ from tests.cohorts.factories import AssignmentFactory, CohortFactory, Membership
 from tests.factories import EducatorFactory, UserFactory
 from tutor.accounts.models import User
 from tutor.catalog.snapshot import catalog, forget_catalog
-from tutor.cohorts.selectors import cohort_table
-from tutor.cohorts.selectors.cohort_table import (
-    StatusCell,
-    TableRow,
-    cohort_page,
-    status_cell,
-)
+from tutor.cohorts.selectors import cohort_rows, cohort_table
+from tutor.cohorts.selectors.cohort_rows import StatusCell, TableRow, status_cell
+from tutor.cohorts.selectors.cohort_table import cohort_page
 from tutor.cohorts.selectors.dashboard import MemberLine
 from tutor.cohorts.views import cohort_pages as cohort_table_views
 
@@ -314,7 +310,7 @@ def test_a_cell_says_late_as_the_status_does_with_its_date_read_once(completed, 
 
 @pytest.mark.parametrize("month", range(1, 13))
 def test_a_short_date_names_each_month_as_the_calendar_does(month):
-    from tutor.cohorts.selectors.cohort_table import _short_date
+    from tutor.cohorts.selectors.cohort_rows import _short_date
 
     moment = dt.datetime(2026, month, 3, 12, 0, tzinfo=dt.UTC)
 
@@ -322,7 +318,7 @@ def test_a_short_date_names_each_month_as_the_calendar_does(month):
 
 
 def test_a_short_date_is_the_day_in_the_time_zone_shown():
-    from tutor.cohorts.selectors.cohort_table import _short_date
+    from tutor.cohorts.selectors.cohort_rows import _short_date
 
     new_year_in_paris = dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)
 
@@ -381,7 +377,8 @@ def test_the_links_to_pages_of_learners_are_written_as_the_template_drew_them(le
     from django.template import engines
     from django.test.html import parse_html
 
-    from tutor.cohorts.selectors.cohort_table import LEARNERS_PER_PAGE, page_links
+    from tutor.cohorts.selectors.cohort_rows import page_links
+    from tutor.cohorts.selectors.cohort_table import LEARNERS_PER_PAGE
 
     page = Paginator(list(range(learners)), LEARNERS_PER_PAGE).get_page(number)
     drawn = engines["django"].from_string(PAGE_LINKS_AS_THE_TEMPLATE_DREW_THEM)
@@ -415,7 +412,7 @@ def test_another_look_at_an_unchanged_cohort_reuses_what_was_worked_out_for_all_
     url = reverse("cohorts:cohort_dashboard", args=[cohort.pk])
     worked_out = mock.patch.object(cohort_table, "standings_from", wraps=cohort_table.standings_from)
 
-    cells = mock.patch.object(cohort_table, "status_cell", wraps=cohort_table.status_cell)
+    cells = mock.patch.object(cohort_rows, "status_cell", wraps=cohort_rows.status_cell)
 
     with worked_out as standings_from, cells as drawn:
         first = client.get(url)

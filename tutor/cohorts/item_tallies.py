@@ -52,7 +52,7 @@ _FUNCTION_UPSERT = _UPSERT.format(
 )
 POSTGRESQL_INSTALL = f"""
 CREATE OR REPLACE FUNCTION cohorts_count_first_attempt(
-    p_learner bigint, p_question bigint, p_answer text, p_correct integer, p_score double precision
+    p_question bigint, p_answer text, p_correct integer, p_score double precision, p_learner bigint
 ) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_advisory_xact_lock({LEARNER_LOCK}, mod(p_learner, 2147483647)::integer);
@@ -61,11 +61,11 @@ END
 $$;
 """
 POSTGRESQL_REMOVE = (
-    "DROP FUNCTION IF EXISTS cohorts_count_first_attempt(bigint, bigint, text, integer, double precision);"
+    "DROP FUNCTION IF EXISTS cohorts_count_first_attempt(bigint, text, integer, double precision, bigint);"
 )
 
 _COUNT = {
-    "postgresql": "SELECT cohorts_count_first_attempt(%s::bigint, %s::bigint, %s::text, %s::integer, %s::float8)",
+    "postgresql": "SELECT cohorts_count_first_attempt(%s::bigint, %s::text, %s::integer, %s::float8, %s::bigint)",
     "sqlite": _UPSERT.format(question="%s", answer="%s", correct="%s", score="%s", learner="%s"),
 }
 
@@ -86,10 +86,7 @@ def count_first_attempt(*, log: ReviewLog) -> None:
     none for a later answer."""
     if log.state_before != MemoryState.NEW:
         return
-    if connection.vendor == "postgresql":
-        params = [log.learner_id, log.question_id, canonical_answer(log.answer), int(log.correct), float(log.score)]
-    else:
-        params = [log.question_id, canonical_answer(log.answer), int(log.correct), float(log.score), log.learner_id]
+    params = [log.question_id, canonical_answer(log.answer), int(log.correct), float(log.score), log.learner_id]
     with connection.cursor() as cursor:
         cursor.execute(_COUNT[connection.vendor], params)
 
@@ -124,19 +121,18 @@ def _member_moves(*, cohort_id: int, learner_id: int, joined: bool) -> int:
     grouped = member_first_attempts(learner_id)
     if not grouped:
         return 0
-    table = connection.ops.quote_name(ItemAnswerTally._meta.db_table)
     if joined:
         sql = (
-            f"INSERT INTO {table} (cohort_id, question_id, answer, attempts, correct, score_sum) "
+            f"INSERT INTO {TALLY} (cohort_id, question_id, answer, attempts, correct, score_sum) "
             "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (cohort_id, question_id, answer) DO UPDATE SET "
-            f"attempts = {table}.attempts + excluded.attempts, correct = {table}.correct + excluded.correct, "
-            f"score_sum = {table}.score_sum + excluded.score_sum"
+            f"attempts = {TALLY}.attempts + excluded.attempts, correct = {TALLY}.correct + excluded.correct, "
+            f"score_sum = {TALLY}.score_sum + excluded.score_sum"
         )
         params = [(cohort_id, q, answer, n, right, score) for (q, answer), (n, right, score) in sorted(grouped.items())]
     else:
         # Never below zero, should the tallies ever have drifted.
         sql = (
-            f"UPDATE {table} SET attempts = CASE WHEN attempts > %s THEN attempts - %s ELSE 0 END, "
+            f"UPDATE {TALLY} SET attempts = CASE WHEN attempts > %s THEN attempts - %s ELSE 0 END, "
             "correct = CASE WHEN correct > %s THEN correct - %s ELSE 0 END, score_sum = score_sum - %s "
             "WHERE cohort_id = %s AND question_id = %s AND answer = %s"
         )

@@ -27,14 +27,13 @@ from tutor.cohorts.selectors.access import (  # noqa: F401
     taught_cohorts,
     taught_cohorts_with_counts,
 )
+from tutor.cohorts.selectors.cohort_rows import page_links, table_rows  # noqa: F401
 from tutor.cohorts.selectors.cohort_table import (  # noqa: F401
     LEARNERS_PER_PAGE,
     CohortPage,
     OverdueGroup,
     cohort_page,
-    page_links,
     sorted_learners,
-    table_rows,
 )
 from tutor.cohorts.selectors.dashboard import (  # noqa: F401
     CohortOverview,
