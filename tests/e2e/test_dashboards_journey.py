@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.cohorts.factories import bulk_answers
 from tests.factories import fixed_clock
@@ -125,7 +126,7 @@ def test_dashboards_and_educator_pages(live_server, page, check_accessibility, s
     screenshot(page, "cohort-dashboard-paginated")
     page.locator(".pagination").get_by_role("link", name="Next page").click()
     page.wait_for_url("**page=2**")
-    assert page.locator(".cohort-table tbody tr").count() == COHORT_SIZE - 50
+    expect(page.locator(".cohort-table tbody tr")).to_have_count(COHORT_SIZE - 50)
     check_accessibility(page)
 
     # Item analysis: the stems, wrong ideas in words, unattempted questions folded away, a page of sane length.

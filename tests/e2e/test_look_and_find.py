@@ -10,6 +10,7 @@ import re
 import factory
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.factories import ModuleFactory, OptionFactory, QuestionFactory, SectionFactory, SourceFactory
 from tutor.accounts.services import create_account
@@ -118,9 +119,9 @@ def test_phone_and_laptop_find_their_way(live_server, bank, page, check_accessib
     # Flagged questions, from the navigation.
     open_menu(page)
     nav.get_by_role("link", name="Flagged").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Flagged questions"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Flagged questions")
     flagged = page.locator(".flagged-item")
-    assert flagged.count() == 1
+    expect(flagged).to_have_count(1)
     check_accessibility(page)
     screenshot(page, "look-flagged")
     flagged.first.get_by_role("link", name=re.compile("Which vital sign")).click()
@@ -131,9 +132,9 @@ def test_phone_and_laptop_find_their_way(live_server, bank, page, check_accessib
     open_menu(page)
     page.get_by_role("searchbox", name=re.compile("Search")).fill("vital sign")
     page.get_by_role("search", name="Site").get_by_role("button", name="Search").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Search"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Search")
     results = page.locator(".search-hits a")
-    assert results.count() == 4  # the section and the three questions
+    expect(results).to_have_count(4)  # the section and the three questions
     check_accessibility(page)
     screenshot(page, "look-search")
     page.get_by_role("link", name="Cardiovascular effects").click()
@@ -303,7 +304,7 @@ def test_the_phone_menu_opens_without_javascript(live_server, bank, browser, tra
     page.get_by_text("Menu", exact=True).click()
     page.get_by_role("searchbox", name=re.compile("Search")).fill("vital sign")
     page.get_by_role("searchbox", name=re.compile("Search")).press("Enter")
-    assert page.get_by_role("link", name=re.compile("Which vital sign")).count() == 3
+    expect(page.get_by_role("link", name=re.compile("Which vital sign"))).to_have_count(3)
     context.close()
 
 
