@@ -1,8 +1,8 @@
 """Load benchmark: the app under gunicorn on a throwaway PostgreSQL database, driven by wrk from another process.
 
-Prints requests per second and p50/p99 latency, side by side in one run, for a bare Django view, the study page, the
-answer endpoint and the progress dashboard of a learner with 20,000 reviews. It prints figures; it never passes or
-fails. See bench/README.md.
+Prints requests per second and p50/p99 latency, side by side in one run, for a bare Django view, the least a signed-in
+page costs, the study page, the answer endpoint, the progress dashboard of a learner with 20,000 reviews, a cohort's
+dashboard and its item analysis. It prints figures; it never passes or fails. See bench/README.md.
 
     .venv/bin/python bench/run.py [--duration 10] [--connections 8] [--learners 50] [--heavy-reviews 20000]
     .venv/bin/python bench/run.py --scale     # 1,000 learners (about 1.5 M reviews), a 500-learner cohort
@@ -491,6 +491,10 @@ def prepare_endpoints(port: int, args: argparse.Namespace) -> list[Endpoint]:
 
     bare = Endpoint("bare Django view", "GET", reverse("bench_bare"))
     bare.lines = [line("GET", bare.path, {})]
+    # The least a learner's page costs (session, user, one row, the site's page around a heading): no page a learner
+    # sees can take a larger share of the bare view than this one.
+    floor = Endpoint("signed-in page floor", "GET", reverse("bench_signed_in_floor"))
+    floor.lines = [line("GET", floor.path, {"Cookie": s.cookie}) for s in sessions]
     study = Endpoint("study page", "GET", reverse("study:study"))
     study.lines = [line("GET", study.path, {"Cookie": s.cookie}) for s in sessions]
     answer = Endpoint("answer (htmx)", "POST", reverse("study:study_answer"), once=True)
@@ -504,7 +508,7 @@ def prepare_endpoints(port: int, args: argparse.Namespace) -> list[Endpoint]:
             f"dashboard of '{HEAVY_USERNAME}'", "GET", "/progress/", missing="no URL named progress_dashboard yet"
         )
     cohort_page, items_page = cohort_endpoints(port, args)
-    return [bare, study, answer, dashboard, cohort_page, items_page]
+    return [bare, floor, study, answer, dashboard, cohort_page, items_page]
 
 
 def cohort_endpoints(port: int, args: argparse.Namespace) -> tuple[Endpoint, Endpoint]:
