@@ -9,6 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
+from tutor.web import static_files
 from tutor.web.static_files import RememberedUrlsStorage
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +44,47 @@ def test_the_policy_allows_only_the_sites_own_scripts_and_every_script_is_a_file
     assert scripts
     assert all(script.get("src", "").startswith("/static/") for script in scripts)
     assert not any(script.has_attr("nonce") for script in scripts)
+
+
+HASHED = {
+    "css/app.css": "css/app.0123456789ab.css",
+    "img/icon.svg": "img/icon.0123456789ab.svg",
+    "js/tutor.js": "js/tutor.0123456789ab.js",
+    "django_htmx/htmx-2.min.js": "django_htmx/htmx-2.min.0123456789ab.js",
+}
+
+
+@pytest.fixture
+def hashed_storage(tmp_path, settings):
+    (tmp_path / "staticfiles.json").write_text(json.dumps({"version": "1.1", "paths": HASHED, "hash": "x"}))
+    options = {"location": str(tmp_path), "base_url": "/static/"}
+    backend = {"BACKEND": "tutor.web.static_files.RememberedUrlsStorage", "OPTIONS": options}
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": backend}  # Django makes a new storage from it
+
+
+def test_every_page_links_the_hashed_files_its_head_needs_drawn_once(hashed_storage, logged_in, monkeypatch):
+    drawn = []
+    real_draw = static_files.draw
+    monkeypatch.setattr(static_files, "draw", lambda name: drawn.append(name) or real_draw(name))
+
+    pages = [logged_in.get(reverse(name)) for name in ("study:study", "catalog:home", "study:missed")]
+
+    assert drawn == ["_head_assets.html"]
+    for page in pages:
+        head = BeautifulSoup(page.content, "html.parser").head
+        assert head.select_one('link[rel="stylesheet"]')["href"] == "/static/css/app.0123456789ab.css"
+        assert head.select_one('link[rel="icon"]')["href"] == "/static/img/icon.0123456789ab.svg"
+        scripts = [script["src"] for script in head.select("script")]
+        assert scripts == ["/static/django_htmx/htmx-2.min.0123456789ab.js", "/static/js/tutor.0123456789ab.js"]
+
+
+def test_in_development_the_head_is_drawn_on_every_page(hashed_storage, logged_in, monkeypatch, settings):
+    settings.DEBUG = True
+    drawn = []
+    real_draw = static_files.draw
+    monkeypatch.setattr(static_files, "draw", lambda name: drawn.append(name) or real_draw(name))
+
+    for _ in range(2):
+        logged_in.get(reverse("catalog:home"))
+
+    assert drawn == ["_head_assets.html"] * 2
