@@ -126,11 +126,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tutor.web.context_processors.site_urls",
-                "tutor.web.context_processors.site_nav",
                 "tutor.web.csrf.csrf_once",
             ],
             "builtins": ["tutor.web.number_formats"],
-            "libraries": {"site_assets": "tutor.web.static_files"},
+            "libraries": {"site_assets": "tutor.web.static_files", "site_header": "tutor.web.site_header"},
         },
     },
 ]

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from django.middleware.csrf import _does_token_match
 from django.test import Client, RequestFactory
 from django.urls import reverse, set_script_prefix
 
-from tutor.web import context_processors
+from tests.factories import UserFactory
+from tutor.web import site_header
 from tutor.web.context_processors import SITE_PAGES, site_urls
 
 pytestmark = pytest.mark.django_db
@@ -71,31 +73,67 @@ def test_the_menu_marks_each_page_and_changes_when_you_sign_in(logged_in):
 
 
 @pytest.fixture
-def menus_rendered(monkeypatch) -> list[str]:
-    """The names of the templates the menu is rendered from, one per rendering."""
-    rendered = []
-    real_render = context_processors.render_to_string
-    monkeypatch.setattr(
-        context_processors, "render_to_string", lambda *a, **k: rendered.append(a[0]) or real_render(*a, **k)
-    )
-    context_processors._site_nav.cache_clear()
-    return rendered
+def headers_drawn(monkeypatch) -> list[str]:
+    """The names of the templates the header is drawn from, one per drawing."""
+    drawn = []
+    real_render = site_header.render_to_string
+    monkeypatch.setattr(site_header, "render_to_string", lambda *a, **k: drawn.append(a[0]) or real_render(*a, **k))
+    site_header.drawn_header.cache_clear()
+    return drawn
 
 
-def test_the_menu_is_rendered_once_per_page_and_sign_in_state(logged_in, settings, menus_rendered):
+def test_the_header_is_drawn_once_per_page_and_sign_in_state(logged_in, settings, headers_drawn):
     settings.DEBUG = False
 
     for _ in range(3):
         assert logged_in.get(reverse("study:missed")).status_code == 200
     logged_in.get(reverse("study:practice"))
+    Client().get(reverse("catalog:home"))  # a visitor: another page, another state
+    logged_in.get(reverse("study:practice"))
 
-    assert menus_rendered == ["_site_nav.html", "_site_nav.html"]
+    assert headers_drawn == ["_site_header.html"] * 3
 
 
-def test_in_development_the_menu_is_rendered_each_time(logged_in, settings, menus_rendered):
+def test_in_development_the_header_is_drawn_each_time(logged_in, settings, headers_drawn):
     settings.DEBUG = True
 
     logged_in.get(reverse("study:missed"))
     logged_in.get(reverse("study:missed"))
 
-    assert menus_rendered == ["_site_nav.html", "_site_nav.html"]
+    assert headers_drawn == ["_site_header.html", "_site_header.html"]
+
+
+def test_each_learner_gets_their_own_name_and_a_log_out_form_that_works(settings, headers_drawn):
+    settings.DEBUG = False
+    ada, bo = UserFactory(username="ada<&>"), UserFactory(username="bo")
+    pages = {}
+    for learner in (ada, bo):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(learner)
+        client.get(reverse("study:missed"))  # sets the CSRF cookie
+        pages[learner.username] = (client, client.get(reverse("study:missed")))
+
+    assert headers_drawn == ["_site_header.html"]  # one drawing served both
+    for username, (client, response) in pages.items():
+        header = BeautifulSoup(response.content, "html.parser").select_one("header.site-header")
+        name = header.select_one(".account-name")
+        assert name.get_text() == username and name["title"] == f"Account settings for {username}"
+        token = header.select_one("form.inline-form input[name=csrfmiddlewaretoken]")["value"]
+        assert _does_token_match(token, client.cookies["csrftoken"].value)
+        assert client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+    assert "ada&lt;&amp;&gt;" in pages["ada<&>"][1].content.decode()  # escaped, as the template would
+
+
+def test_the_search_box_keeps_the_words_searched_for_and_nothing_else(client, settings, headers_drawn):
+    settings.DEBUG = False
+    # Words that look like one of the header's slots are shown as typed, not filled in with another value.
+    words = f'vital "signs" <b> {site_header.SLOTS["username"]}'
+
+    page = BeautifulSoup(client.get(reverse("catalog:search"), {"q": words}).content, "html.parser")
+    home = BeautifulSoup(client.get(reverse("catalog:home")).content, "html.parser")
+
+    assert page.select_one("#site-search")["value"] == words
+    assert home.select_one("#site-search")["value"] == ""
+    assert (
+        not page.select(".account-name") and page.select_one(".account").get_text(" ", strip=True) == "Log in Sign up"
+    )
