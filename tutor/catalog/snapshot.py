@@ -12,6 +12,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.db.models import Subquery
@@ -72,11 +73,13 @@ class OptionView:
     # The misconception in words (its slug when no label is defined), for feedback and item analysis.
     misconception_label: str = ""
 
-    @property
+    # The texts as shown (escaped, with their bold and italic marks), worked out the first time they are shown and
+    # kept with the view: a view lives as long as its content revision, and an answer's feedback shows a dozen.
+    @cached_property
     def text_html(self) -> str:
         return render_inline(self.text)
 
-    @property
+    @cached_property
     def rationale_html(self) -> str:
         return render_inline(self.rationale)
 
@@ -129,15 +132,15 @@ class QuestionView:
         """What this question's type does (its form, marking, partials …), from the registry."""
         return question_type(self.type)
 
-    @property
+    @cached_property
     def stem_html(self) -> str:
         return render_inline(self.stem)
 
-    @property
+    @cached_property
     def objective_html(self) -> str:
         return render_inline(self.objective)
 
-    @property
+    @cached_property
     def explanation_html(self) -> str:
         return render_inline(self.explanation)
 
