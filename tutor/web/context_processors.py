@@ -26,11 +26,12 @@ SITE_PAGES = {
 
 
 @lru_cache(maxsize=16)
-def _site_urls(urlconf: str, script_prefix: str) -> dict[str, str]:
+def reversed_site_urls(urlconf: str, script_prefix: str) -> dict[str, str]:
+    """The header's links under one URL configuration and script prefix (kept: a few combinations at most)."""
     return {name: reverse(view, urlconf=urlconf) for name, view in SITE_PAGES.items()}
 
 
 def site_urls(request) -> dict[str, dict[str, str]]:
     """`site_urls`: the header's links, reversed once per URL configuration and script prefix rather than a dozen
     times on every page."""
-    return {"site_urls": _site_urls(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())}
+    return {"site_urls": reversed_site_urls(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())}

@@ -22,7 +22,7 @@ from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from tutor.web.context_processors import _site_urls
+from tutor.web.context_processors import reversed_site_urls
 from tutor.web.csrf import response_csrf_token
 
 register = template.Library()
@@ -40,12 +40,14 @@ BETWEEN_SLOTS = re.compile("(" + "|".join(SLOTS.values()) + ")")
 @lru_cache(maxsize=256)
 def drawn_header(urlconf: str, script_prefix: str, current: str | None, signed_in: bool) -> tuple[str, ...]:
     """The header drawn with a slot for each value, cut at the slots: the drawn text and the slots alternate."""
-    context = {"site_urls": _site_urls(urlconf, script_prefix), "current": current, "signed_in": signed_in, **SLOTS}
+    site_urls = reversed_site_urls(urlconf, script_prefix)
+    context = {"site_urls": site_urls, "current": current, "signed_in": signed_in, **SLOTS}
     return tuple(BETWEEN_SLOTS.split(render_to_string("_site_header.html", context).strip()))
 
 
 @register.simple_tag(takes_context=True)
 def site_header(context) -> SafeString:
+    """`{% site_header %}` in `base.html`: the kept header for this page and state, with this request's values."""
     request = getattr(context, "request", None)
     user = getattr(request, "user", None)
     signed_in = bool(user is not None and user.is_authenticated)
